@@ -1,0 +1,102 @@
+"""Frame levels, peaks, clipping and activity of one channel, and the P.56-style active speech level."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from callqa.types import ChannelLevels
+
+SINE_DB = 10.0 * np.log10(2.0)  # dBFS convention: a full-scale sine reads 0 dBFS
+_TINY = 1e-12
+
+
+def frame_view(x: np.ndarray, *, hop: int) -> np.ndarray:
+    """Non-overlapping frames of `hop` samples (the tail is zero-padded), shape (n_frames, hop)."""
+    n = max(1, -(-len(x) // hop))
+    pad = np.zeros(n * hop, dtype=np.float32)
+    pad[: len(x)] = x
+    return pad.reshape(n, hop)
+
+
+def mean_square_to_dbfs(ms: np.ndarray | float) -> np.ndarray:
+    return 10.0 * np.log10(np.maximum(ms, _TINY)) + SINE_DB
+
+
+def channel_levels(
+    x: np.ndarray,
+    *,
+    channel: int,
+    sample_rate: int,
+    hop_s: float,
+    floor_dbfs: float,
+    above_noise_db: float,
+    clip_level: float,
+    clip_min_peak: float,
+) -> ChannelLevels:
+    """Per-frame RMS level, peak, clipped-sample count and activity of one channel.
+
+    A sample is clipped when it reaches `clip_level` of full scale, or when it sits flat at the
+    channel's own peak (two equal neighbours) and that peak is above `clip_min_peak` — µ-law and
+    many recorders clip below 1.0.
+    """
+    hop = max(1, round(hop_s * sample_rate))
+    frames = frame_view(np.asarray(x, dtype=np.float32), hop=hop)
+    ms = np.einsum("ij,ij->i", frames, frames, dtype=np.float64) / hop
+    absf = np.abs(frames)
+    peak = absf.max(axis=1)
+    level = mean_square_to_dbfs(ms)
+    clipped = (absf >= clip_level).sum(axis=1)
+    top = float(peak.max()) if len(peak) else 0.0
+    if clip_min_peak <= top < clip_level:
+        flat = absf >= top * (1.0 - 1e-4)
+        run = flat[:, 1:] & flat[:, :-1]
+        clipped = clipped + run.sum(axis=1) + run[:, 0]
+    audible = level[level > -100.0]
+    noise = float(np.percentile(audible, 5)) if len(audible) else -120.0
+    active = level >= max(floor_dbfs, noise + above_noise_db)
+    return ChannelLevels(
+        channel=channel,
+        frame_hop_s=hop / sample_rate,
+        level_dbfs=level.astype(np.float32),
+        peak_dbfs=(20.0 * np.log10(np.maximum(peak, 1e-6))).astype(np.float32),
+        clipped=clipped.astype(np.int32),
+        active=active,
+    )
+
+
+def active_speech_level_dbfs(
+    level_dbfs: np.ndarray, *, hop_s: float, margin_db: float = 15.9, hangover_s: float = 0.2
+) -> tuple[float, float] | None:
+    """ITU-T P.56 method-B style active level over frames; returns (level_dbfs, activity share).
+
+    The envelope is the frame RMS; for each threshold c the active frames are those above c plus a
+    `hangover_s` tail; the active level A(c) is the mean power over them, and the answer is A where
+    A − c falls to `margin_db`. None when there is no signal.
+    """
+    lev = np.asarray(level_dbfs, dtype=np.float64) - SINE_DB
+    lev = lev[np.isfinite(lev)]
+    if len(lev) == 0 or lev.max() < -100.0:
+        return None
+    power = 10.0 ** (lev / 10.0)
+    thresholds = np.arange(np.floor(lev.max()), -101.0, -1.0)[::-1]  # low to high, dB
+    above = lev[None, :] >= thresholds[:, None]
+    h = max(0, round(hangover_s / hop_s))
+    cs = np.concatenate([np.zeros((len(thresholds), 1)), np.cumsum(above, axis=1)], axis=1)
+    idx = np.arange(len(lev))
+    lo = np.maximum(0, idx - h)
+    active = (cs[:, idx + 1] - cs[:, lo]) > 0
+    count = active.sum(axis=1)
+    energy = active @ power
+    a_db = 10.0 * np.log10(np.maximum(energy, _TINY) / np.maximum(count, 1))
+    diff = a_db - thresholds
+    ok = np.nonzero(diff >= margin_db)[0]
+    if len(ok) == 0:
+        j, level = 0, a_db[0]
+    else:
+        j = int(ok[-1])
+        level = a_db[j]
+        if j + 1 < len(thresholds):  # interpolate to where A − c crosses the margin
+            d0, d1 = diff[j], diff[j + 1]
+            t = (d0 - margin_db) / (d0 - d1) if d0 != d1 else 0.0
+            level = a_db[j] + t * (a_db[j + 1] - a_db[j])
+    return float(level + SINE_DB), float(count[j] / len(lev))

@@ -1,0 +1,47 @@
+"""Music-on-hold detection: long, sounding, spectrally steady stretches without speech's syllable dips."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from callqa.signal.config import MusicConfig
+from callqa.signal.spectrum import Spectrogram
+
+
+def spectral_steadiness(spec: Spectrogram, *, lag: int) -> np.ndarray:
+    """Cosine similarity of each frame's 200–3400 Hz magnitude spectrum with the one `lag` frames on."""
+    f = spec.freqs_hz
+    mag = np.sqrt(spec.power[:, (f >= 200) & (f <= 3400)])
+    mag /= np.linalg.norm(mag, axis=1, keepdims=True) + 1e-12
+    sim = np.zeros(len(mag), dtype=np.float32)
+    if len(mag) > lag:
+        sim[:-lag] = np.einsum("ij,ij->i", mag[lag:], mag[:-lag])
+    return sim
+
+
+def detect_music(
+    spec: Spectrogram, level_dbfs: np.ndarray, *, hop_s: float, config: MusicConfig, exclude: np.ndarray | None = None
+) -> list[tuple[float, float]]:
+    """Music stretches (start_s, end_s): windows that keep sounding, stay steady and lack speech dips.
+
+    score = mean steadiness over sounding frames − share of frames 12 dB under the window median.
+    `exclude` marks frames (e.g. ringback bursts) that can never be music.
+    """
+    lag = max(1, round(config.steadiness_lag_s / hop_s))
+    sim = spectral_steadiness(spec, lag=lag)
+    win = max(2, round(config.window_s / hop_s))
+    music = np.zeros(len(level_dbfs), dtype=bool)
+    for s in range(0, max(1, len(level_dbfs) - win + 1), win // 2):
+        lev = level_dbfs[s : s + win]
+        sounding = lev >= config.min_level_dbfs
+        if sounding.mean() < config.min_sounding_share:
+            continue
+        dips = float(np.mean(lev < np.median(lev) - 12.0))
+        score = float(sim[s : s + win][sounding].mean()) - dips
+        if score >= config.min_score:
+            music[s : s + win] = True
+    if exclude is not None:
+        music &= ~exclude
+    edges = np.diff(np.concatenate([[0], music.astype(np.int8), [0]]))
+    runs = zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0])
+    return [(s * hop_s, e * hop_s) for s, e in runs if (e - s) * hop_s >= config.min_music_s]

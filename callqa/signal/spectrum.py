@@ -1,0 +1,31 @@
+"""Short-time power spectra on the level-frame grid, shared by the tone and music detectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.fft
+
+
+@dataclass(frozen=True, eq=False)
+class Spectrogram:
+    power: np.ndarray  # (n_frames, n_bins) float32, frame i centred on level frame i
+    freqs_hz: np.ndarray
+    hop: int  # samples
+    sample_rate: int
+
+
+def power_spectrogram(x: np.ndarray, *, sample_rate: int, hop: int, n_frames: int, window_s: float = 0.064) -> Spectrogram:
+    """Hann-windowed power spectra of length ≈ `window_s`, one per level frame of `hop` samples."""
+    n_fft = 1 << int(np.ceil(np.log2(max(16, window_s * sample_rate))))
+    left = (n_fft - hop) // 2
+    padded = np.zeros(left + n_frames * hop + n_fft, dtype=np.float32)
+    padded[left : left + len(x)] = x[: n_frames * hop]
+    frames = np.lib.stride_tricks.as_strided(
+        padded, shape=(n_frames, n_fft), strides=(hop * padded.strides[0], padded.strides[0]), writeable=False
+    )
+    win = np.hanning(n_fft).astype(np.float32)
+    spec = scipy.fft.rfft(frames * win, axis=1, workers=1)
+    power = (spec.real**2 + spec.imag**2).astype(np.float32)
+    return Spectrogram(power, np.fft.rfftfreq(n_fft, 1.0 / sample_rate), hop, sample_rate)
