@@ -1,19 +1,60 @@
-"""The `fillers` check (placeholder until its issue lands: always `na`)."""
+"""The `fillers` check: filler words (um, 嗯, 那个, э-э, ну ...) per minute of the agent's speech."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from callqa.checks.language import phrasebook_for, role_tokens
 from callqa.checks.registry import register_check
-from callqa.types import Call, CheckResult, na
+from callqa.checks.speaking_rate import role_speech
+from callqa.checks.timing import total_s
+from callqa.text.lexicon import find_fillers
+from callqa.types import Call, CheckResult, Evidence, na
 
 
 @dataclass(frozen=True)
 class FillersParams:
-    pass
+    roles: list[str] = field(default_factory=lambda: ["agent"])  # whose speech is checked
+    max_per_min: float = 4.0  # fail when fillers per minute of own speech exceed this
+    min_speech_s: float = 10.0  # less speech than this: na (a rate over seconds means nothing)
+    max_evidence: int = 50  # at most this many filler items in the evidence
+    phrases_path: str | None = None  # a phrase book instead of configs/phrases/<lang>.yaml
 
 
 @register_check("fillers", params=FillersParams)
 def check_fillers(call: Call, params: FillersParams) -> CheckResult:
-    """Not implemented yet."""
-    return na("fillers", "not implemented yet")
+    """Filler words from the per-language lexicon (context rules for like / 那个 / ну), per minute."""
+    book = phrasebook_for(call, path=params.phrases_path)
+    items = []
+    speech_s = 0.0
+    for role in params.roles:
+        if role not in ("agent", "customer"):
+            raise ValueError(f"checks.fillers.roles: {role!r} is not agent|customer")
+        speech_s += total_s(role_speech(call, role, min_pause_s=book.pause_s).intervals)
+        for toks in role_tokens(call, role, book=book):
+            items += [(role, h) for h in find_fillers(toks, book)]
+    if speech_s < params.min_speech_s:
+        return na("fillers", f"needs {params.min_speech_s:g} s of {'/'.join(params.roles)} speech, got {speech_s:.1f} s")
+    items.sort(key=lambda x: x[1].start_s)
+    per_min = 60.0 * len(items) / speech_s
+    ok = per_min <= params.max_per_min
+    by_word: dict[str, int] = {}
+    for _, h in items:
+        by_word[h.word] = by_word.get(h.word, 0) + 1
+    return CheckResult(
+        "fillers",
+        "pass" if ok else "fail",
+        reason=None if ok else f"{per_min:.1f} fillers/min > {params.max_per_min:g}",
+        values={
+            "count": len(items),
+            "per_min": round(per_min, 2),
+            "speech_s": round(speech_s, 2),
+            "by_word": by_word,
+            "items": [{"word": h.word, "start_s": round(h.start_s, 3), "role": r} for r, h in items],
+            "max_per_min": params.max_per_min,
+        },
+        evidence=tuple(
+            Evidence(round(h.start_s, 3), round(h.end_s, 3), r, h.word, note=f"filler ({h.rule})")
+            for r, h in items[: params.max_evidence]
+        ),
+    )

@@ -137,14 +137,20 @@ def name_variants(name: str, *, language: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def name_similarity(heard: str, name: str) -> float:
-    """Best of Latin-key and phonetic-key similarity between what was heard and a name."""
+def name_similarity(heard: str, name: str, *, phonetic: bool = True) -> float:
+    """Best of Latin-key and phonetic-key similarity between what was heard and a name.
+
+    The phonetic key (vowels dropped) is used only when it keeps at least 3 letters and `phonetic`
+    is true; for zh the pinyin Latin key alone is compared (pinyin without vowels says too little).
+    """
     a, b = latin_key(heard), latin_key(name)
     if not a or not b:
         return 0.0
     sim = similarity(a, b)
+    if not phonetic:
+        return sim
     pa, pb = phonetic_key(a), phonetic_key(b)
-    if len(pb) >= 2 and pa:
+    if len(pb) >= 3 and pa:
         sim = max(sim, similarity(pa, pb))
     return sim
 
@@ -190,7 +196,7 @@ def find_name(
                     elif not fuzzy or abs(len(wkey) - len(key)) > max(2, len(key) // 2):
                         continue
                     else:
-                        sim = name_similarity(wkey, key)
+                        sim = name_similarity(wkey, key, phonetic=language != "zh")
                     if sim >= min_similarity:
                         w = tokens[i : i + length]
                         cands.append(

@@ -1,0 +1,132 @@
+"""Optional etiquette checks: permission before hold and thanks after, customer's name, positive language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from callqa.checks.language import match_evidence, match_list, phrasebook_for, role_tokens
+from callqa.checks.registry import register_check
+from callqa.text.match import find_name
+from callqa.types import Call, CheckResult, Evidence, na
+
+
+@dataclass(frozen=True)
+class HoldEtiquetteParams:
+    before_s: float = 60.0  # with signal holds: permission asked at most this long before the hold
+    after_s: float = 60.0  # ... and thanks at most this long after it ends
+    phrases_path: str | None = None
+
+
+@register_check("hold_etiquette", params=HoldEtiquetteParams)
+def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult:
+    """Each hold: the agent asked permission before it and thanked the customer after it."""
+    if not call.utterances_of("agent"):
+        return na("hold_etiquette", "no agent speech")
+    book = phrasebook_for(call, path=params.phrases_path)
+    tokens = role_tokens(call, "agent", book=book)
+    asks = match_list(tokens, book, "hold_request")
+    thanks = match_list(tokens, book, "hold_thanks")
+    holds = [(e.start_s, e.end_s) for e in call.events("hold")]
+    items = []
+    evidence = []
+    if holds:
+        source = "signal"
+        for start, end in holds:
+            ask = [m for m in asks if start - params.before_s <= m.start_s <= start + 2.0]
+            thank = [m for m in thanks if end - 2.0 <= m.start_s <= end + params.after_s]
+            items.append({"start_s": round(start, 3), "end_s": round(end, 3), "permission": bool(ask), "thanked": bool(thank)})
+            evidence.append(Evidence(round(start, 3), round(end, 3), note="hold"))
+            evidence += [match_evidence(m, role="agent", note="hold permission") for m in ask[-1:]]
+            evidence += [match_evidence(m, role="agent", note="thanks after hold") for m in thank[:1]]
+    else:
+        source = "transcript"
+        if not asks and not thanks:
+            return na("hold_etiquette", "no hold (no hold events, no hold phrases)")
+        # pair each request with the first thanks after it; a thanks with no request = hold without permission
+        used: set[int] = set()
+        for k, ask in enumerate(asks):
+            nxt = asks[k + 1].start_s if k + 1 < len(asks) else float("inf")
+            thank = [(j, m) for j, m in enumerate(thanks) if ask.end_s <= m.start_s < nxt and j not in used]
+            if thank:
+                used.add(thank[0][0])
+            items.append({"start_s": round(ask.start_s, 3), "end_s": round((thank[0][1] if thank else ask).end_s, 3),
+                          "permission": True, "thanked": bool(thank)})  # fmt: skip
+            evidence.append(match_evidence(ask, role="agent", note="hold permission"))
+            if thank:
+                evidence.append(match_evidence(thank[0][1], role="agent", note="thanks after hold"))
+        for j, m in enumerate(thanks):
+            if j not in used:
+                items.append({"start_s": round(m.start_s, 3), "end_s": round(m.end_s, 3), "permission": False, "thanked": True})
+                evidence.append(match_evidence(m, role="agent", note="thanks after a hold nobody asked for"))
+    bad = [it for it in items if not (it["permission"] and it["thanked"])]
+    return CheckResult(
+        "hold_etiquette",
+        "fail" if bad else "pass",
+        reason=f"{len(bad)} of {len(items)} holds without permission or thanks" if bad else None,
+        values={
+            "holds": len(items),
+            "permission_asked": sum(it["permission"] for it in items),
+            "thanked_after": sum(it["thanked"] for it in items),
+            "items": sorted(items, key=lambda it: it["start_s"]),
+            "source": source,
+        },
+        evidence=tuple(evidence),
+    )
+
+
+@dataclass(frozen=True)
+class CustomerNameParams:
+    min_mentions: int = 1  # the agent says the customer's name at least this often
+    phrases_path: str | None = None
+
+
+@register_check("customer_name", params=CustomerNameParams)
+def check_customer_name(call: Call, params: CustomerNameParams) -> CheckResult:
+    """The agent addresses the customer by name (fuzzy, as for the agent's name)."""
+    name = call.meta.customer_name
+    if not name:
+        return na("customer_name", "customer name not in manifest")
+    if not call.utterances_of("agent"):
+        return na("customer_name", "no agent speech")
+    book = phrasebook_for(call, path=params.phrases_path)
+    hits = find_name(
+        role_tokens(call, "agent", book=book),
+        name,
+        language=book.language,
+        min_similarity=book.matching.name_min_similarity,
+        min_fuzzy_chars=book.matching.name_min_fuzzy_chars,
+    )
+    ok = len(hits) >= params.min_mentions
+    return CheckResult(
+        "customer_name",
+        "pass" if ok else "fail",
+        reason=None if ok else f"customer's name '{name}' said {len(hits)} times (< {params.min_mentions})",
+        values={"addressed": bool(hits), "mentions": len(hits), "first_s": round(hits[0].start_s, 3) if hits else None},
+        evidence=tuple(match_evidence(m, role="agent", note="customer name") for m in hits),
+    )
+
+
+@dataclass(frozen=True)
+class PositiveLanguageParams:
+    max_count: int = 0  # fail when the agent uses more negative phrases than this
+    phrases_path: str | None = None
+
+
+@register_check("positive_language", params=PositiveLanguageParams)
+def check_positive_language(call: Call, params: PositiveLanguageParams) -> CheckResult:
+    """No negative phrases ("I don't know", "我不知道", "я не знаю" ...) from the agent."""
+    if not call.utterances_of("agent"):
+        return na("positive_language", "no agent speech")
+    book = phrasebook_for(call, path=params.phrases_path)
+    hits = match_list(role_tokens(call, "agent", book=book), book, "negative")
+    ok = len(hits) <= params.max_count
+    return CheckResult(
+        "positive_language",
+        "pass" if ok else "fail",
+        reason=None if ok else f"{len(hits)} negative phrases",
+        values={
+            "count": len(hits),
+            "items": [{"phrase": m.phrase, "text": m.text, "start_s": round(m.start_s, 3)} for m in hits],
+        },
+        evidence=tuple(match_evidence(m, role="agent", note="negative phrase") for m in hits),
+    )
