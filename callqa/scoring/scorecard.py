@@ -43,6 +43,11 @@ class Score:
         }
 
 
+def list_scorecards() -> list[str]:
+    """Names of the scorecards shipped in configs/scorecards/ (select one with `scorecard: NAME`)."""
+    return sorted(p.stem for p in SCORECARD_DIR.glob("*.yaml"))
+
+
 def load_scorecard(name_or_path: str, *, source: str = "<config>") -> Scorecard:
     """A scorecard by name (configs/scorecards/NAME.yaml) or by path to a YAML file."""
     from callqa.config import ConfigError, build_dataclass, read_yaml
