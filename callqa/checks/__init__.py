@@ -6,6 +6,8 @@ from callqa.checks import (  # noqa: F401  (import registers)
     fillers,
     greeting,
     holds,
+    interruptions,
+    nontalk,
     rings,
     speaking_rate,
     timing,

@@ -1,19 +1,68 @@
-"""The `rings` check (placeholder until its issue lands: always `na`)."""
+"""The `rings` check: rings before the answer, from the ringback in the audio or the manifest's ring_s."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from callqa.checks.registry import register_check
-from callqa.types import Call, CheckResult, na
+from callqa.checks.timing import speech_intervals
+from callqa.signal.config import RingConfig
+from callqa.types import Call, CheckResult, Evidence, na
 
 
 @dataclass(frozen=True)
 class RingsParams:
-    pass
+    max_rings: int = 3  # etiquette: answer within three rings
+    default_profile: str = "na"  # cadence that turns a manifest ring_s into rings, unless the call names one
+
+
+def _answer_after(call: Call, after_s: float) -> float | None:
+    """First agent speech after `after_s` (transcript turns), else the signal's first activity."""
+    starts = [s for s, e in speech_intervals(call, "agent") if e > after_s]
+    if starts:
+        return max(starts[0], after_s)
+    return call.signal.extras.get("answer_s") if call.signal is not None else None
+
+
+def _ring_periods_s(call: Call) -> dict[str, float]:
+    """Cadence period per ring profile, as configured for the signal layer (defaults without one)."""
+    if call.signal is not None and "ring_periods_s" in call.signal.extras:
+        return dict(call.signal.extras["ring_periods_s"])
+    return {name: p.period_s() for name, p in RingConfig().profiles.items()}
 
 
 @register_check("rings", params=RingsParams)
 def check_rings(call: Call, params: RingsParams) -> CheckResult:
-    """Not implemented yet."""
-    return na("rings", "not implemented yet")
+    """Rings before the agent answered: ringback counted in the audio, else the manifest's ring_s."""
+    rings = [e for e in call.events("ring") if e.attrs.get("sequence", 0) == 0]
+    if rings:
+        first, last = rings[0], rings[-1]
+        answer_s = _answer_after(call, last.start_s)
+        count, profile, source = len(rings), str(first.attrs.get("profile")), "audio"
+        ring_s = (answer_s if answer_s is not None else last.end_s) - first.start_s
+        evidence = tuple(
+            Evidence(e.start_s, e.end_s, note=f"ring {i + 1} ({profile}{'' if e.attrs.get('complete') else ', cut'})")
+            for i, e in enumerate(rings)
+        )
+    elif call.meta.ring_s is not None:
+        periods = _ring_periods_s(call)
+        profile = call.meta.ring_profile if call.meta.ring_profile in periods else params.default_profile
+        if profile not in periods:
+            return na("rings", f"unknown ring profile {profile!r}", source="none")
+        period_s = periods[profile]
+        ring_s, answer_s, source = float(call.meta.ring_s), None, "metadata"
+        count = math.ceil(ring_s / period_s) if ring_s > 0 else 0
+        evidence = (Evidence(note=f"manifest ring_s={ring_s:g} s over the {profile} cadence of {period_s:g} s"),)
+    else:
+        return na("rings", "no ringback in the audio (recording starts at answer) and no ring_s in the manifest",
+                  source="none")
+    values = {
+        "count": count,
+        "answer_time_s": None if answer_s is None else round(answer_s, 3),
+        "ring_s": round(ring_s, 3),
+        "profile": profile,
+        "source": source,
+        "max_rings": params.max_rings,
+    }
+    return CheckResult("rings", "pass" if count <= params.max_rings else "fail", values=values, evidence=evidence)

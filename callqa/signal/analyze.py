@@ -100,6 +100,7 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     speech = np.any([lv.active[:n] & ~m[:n] for lv, m in zip(levels, not_speech)], axis=0)
     events += [SignalEvent("silence", s, e) for s, e in _runs(~any_active, hop_s, config.silence_min_s)]
     extras = _ring_extras(ring_seqs, speech, hop_s)
+    extras["ring_periods_s"] = {name: p.period_s() for name, p in rings.items()}
     spoken = np.nonzero(speech)[0]
     extras["first_speech_s"] = float(spoken[0] * hop_s) if len(spoken) else None
     extras["last_speech_s"] = float((spoken[-1] + 1) * hop_s) if len(spoken) else None

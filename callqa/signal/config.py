@@ -75,7 +75,6 @@ class ToneConfig:
 class RingConfig:
     profiles: dict[str, ToneProfile] = field(default_factory=_ring_profiles)
     prefer_by_language: dict[str, str] = field(default_factory=lambda: {"ru": "ru", "zh": "cn"})
-    default_profile: str = "na"  # cadence used to turn a manifest ring_s into rings
     min_partial_on_s: float = 0.3  # a last ring cut by the answer counts when at least this long
 
     def __post_init__(self) -> None:
