@@ -11,6 +11,7 @@ from callqa.types import Role, Utterance
 
 # A gap between two words at least this long counts as a boundary, like a comma.
 DEFAULT_PAUSE_S = 0.3
+_PIECE_RE = re.compile(r"([^" + re.escape(PUNCT_CHARS) + r"]*)([" + re.escape(PUNCT_CHARS) + r"]*)")
 
 
 @dataclass(frozen=True)
@@ -96,31 +97,32 @@ def tokens_of_utterance(
     prev_end: float | None = None
     prev_timed = False
     for text, start_s, end_s, timed in raw:
-        parts = tokenize_text(text, language=language)
         stripped = text.strip()
+        # pieces of the word between punctuation marks (a zh "word" may hold a whole clause)
+        pieces = [(body, punct) for body, punct in _PIECE_RE.findall(stripped) if body or punct]
+        tokenized = [(tokenize_text(body, language=language), bool(punct)) for body, punct in pieces]
+        n_parts = sum(len(p) for p, _ in tokenized)
         punct_before = bool(stripped) and stripped[0] in PUNCT_CHARS
-        punct_after = bool(stripped) and stripped[-1] in PUNCT_CHARS
-        pause_before = (
-            timed and prev_timed and prev_end is not None and start_s - prev_end >= pause_s
-        )
+        pause_before = timed and prev_timed and prev_end is not None and start_s - prev_end >= pause_s
         if staged and (punct_before or pause_before):
             staged[-1]["boundary_after"] = True
-        if not parts:  # a punctuation-only "word" (Amazon-style) marks a boundary after the last token
-            if staged and stripped:
-                staged[-1]["boundary_after"] = True
+        if n_parts == 0:  # a punctuation-only "word" (Amazon-style) marks a boundary after the last token
             continue
-        step = (end_s - start_s) / len(parts)
-        for k, part in enumerate(parts):
-            staged.append(
-                dict(
-                    text=part,
-                    start_s=start_s + k * step,
-                    end_s=start_s + (k + 1) * step,
-                    boundary_before=k == 0 and (punct_before or pause_before),
-                    boundary_after=k == len(parts) - 1 and punct_after,
-                    raw=text,
+        step = (end_s - start_s) / n_parts
+        k = 0
+        for parts, punct_after in tokenized:
+            for j, part in enumerate(parts):
+                staged.append(
+                    dict(
+                        text=part,
+                        start_s=start_s + k * step,
+                        end_s=start_s + (k + 1) * step,
+                        boundary_before=k == 0 and (punct_before or pause_before),
+                        boundary_after=j == len(parts) - 1 and punct_after,
+                        raw=text,
+                    )
                 )
-            )
+                k += 1
         prev_end, prev_timed = end_s, timed
     for k, st in enumerate(staged):
         if k > 0 and staged[k - 1]["boundary_after"]:
