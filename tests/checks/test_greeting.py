@@ -1,0 +1,100 @@
+"""The greeting check in en / zh / ru, with ASR near-misses."""
+
+from language_calls import make_call
+
+from callqa.checks.greeting import GreetingParams, check_greeting, opening_end_s
+
+P = GreetingParams()
+
+
+def test_en_pass_with_company_mangled_by_asr():
+    call = make_call(
+        "en",
+        [
+            ("agent", 0.5, 5.0, "Hello, thank you for calling at me. My name is Anna, how can I help you?"),
+            ("customer", 5.5, 8.0, "Hi, my internet is down."),
+        ],
+        company="Acme",
+        agent_name="Anna Smith",
+    )
+    r = check_greeting(call, P)
+    assert r.status == "pass"
+    assert r.values["greeting"] and r.values["company"] and r.values["agent_name"] and r.values["help_offer"]
+    company_ev = [e for e in r.evidence if e.note.startswith("company")]
+    assert company_ev[0].text == "at me" and 0.5 < company_ev[0].start_s < 5.0
+
+
+def test_en_greeting_after_the_window_fails():
+    call = make_call(
+        "en",
+        [
+            ("agent", 0.5, 10.5, "this is the billing line please state your account number after the tone now"),
+            ("customer", 11.0, 13.0, "one two three"),
+            ("agent", 14.0, 20.0, "okay and your date of birth please and the postcode too"),
+            ("agent", 21.0, 24.0, "good morning and welcome to Acme"),
+        ],
+        company="Acme",
+    )
+    # the agent has spoken 10 s + 6 s = 16 s before the greeting: past the 15 s window
+    assert abs(opening_end_s(call, window_s=15.0) - 19.0) < 1e-9
+    r = check_greeting(call, P)
+    assert r.status == "fail" and r.values["greeting"] is False and r.values["company"] is False
+    assert check_greeting(call, GreetingParams(window_s=30.0)).status == "pass"
+
+
+def test_unknown_company_and_name_are_not_failed():
+    call = make_call("en", [("agent", 0.0, 3.0, "Good afternoon, how may I help you?")])
+    r = check_greeting(call, P)
+    assert r.status == "pass" and r.values["company"] is None and r.values["agent_name"] is None
+
+
+def test_wrong_agent_name_fails():
+    call = make_call("en", [("agent", 0.0, 4.0, "Hello, Acme, this is Peter speaking")], company="Acme", agent_name="Anna")
+    r = check_greeting(call, P)
+    assert r.status == "fail" and r.values["agent_name"] is False and "agent_name" in r.reason
+
+
+def test_help_offer_required_only_when_configured():
+    call = make_call("en", [("agent", 0.0, 3.0, "Hello, Acme, John speaking")], company="Acme", agent_name="John")
+    assert check_greeting(call, P).status == "pass"
+    r = check_greeting(call, GreetingParams(require_help_offer=True))
+    assert r.status == "fail" and r.values["help_offer"] is False
+
+
+def test_zh_traditional_asr_output_and_pinyin_company():
+    call = make_call(
+        "zh",
+        [("agent", 0.3, 5.0, "您好，歡迎致電愛克美公司，我是小麗，有什麼可以幫您？"), ("customer", 5.5, 7.0, "你好")],
+        company="艾克美",
+        agent_name="王小丽",
+    )
+    r = check_greeting(call, P)
+    assert r.status == "pass" and r.values["help_offer"]
+    assert [e.text for e in r.evidence if e.note.startswith("company")] == ["爱克美"]
+
+
+def test_zh_other_company_fails():
+    call = make_call("zh", [("agent", 0.3, 4.0, "您好，欢迎致电中国银行")], company="艾克美")
+    assert check_greeting(call, P).values["company"] is False
+
+
+def test_ru_with_latin_manifest_names():
+    call = make_call(
+        "ru",
+        [("agent", 0.5, 5.0, "Добрый день, компания Ромашка, меня зовут Светлана, чем могу помочь?")],
+        company="Romashka",
+        agent_name="Svetlana",
+    )
+    r = check_greeting(call, P)
+    assert r.status == "pass" and r.values["company"] and r.values["agent_name"] and r.values["help_offer"]
+
+
+def test_ru_no_greeting_fails():
+    call = make_call("ru", [("agent", 0.5, 3.0, "Ромашка, Светлана, слушаю")], company="Ромашка", agent_name="Светлана")
+    r = check_greeting(call, P)
+    assert r.status == "fail" and r.values["greeting"] is False
+
+
+def test_no_agent_speech_is_na():
+    call = make_call("en", [("customer", 0.0, 2.0, "hello?")])
+    assert check_greeting(call, P).status == "na"
