@@ -72,14 +72,19 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
         bursts = find_bursts(
             x, tonal, lv.level_dbfs, sample_rate=sr, hop=hop, profiles=profiles, config=config.tones
         )
-        tone_kw = {"config": config.tones, "key_prefix": "ring/"}
-        rseq = detect_tone(
-            bursts, profiles=rings, min_partial_on_s=config.rings.min_partial_on_s,
-            forced=meta.ring_profile if meta.ring_profile in rings else None, prefer=prefer, **tone_kw,
-        )
         bseq = detect_tone(
             bursts, profiles=busy, min_partial_on_s=config.tones.min_burst_s, min_cycles=config.busy.min_cycles,
             config=config.tones, key_prefix="busy/",
+        )
+        busy_spans = [(s, e) for m in bseq for s, e, _ in m.cycles]
+        rseq = detect_tone(
+            [b for b in bursts if not any(s <= b.start_s < e for s, e in busy_spans)],
+            profiles=rings,
+            config=config.tones,
+            min_partial_on_s=config.rings.min_partial_on_s,
+            forced=meta.ring_profile if meta.ring_profile in rings else None,
+            prefer=prefer,
+            key_prefix="ring/",
         )
         ring_seqs.append((ch, rseq))
         tone_mask = np.zeros(len(lv.level_dbfs), dtype=bool)

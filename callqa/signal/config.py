@@ -100,6 +100,7 @@ class MusicConfig:
     min_sounding_share: float = 0.9  # music barely pauses; speech does
     steadiness_lag_s: float = 0.1  # spectra this far apart are compared
     min_score: float = 0.52  # steadiness − dip share; qMOH ≥ 0.59, real call speech ≤ 0.45
+    max_flatness: float = 0.35  # median spectral flatness; line noise ≈ 0.5, qMOH ≤ 0.25
 
 
 @dataclass(frozen=True)

@@ -19,16 +19,25 @@ def spectral_steadiness(spec: Spectrogram, *, lag: int) -> np.ndarray:
     return sim
 
 
+def spectral_flatness(spec: Spectrogram) -> np.ndarray:
+    """Geometric over arithmetic mean of the 200–3400 Hz power per frame (noise ≈ 0.5, tones ≈ 0)."""
+    f = spec.freqs_hz
+    p = spec.power[:, (f >= 200) & (f <= 3400)].astype(np.float64) + 1e-20
+    return np.exp(np.mean(np.log(p), axis=1)) / np.mean(p, axis=1)
+
+
 def detect_music(
     spec: Spectrogram, level_dbfs: np.ndarray, *, hop_s: float, config: MusicConfig, exclude: np.ndarray | None = None
 ) -> list[tuple[float, float]]:
     """Music stretches (start_s, end_s): windows that keep sounding, stay steady and lack speech dips.
 
-    score = mean steadiness over sounding frames − share of frames 12 dB under the window median.
+    score = mean steadiness over sounding frames − share of frames 12 dB under the window median;
+    steady noise is told apart by its flat spectrum.
     `exclude` marks frames (e.g. ringback bursts) that can never be music.
     """
     lag = max(1, round(config.steadiness_lag_s / hop_s))
     sim = spectral_steadiness(spec, lag=lag)
+    flatness = spectral_flatness(spec)
     win = max(2, round(config.window_s / hop_s))
     music = np.zeros(len(level_dbfs), dtype=bool)
     for s in range(0, max(1, len(level_dbfs) - win + 1), win // 2):
@@ -38,7 +47,7 @@ def detect_music(
             continue
         dips = float(np.mean(lev < np.median(lev) - 12.0))
         score = float(sim[s : s + win][sounding].mean()) - dips
-        if score >= config.min_score:
+        if score >= config.min_score and np.median(flatness[s : s + win][sounding]) <= config.max_flatness:
             music[s : s + win] = True
     if exclude is not None:
         music &= ~exclude
