@@ -3,7 +3,7 @@
 Tolerance (documented in docs/checks-language.md): a phrase matches a window of its token count
 -1..+1 when the normalized Levenshtein similarity of the window's joined text to the phrase's is at
 least `min_similarity` (zh also compares pinyin, so homophone errors match); phrases shorter than
-`min_fuzzy_chars` must match exactly. Names compare Latin keys (pinyin / transliteration) and a
+`min_fuzzy_chars` must match exactly (zh: or have the same pinyin, similarity 0.95). Names compare Latin keys (pinyin / transliteration) and a
 phonetic key, taking the better of the two.
 """
 
@@ -89,7 +89,9 @@ def find_phrases(
                     if wkey == key:
                         sim = 1.0
                     elif not fuzzy:
-                        continue
+                        if not pkey or len(wkey) != len(key) or latin_key(wkey) != pkey:
+                            continue
+                        sim = 0.95  # a homophone (same pinyin, other characters)
                     else:
                         if abs(len(wkey) - len(key)) > len(key) * (1 - min_similarity) + 1:
                             continue

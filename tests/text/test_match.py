@@ -64,3 +64,10 @@ def test_zh_name_by_pinyin():
 def test_zh_given_name_of_three_character_name():
     m = find_name(toks("我是小丽，有什么可以帮您", "zh"), "王小丽", language="zh")
     assert [x.text for x in m] == ["小丽"]
+
+
+def test_zh_short_phrase_exact_or_homophone_only():
+    # 知不知道 contains 不知道 but not 我不知道; a 1-character miss on a 4-character phrase is not enough
+    assert find_phrases(toks("您知不知道密码", "zh"), ["我不知道"], language="zh", min_fuzzy_chars=5) == []
+    m = find_phrases(toks("欢迎致店", "zh"), ["欢迎致电"], language="zh", min_fuzzy_chars=5)
+    assert len(m) == 1 and m[0].similarity == 0.95
