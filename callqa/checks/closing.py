@@ -38,7 +38,10 @@ def check_closing(call: Call, params: ClosingParams) -> CheckResult:
     book = phrasebook_for(call, path=params.phrases_path)
     last_end = max(u.end_s for u in call.utterances)
     start_s = max(0.0, last_end - params.window_s)
-    tokens = [[t for t in utt if t.start_s >= start_s] for utt in role_tokens(call, "agent", book=book, after_s=start_s)]
+    tokens = [
+        [t for t in utt if t.start_s >= start_s]
+        for utt in role_tokens(call, "agent", book=book, after_s=start_s)
+    ]
     tokens = [t for t in tokens if t]
     summary = match_list(tokens, book, "summary")
     thanks = match_list(tokens, book, "thanks")
@@ -66,7 +69,9 @@ def check_closing(call: Call, params: ClosingParams) -> CheckResult:
     ):
         if required and not found:
             problems.append(f"no {name}")
-            evidence.append(Evidence(round(start_s, 3), round(last_end, 3), "agent", note=f"no {name} in the closing"))
+            evidence.append(
+                Evidence(round(start_s, 3), round(last_end, 3), "agent", note=f"no {name} in the closing")
+            )
     if summary_before_thanks is False:
         problems.append("summary after thanks")
     if hangup_ok is False:

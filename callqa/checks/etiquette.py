@@ -34,7 +34,14 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
         for start, end in holds:
             ask = [m for m in asks if start - params.before_s <= m.start_s <= start + 2.0]
             thank = [m for m in thanks if end - 2.0 <= m.start_s <= end + params.after_s]
-            items.append({"start_s": round(start, 3), "end_s": round(end, 3), "permission": bool(ask), "thanked": bool(thank)})
+            items.append(
+                {
+                    "start_s": round(start, 3),
+                    "end_s": round(end, 3),
+                    "permission": bool(ask),
+                    "thanked": bool(thank),
+                }
+            )
             evidence.append(Evidence(round(start, 3), round(end, 3), note="hold"))
             evidence += [match_evidence(m, role="agent", note="hold permission") for m in ask[-1:]]
             evidence += [match_evidence(m, role="agent", note="thanks after hold") for m in thank[:1]]
@@ -56,7 +63,14 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
                 evidence.append(match_evidence(thank[0][1], role="agent", note="thanks after hold"))
         for j, m in enumerate(thanks):
             if j not in used:
-                items.append({"start_s": round(m.start_s, 3), "end_s": round(m.end_s, 3), "permission": False, "thanked": True})
+                items.append(
+                    {
+                        "start_s": round(m.start_s, 3),
+                        "end_s": round(m.end_s, 3),
+                        "permission": False,
+                        "thanked": True,
+                    }
+                )
                 evidence.append(match_evidence(m, role="agent", note="thanks after a hold nobody asked for"))
     bad = [it for it in items if not (it["permission"] and it["thanked"])]
     return CheckResult(
@@ -101,7 +115,11 @@ def check_customer_name(call: Call, params: CustomerNameParams) -> CheckResult:
         "customer_name",
         "pass" if ok else "fail",
         reason=None if ok else f"customer's name '{name}' said {len(hits)} times (< {params.min_mentions})",
-        values={"addressed": bool(hits), "mentions": len(hits), "first_s": round(hits[0].start_s, 3) if hits else None},
+        values={
+            "addressed": bool(hits),
+            "mentions": len(hits),
+            "first_s": round(hits[0].start_s, 3) if hits else None,
+        },
         evidence=tuple(match_evidence(m, role="agent", note="customer name") for m in hits),
     )
 

@@ -34,7 +34,10 @@ def check_fillers(call: Call, params: FillersParams) -> CheckResult:
         for toks in role_tokens(call, role, book=book):
             items += [(role, h) for h in find_fillers(toks, book)]
     if speech_s < params.min_speech_s:
-        return na("fillers", f"needs {params.min_speech_s:g} s of {'/'.join(params.roles)} speech, got {speech_s:.1f} s")
+        return na(
+            "fillers",
+            f"needs {params.min_speech_s:g} s of {'/'.join(params.roles)} speech, got {speech_s:.1f} s",
+        )
     items.sort(key=lambda x: x[1].start_s)
     per_min = 60.0 * len(items) / speech_s
     ok = per_min <= params.max_per_min

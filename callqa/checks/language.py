@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from callqa.text.lexicon import PhraseBook, load_phrasebook
 from callqa.text.match import PhraseMatch, find_phrases

@@ -94,18 +94,30 @@ def check_speaking_rate(call: Call, params: SpeakingRateParams) -> CheckResult:
     if first is not None and last is not None:
         tol = math.log1p(params.adapt_tolerance)
         d_first, d_last = abs(math.log(first)), abs(math.log(last))
-        evolution = "converged" if d_last < d_first - tol else "diverged" if d_last > d_first + tol else "stable"
+        evolution = (
+            "converged" if d_last < d_first - tol else "diverged" if d_last > d_first + tol else "stable"
+        )
         if params.min_ratio <= first <= params.max_ratio:
             adapted = params.min_ratio <= last <= params.max_ratio  # kept the match
         else:
             adapted = evolution == "converged"
     unit = UNITS.get(lang, "wpm")
     evidence = [
-        Evidence(round(start, 3), round(end, 3), note=f"agent {a_rate:.0f} vs customer {c_rate:.0f} {unit}, ratio {ratio:.2f}"),
+        Evidence(
+            round(start, 3),
+            round(end, 3),
+            note=f"agent {a_rate:.0f} vs customer {c_rate:.0f} {unit}, ratio {ratio:.2f}",
+        ),
     ]
     for name, (lo, hi) in thirds.items():
         r = ratio_third[name]
-        evidence.append(Evidence(round(lo, 3), round(min(hi, end), 3), note=f"{name} third ratio {r if r is not None else 'n/a'}"))
+        evidence.append(
+            Evidence(
+                round(lo, 3),
+                round(min(hi, end), 3),
+                note=f"{name} third ratio {r if r is not None else 'n/a'}",
+            )
+        )
     return CheckResult(
         "speaking_rate",
         "pass" if band_ok else "fail",

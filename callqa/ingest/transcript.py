@@ -37,8 +37,9 @@ role ``unknown`` (the language checks then return ``na``).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from callqa.types import CallTranscript, Utterance, Word
 
@@ -67,7 +68,9 @@ def detect_format(data: Mapping[str, Any]) -> str:
         return "azure"
     if "utterances" in data or "words" in data:
         return "callqa"
-    raise TranscriptError("not a known transcript format (expected callqa utterances/words, Amazon results.items, or Azure phrases)")
+    raise TranscriptError(
+        "not a known transcript format (expected callqa utterances/words, Amazon results.items, or Azure phrases)"
+    )
 
 
 def load_transcript(
@@ -86,7 +89,10 @@ def load_transcript(
         raise TranscriptError(f"{p}: cannot read transcript: {exc}") from exc
     try:
         return parse_transcript(
-            data, language=language, agent_channel=agent_channel, first_speaker_is_agent=first_speaker_is_agent
+            data,
+            language=language,
+            agent_channel=agent_channel,
+            first_speaker_is_agent=first_speaker_is_agent,
         )
     except TranscriptError as exc:
         raise TranscriptError(f"{p}: {exc}") from exc
@@ -112,12 +118,16 @@ def parse_transcript(
         rows, lang, explicit = _callqa_rows(data, max_gap_s=max_gap_s)
     lang = language_code(language or lang)
     rows.sort(key=lambda r: (r["start_s"], r["end_s"]))
-    roles = _assign_roles(rows, explicit, agent_channel=agent_channel, first_speaker_is_agent=first_speaker_is_agent)
+    roles = _assign_roles(
+        rows, explicit, agent_channel=agent_channel, first_speaker_is_agent=first_speaker_is_agent
+    )
     utterances = []
     for r in rows:
         role = r.get("role") or roles.get(r["speaker"], "unknown")
         if role not in ("agent", "customer", "unknown"):
-            raise TranscriptError(f"utterance at {r['start_s']} s: role must be agent|customer|unknown, got {role!r}")
+            raise TranscriptError(
+                f"utterance at {r['start_s']} s: role must be agent|customer|unknown, got {role!r}"
+            )
         utterances.append(
             Utterance(
                 speaker=r["speaker"],
@@ -210,7 +220,9 @@ def _callqa_rows(data: Mapping[str, Any], *, max_gap_s: float) -> tuple[list[dic
     return _group_words(labelled, lang, max_gap_s=max_gap_s), lang, explicit
 
 
-def _group_words(labelled: list[tuple[Word, str, int | None]], lang: str | None, *, max_gap_s: float) -> list[dict]:
+def _group_words(
+    labelled: list[tuple[Word, str, int | None]], lang: str | None, *, max_gap_s: float
+) -> list[dict]:
     """Consecutive words of one speaker, with gaps below `max_gap_s`, into utterance rows."""
     rows: list[dict] = []
     for w, spk, ch in sorted(labelled, key=lambda x: x[0].start_s):
@@ -270,6 +282,7 @@ def _azure_rows(data: Mapping[str, Any]) -> tuple[list[dict], str | None, dict]:
     lang = None
     labelled = False
     for i, ph in enumerate(data["phrases"]):
+
         def ms(obj: Mapping[str, Any], key: str, where: str) -> float:
             v = obj.get(f"{key}Milliseconds", obj.get(key))
             return round(_num(v, where) / 1000.0, 3)
@@ -279,7 +292,9 @@ def _azure_rows(data: Mapping[str, Any]) -> tuple[list[dict], str | None, dict]:
         words = []
         for j, w in enumerate(ph.get("words") or []):
             ws = ms(w, "offset", f"phrases[{i}].words[{j}].offset")
-            words.append(Word(str(w.get("text", "")), ws, ws + ms(w, "duration", f"phrases[{i}].words[{j}].duration")))
+            words.append(
+                Word(str(w.get("text", "")), ws, ws + ms(w, "duration", f"phrases[{i}].words[{j}].duration"))
+            )
         ch = ph.get("channel")
         spk = ph.get("speaker")
         labelled = labelled or spk is not None or ch is not None
@@ -306,7 +321,9 @@ def _assign_roles(
     chmap = explicit.get("channel_roles") or {}
     if agent_channel is not None and not chmap:
         chmap = {agent_channel: "agent"}
-        chmap.update({r["channel"]: "customer" for r in rows if r.get("channel") not in (None, agent_channel)})
+        chmap.update(
+            {r["channel"]: "customer" for r in rows if r.get("channel") not in (None, agent_channel)}
+        )
     for r in rows:
         if r["speaker"] not in roles and r.get("channel") in chmap:
             roles[r["speaker"]] = chmap[r["channel"]]

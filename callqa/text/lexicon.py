@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import yaml
 
@@ -87,7 +88,9 @@ def parse_phrasebook(data: Mapping[str, Any], *, language: str, source: str = "<
     allowed = {"language", "matching", "phrases", "fillers"}
     unknown = set(data) - allowed
     if unknown:
-        raise LexiconError(f"{source}: unknown key '{sorted(unknown)[0]}' (known: {', '.join(sorted(allowed))})")
+        raise LexiconError(
+            f"{source}: unknown key '{sorted(unknown)[0]}' (known: {', '.join(sorted(allowed))})"
+        )
     m = dict(data.get("matching") or {})
     bad = set(m) - set(Matching.__dataclass_fields__)
     if bad:
@@ -97,14 +100,23 @@ def parse_phrasebook(data: Mapping[str, Any], *, language: str, source: str = "<
     phrases: dict[str, tuple[str, ...]] = {}
     for name, value in raw_phrases.items():
         if name not in PHRASE_LISTS:
-            raise LexiconError(f"{source}: unknown phrase list 'phrases.{name}' (known: {', '.join(PHRASE_LISTS)})")
+            raise LexiconError(
+                f"{source}: unknown phrase list 'phrases.{name}' (known: {', '.join(PHRASE_LISTS)})"
+            )
         phrases[name] = _str_list(value, f"phrases.{name}", source)
     f = dict(data.get("fillers") or {})
     bad = set(f) - {"pause_s", "always", "always_patterns", "contextual"}
     if bad:
         raise LexiconError(f"{source}: unknown key 'fillers.{sorted(bad)[0]}'")
-    words = frozenset(t for w in _str_list(f.get("always"), "fillers.always", source) for t in [" ".join(tokenize_text(w, language=language))] if t)
-    patterns = tuple(re.compile(p) for p in _str_list(f.get("always_patterns"), "fillers.always_patterns", source))
+    words = frozenset(
+        t
+        for w in _str_list(f.get("always"), "fillers.always", source)
+        for t in [" ".join(tokenize_text(w, language=language))]
+        if t
+    )
+    patterns = tuple(
+        re.compile(p) for p in _str_list(f.get("always_patterns"), "fillers.always_patterns", source)
+    )
     rules = []
     for phrase, spec in (f.get("contextual") or {}).items():
         spec = dict(spec or {})
@@ -113,7 +125,9 @@ def parse_phrasebook(data: Mapping[str, Any], *, language: str, source: str = "<
             raise LexiconError(f"{source}: unknown key 'fillers.contextual.{phrase}.{sorted(bad)[0]}'")
         boundary = spec.get("boundary", "either")
         if boundary not in BOUNDARY_MODES:
-            raise LexiconError(f"{source}: 'fillers.contextual.{phrase}.boundary' must be one of {BOUNDARY_MODES}")
+            raise LexiconError(
+                f"{source}: 'fillers.contextual.{phrase}.boundary' must be one of {BOUNDARY_MODES}"
+            )
 
         def norm_set(key: str, phrase: str = phrase, spec: dict = spec) -> frozenset[str]:
             vals = _str_list(spec.get(key), f"fillers.contextual.{phrase}.{key}", source)

@@ -9,8 +9,8 @@ phonetic key, taking the better of the two.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from rapidfuzz.distance import Levenshtein
 

@@ -7,7 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 # Sentence and clause punctuation, Latin and CJK; a token next to one of these sits at a boundary.
-PUNCT_CHARS = ",.!?;:…，。！？、；：\"“”‘«»()[]{}（）【】《》「」『』—–~·"
+PUNCT_CHARS = ',.!?;:…，。！？、；："“”‘«»()[]{}（）【】《》「」『』—–~·'
 _PUNCT_RE = re.compile(r"[^\w\s'\-]", re.UNICODE)
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 

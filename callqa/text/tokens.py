@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from callqa.text.normalize import PUNCT_CHARS, is_han, normalize_text
 from callqa.types import Role, Utterance
@@ -74,14 +74,19 @@ def _raw_words(utt: Utterance, language: str) -> list[tuple[str, float, float, b
         return [(w.text, float(w.start_s), float(w.end_s), True) for w in utt.words]
     if language == "zh" or any(is_han(c) for c in utt.text):
         # keep punctuation attached to the chunk before it so boundaries survive
-        pieces = [p for p in re.findall(r"[^\s" + re.escape(PUNCT_CHARS) + r"]+[" + re.escape(PUNCT_CHARS) + r"]*|\S", utt.text)]
+        pieces = [
+            p
+            for p in re.findall(
+                r"[^\s" + re.escape(PUNCT_CHARS) + r"]+[" + re.escape(PUNCT_CHARS) + r"]*|\S", utt.text
+            )
+        ]
     else:
         pieces = utt.text.split()
     lengths = [max(1, len(p)) for p in pieces]
     total = float(sum(lengths)) or 1.0
     span = max(0.0, utt.end_s - utt.start_s)
     out, t = [], float(utt.start_s)
-    for p, n in zip(pieces, lengths):
+    for p, n in zip(pieces, lengths, strict=True):
         d = span * n / total
         out.append((p, t, t + d, False))
         t += d
@@ -138,16 +143,27 @@ def tokens_of_utterance(
                 utterance=index,
                 at_start=first,
                 at_end=last,
-                **{**st, "boundary_before": st["boundary_before"] or first, "boundary_after": st["boundary_after"] or last},
+                **{
+                    **st,
+                    "boundary_before": st["boundary_before"] or first,
+                    "boundary_after": st["boundary_after"] or last,
+                },
             )
         )
     return out
 
 
 def tokens_of_utterances(
-    utterances: Iterable[Utterance], *, language: str, pause_s: float = DEFAULT_PAUSE_S, indices: Sequence[int] | None = None
+    utterances: Iterable[Utterance],
+    *,
+    language: str,
+    pause_s: float = DEFAULT_PAUSE_S,
+    indices: Sequence[int] | None = None,
 ) -> list[list[Token]]:
     """Tokens per utterance (a list per utterance, so phrase windows never cross utterances)."""
     utts = list(utterances)
     idx = list(indices) if indices is not None else list(range(len(utts)))
-    return [tokens_of_utterance(u, language=language, index=i, pause_s=pause_s) for u, i in zip(utts, idx)]
+    return [
+        tokens_of_utterance(u, language=language, index=i, pause_s=pause_s)
+        for u, i in zip(utts, idx, strict=True)
+    ]

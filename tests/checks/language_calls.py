@@ -16,7 +16,8 @@ def make_call(language, rows, *, timed_words=False, events=(), duration_s=None, 
             parts = text.split()
             step = (end - start) / len(parts)
             u["words"] = [
-                {"text": w, "start_s": start + i * step, "end_s": start + (i + 1) * step} for i, w in enumerate(parts)
+                {"text": w, "start_s": start + i * step, "end_s": start + (i + 1) * step}
+                for i, w in enumerate(parts)
             ]
         utts.append(u)
     data = {"language": language, "utterances": utts}

@@ -5,7 +5,10 @@ from language_calls import make_call
 from callqa.checks.closing import ClosingParams, check_closing
 
 P = ClosingParams()
-EN_BODY = [("agent", 0.0, 5.0, "Hello, Acme, how can I help?"), ("customer", 6.0, 40.0, "My router is broken.")]
+EN_BODY = [
+    ("agent", 0.0, 5.0, "Hello, Acme, how can I help?"),
+    ("customer", 6.0, 40.0, "My router is broken."),
+]
 
 
 def test_en_good_closing_customer_hangs_up():
@@ -21,7 +24,11 @@ def test_en_good_closing_customer_hangs_up():
     r = check_closing(call, P)
     assert r.status == "pass"
     assert r.values["summary"] and r.values["thanks"] and r.values["farewell"]
-    assert r.values["order_ok"] is True and r.values["hangup_ok"] is True and r.values["hangup_party"] == "customer"
+    assert (
+        r.values["order_ok"] is True
+        and r.values["hangup_ok"] is True
+        and r.values["hangup_party"] == "customer"
+    )
     notes = [e.note for e in r.evidence]
     assert any(n.startswith("summary") for n in notes) and any(n.startswith("thanks") for n in notes)
 
@@ -42,7 +49,8 @@ def test_summary_after_thanks_fails():
 def test_agent_hangs_up_first_fails():
     call = make_call(
         "en",
-        EN_BODY + [("agent", 41.0, 50.0, "To summarize, the visit is on Monday. Thank you for calling, goodbye.")],
+        EN_BODY
+        + [("agent", 41.0, 50.0, "To summarize, the visit is on Monday. Thank you for calling, goodbye.")],
         hangup_party="agent",
     )
     r = check_closing(call, P)
@@ -51,7 +59,9 @@ def test_agent_hangs_up_first_fails():
 
 def test_unknown_hangup_is_na_not_failed():
     call = make_call(
-        "en", EN_BODY + [("agent", 41.0, 50.0, "To summarize, the visit is on Monday. Thank you for calling, goodbye.")]
+        "en",
+        EN_BODY
+        + [("agent", 41.0, 50.0, "To summarize, the visit is on Monday. Thank you for calling, goodbye.")],
     )
     r = check_closing(call, P)
     assert r.status == "pass" and r.values["hangup_party"] == "unknown" and r.values["hangup_ok"] is None

@@ -37,7 +37,9 @@ def test_hold_event_without_thanks_fails():
         events=[("hold", 14.0, 79.0)],
     )
     r = check_hold_etiquette(call, H)
-    assert r.status == "fail" and r.values["source"] == "signal" and r.values["items"][0]["permission"] is True
+    assert (
+        r.status == "fail" and r.values["source"] == "signal" and r.values["items"][0]["permission"] is True
+    )
     assert r.values["items"][0]["thanked"] is False
 
 
@@ -47,14 +49,20 @@ def test_no_hold_is_na():
 
 
 def test_zh_and_ru_holds():
-    zh = make_call("zh", [("agent", 10.0, 12.0, "麻烦您稍等，我帮您查一下"), ("agent", 60.0, 62.0, "感谢您的耐心等待")])
+    zh = make_call(
+        "zh", [("agent", 10.0, 12.0, "麻烦您稍等，我帮您查一下"), ("agent", 60.0, 62.0, "感谢您的耐心等待")]
+    )
     assert check_hold_etiquette(zh, H).status == "pass"
-    ru = make_call("ru", [("agent", 10.0, 12.0, "Оставайтесь, пожалуйста, на линии"), ("agent", 60.0, 62.0, "Нашла.")])
+    ru = make_call(
+        "ru", [("agent", 10.0, 12.0, "Оставайтесь, пожалуйста, на линии"), ("agent", 60.0, 62.0, "Нашла.")]
+    )
     assert check_hold_etiquette(ru, H).status == "fail"
 
 
 def test_customer_name():
-    call = make_call("en", [("agent", 0.0, 3.0, "Thank you, Mister Jonson, one moment")], customer_name="David Johnson")
+    call = make_call(
+        "en", [("agent", 0.0, 3.0, "Thank you, Mister Jonson, one moment")], customer_name="David Johnson"
+    )
     r = check_customer_name(call, N)
     assert r.status == "pass" and r.values["mentions"] == 1
     call = make_call("en", [("agent", 0.0, 3.0, "Thank you, sir, one moment")], customer_name="David Johnson")
@@ -70,10 +78,16 @@ def test_customer_name_ru_and_zh():
 
 
 def test_positive_language():
-    for lang, text in [("en", "Hmm, I don't know, maybe"), ("zh", "这个我不知道"), ("ru", "Я не знаю, честно")]:
+    for lang, text in [
+        ("en", "Hmm, I don't know, maybe"),
+        ("zh", "这个我不知道"),
+        ("ru", "Я не знаю, честно"),
+    ]:
         r = check_positive_language(make_call(lang, [("agent", 0.0, 3.0, text)]), PL)
         assert r.status == "fail" and r.values["count"] == 1, lang
-    ok = make_call("en", [("agent", 0.0, 3.0, "Let me find that out for you"), ("customer", 3.5, 5.0, "I don't know")])
+    ok = make_call(
+        "en", [("agent", 0.0, 3.0, "Let me find that out for you"), ("customer", 3.5, 5.0, "I don't know")]
+    )
     assert check_positive_language(ok, PL).status == "pass"  # the customer may say it
     zh_ok = make_call("zh", [("agent", 0.0, 3.0, "您知不知道密码")])
     assert check_positive_language(zh_ok, PL).status == "pass"

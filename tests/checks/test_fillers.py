@@ -11,7 +11,12 @@ def test_en_counts_and_items():
     call = make_call(
         "en",
         [
-            ("agent", 0.0, 30.0, "um so your order, like, shipped uh yesterday and I'd like to, you know, help"),
+            (
+                "agent",
+                0.0,
+                30.0,
+                "um so your order, like, shipped uh yesterday and I'd like to, you know, help",
+            ),
             ("customer", 31.0, 40.0, "um okay uh"),  # customer fillers are not counted by default
         ],
         timed_words=True,
@@ -60,7 +65,9 @@ def test_ru_fillers():
 
 
 def test_customer_role_can_be_checked():
-    call = make_call("en", [("agent", 0.0, 12.0, "fine " * 20), ("customer", 13.0, 25.0, "um uh " * 5)], timed_words=True)
+    call = make_call(
+        "en", [("agent", 0.0, 12.0, "fine " * 20), ("customer", 13.0, 25.0, "um uh " * 5)], timed_words=True
+    )
     assert check_fillers(call, FillersParams(roles=["customer"])).values["count"] == 10
 
 

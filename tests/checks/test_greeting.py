@@ -28,7 +28,12 @@ def test_en_greeting_after_the_window_fails():
     call = make_call(
         "en",
         [
-            ("agent", 0.5, 10.5, "this is the billing line please state your account number after the tone now"),
+            (
+                "agent",
+                0.5,
+                10.5,
+                "this is the billing line please state your account number after the tone now",
+            ),
             ("customer", 11.0, 13.0, "one two three"),
             ("agent", 14.0, 20.0, "okay and your date of birth please and the postcode too"),
             ("agent", 21.0, 24.0, "good morning and welcome to Acme"),
@@ -49,13 +54,17 @@ def test_unknown_company_and_name_are_not_failed():
 
 
 def test_wrong_agent_name_fails():
-    call = make_call("en", [("agent", 0.0, 4.0, "Hello, Acme, this is Peter speaking")], company="Acme", agent_name="Anna")
+    call = make_call(
+        "en", [("agent", 0.0, 4.0, "Hello, Acme, this is Peter speaking")], company="Acme", agent_name="Anna"
+    )
     r = check_greeting(call, P)
     assert r.status == "fail" and r.values["agent_name"] is False and "agent_name" in r.reason
 
 
 def test_help_offer_required_only_when_configured():
-    call = make_call("en", [("agent", 0.0, 3.0, "Hello, Acme, John speaking")], company="Acme", agent_name="John")
+    call = make_call(
+        "en", [("agent", 0.0, 3.0, "Hello, Acme, John speaking")], company="Acme", agent_name="John"
+    )
     assert check_greeting(call, P).status == "pass"
     r = check_greeting(call, GreetingParams(require_help_offer=True))
     assert r.status == "fail" and r.values["help_offer"] is False
@@ -64,7 +73,10 @@ def test_help_offer_required_only_when_configured():
 def test_zh_traditional_asr_output_and_pinyin_company():
     call = make_call(
         "zh",
-        [("agent", 0.3, 5.0, "您好，歡迎致電愛克美公司，我是小麗，有什麼可以幫您？"), ("customer", 5.5, 7.0, "你好")],
+        [
+            ("agent", 0.3, 5.0, "您好，歡迎致電愛克美公司，我是小麗，有什麼可以幫您？"),
+            ("customer", 5.5, 7.0, "你好"),
+        ],
         company="艾克美",
         agent_name="王小丽",
     )
@@ -90,7 +102,9 @@ def test_ru_with_latin_manifest_names():
 
 
 def test_ru_no_greeting_fails():
-    call = make_call("ru", [("agent", 0.5, 3.0, "Ромашка, Светлана, слушаю")], company="Ромашка", agent_name="Светлана")
+    call = make_call(
+        "ru", [("agent", 0.5, 3.0, "Ромашка, Светлана, слушаю")], company="Ромашка", agent_name="Светлана"
+    )
     r = check_greeting(call, P)
     assert r.status == "fail" and r.values["greeting"] is False
 

@@ -28,7 +28,9 @@ def test_matched_rates_pass():
 
 
 def test_agent_twice_as_fast_fails():
-    call = make_call("en", [("agent", 0.0, 10.0, words(30)), ("customer", 11.0, 31.0, words(30))], timed_words=True)
+    call = make_call(
+        "en", [("agent", 0.0, 10.0, words(30)), ("customer", 11.0, 31.0, words(30))], timed_words=True
+    )
     r = check_speaking_rate(call, P)
     assert r.status == "fail" and abs(r.values["ratio"] - 2.0) < 0.01
 
@@ -88,9 +90,13 @@ def test_ru_words_per_minute_and_syllables():
     )
     r = check_speaking_rate(call, P)
     assert r.values["unit"] == "wpm" and r.status == "pass" and abs(r.values["ratio"] - 1.0) < 0.01
-    assert abs(r.values["agent_syllables_per_s"] - 7.5) < 0.01 and abs(r.values["syllable_ratio"] - 3.0) < 0.01
+    assert (
+        abs(r.values["agent_syllables_per_s"] - 7.5) < 0.01 and abs(r.values["syllable_ratio"] - 3.0) < 0.01
+    )
 
 
 def test_too_little_speech_is_na():
-    call = make_call("en", [("agent", 0.0, 10.0, words(30)), ("customer", 11.0, 12.0, "yes")], timed_words=True)
+    call = make_call(
+        "en", [("agent", 0.0, 10.0, words(30)), ("customer", 11.0, 12.0, "yes")], timed_words=True
+    )
     assert check_speaking_rate(call, P).status == "na"

@@ -87,4 +87,6 @@ def test_bad_input_names_the_problem(tmp_path):
     with pytest.raises(TranscriptError, match=r"utterances\[0\].start_s"):
         parse_transcript({"utterances": [{"speaker": "a", "start_s": "soon", "end_s": 1, "text": "hi"}]})
     with pytest.raises(TranscriptError, match="role must be"):
-        parse_transcript({"utterances": [{"speaker": "a", "role": "boss", "start_s": 0, "end_s": 1, "text": "hi"}]})
+        parse_transcript(
+            {"utterances": [{"speaker": "a", "role": "boss", "start_s": 0, "end_s": 1, "text": "hi"}]}
+        )

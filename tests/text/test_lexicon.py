@@ -26,7 +26,16 @@ def fillers(text, language, **kw):
 @pytest.mark.parametrize("language", ["en", "zh", "ru"])
 def test_phrase_books_have_every_list(language):
     book = load_phrasebook(language)
-    for name in ("greeting", "help_offer", "summary", "thanks", "farewell", "hold_request", "hold_thanks", "negative"):
+    for name in (
+        "greeting",
+        "help_offer",
+        "summary",
+        "thanks",
+        "farewell",
+        "hold_request",
+        "hold_thanks",
+        "negative",
+    ):
         assert book.get(name), name
 
 

@@ -23,7 +23,9 @@ def test_far_phrase_not_matched():
 
 
 def test_longer_phrase_preferred_over_its_prefix():
-    m = find_phrases(toks("thank you for calling acme"), ["thank you", "thank you for calling"], language="en")
+    m = find_phrases(
+        toks("thank you for calling acme"), ["thank you", "thank you for calling"], language="en"
+    )
     assert [x.phrase for x in m] == ["thank you for calling"]
 
 
@@ -34,7 +36,9 @@ def test_zh_homophone_through_pinyin():
 
 
 def test_ru_inflection_tolerated():
-    m = find_phrases(toks("итак подведем итоги", "ru"), ["итак подведу итог"], language="ru", min_similarity=0.75)
+    m = find_phrases(
+        toks("итак подведем итоги", "ru"), ["итак подведу итог"], language="ru", min_similarity=0.75
+    )
     assert len(m) == 1
 
 

@@ -37,7 +37,9 @@ def _utt(words, role="agent"):
 
 
 def test_token_boundaries_from_punctuation_and_pauses():
-    utt = _utt([("So,", 0.0, 0.2), ("like", 0.25, 0.4), ("we", 0.45, 0.55), ("go", 1.2, 1.4), ("home.", 1.45, 1.8)])
+    utt = _utt(
+        [("So,", 0.0, 0.2), ("like", 0.25, 0.4), ("we", 0.45, 0.55), ("go", 1.2, 1.4), ("home.", 1.45, 1.8)]
+    )
     toks = tokens_of_utterance(utt, language="en", pause_s=0.3)
     assert [t.text for t in toks] == ["so", "like", "we", "go", "home"]
     like, we, go = toks[1], toks[2], toks[3]
