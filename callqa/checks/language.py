@@ -49,9 +49,15 @@ def match_evidence(m: PhraseMatch, *, role: Role, note: str) -> Evidence:
 
 
 def answer_time_s(call: Call) -> float:
-    """When the call was answered: a signal `answer` event if there is one, else 0."""
-    events = call.events("answer")
-    return float(events[0].start_s) if events else 0.0
+    """When the call was answered: the signal layer's `answer_s` (end of ringback), else 0."""
+    if call.signal is not None:
+        answer = call.signal.extras.get("answer_s")
+        if isinstance(answer, (int, float)):
+            return float(answer)
+        events = call.events("answer")
+        if events:
+            return float(events[0].start_s)
+    return 0.0
 
 
 def clip_tokens(tokens: Sequence[Sequence[Token]], *, start_s: float, end_s: float) -> list[list[Token]]:

@@ -112,3 +112,20 @@ def test_ru_no_greeting_fails():
 def test_no_agent_speech_is_na():
     call = make_call("en", [("customer", 0.0, 2.0, "hello?")])
     assert check_greeting(call, P).status == "na"
+
+
+def test_window_starts_at_answer_from_signal():
+    from dataclasses import replace
+
+    call = make_call(
+        "en",
+        [("agent", 0.0, 15.0, "thank you for holding your call is important to us please stay on the line"),
+         ("agent", 20.0, 23.0, "Hello, this is Acme")],
+        company="Acme",
+        events=[("ring", 0.0, 19.0)],
+    )  # fmt: skip
+    # without an answer time the recorded IVR message fills the whole 15 s window: greeting at 20 s is late
+    assert check_greeting(call, GreetingParams(window_s=15.0)).values["greeting"] is False
+    answered = replace(call, signal=replace(call.signal, extras={"answer_s": 19.5}))
+    r = check_greeting(answered, GreetingParams(window_s=15.0))
+    assert r.status == "pass" and r.values["greeting"] is True
