@@ -40,6 +40,7 @@ def match_list(tokens: Sequence[Sequence[Token]], book: PhraseBook, list_name: s
         language=book.language,
         min_similarity=book.matching.min_similarity,
         min_fuzzy_chars=book.matching.min_fuzzy_chars,
+        min_word_similarity=book.matching.min_word_similarity,
     )
 
 

@@ -55,6 +55,7 @@ class FillerRule:
 class Matching:
     min_similarity: float = 0.8
     min_fuzzy_chars: int = 6
+    min_word_similarity: float = 0.6
     name_min_similarity: float = 0.75
     name_min_fuzzy_chars: int = 4
 

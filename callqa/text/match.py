@@ -54,6 +54,7 @@ def find_phrases(
     language: str,
     min_similarity: float = 0.8,
     min_fuzzy_chars: int = 6,
+    min_word_similarity: float = 0.6,
 ) -> list[PhraseMatch]:
     """Every non-overlapping occurrence of any of `phrases` in the tokens, best match per span.
 
@@ -63,6 +64,8 @@ def find_phrases(
     phrases : phrases as written in the lexicon (normalized here)
     min_similarity : least normalized Levenshtein similarity over the joined window (spaces removed)
     min_fuzzy_chars : phrases with fewer characters (spaces removed) must match exactly
+    min_word_similarity : en/ru, window of the phrase's length: every word must be at least this
+        similar to the phrase word in its place (one wrong content word sinks the match)
     """
     prepared = []
     for phrase in phrases:
@@ -98,6 +101,13 @@ def find_phrases(
                         sim = similarity(wkey, key)
                         if pkey and sim < min_similarity:
                             sim = max(sim, similarity(latin_key(wkey), pkey))
+                        if length == n and language != "zh" and sim >= min_similarity:
+                            # word by word too: "thank you for holding" is not "... for calling"
+                            worst = min(
+                                similarity(a, b) for a, b in zip(texts[i : i + n], ptoks, strict=True)
+                            )
+                            if worst < min_word_similarity:
+                                continue
                     if sim >= min_similarity:
                         w = tokens[i : i + length]
                         cands.append(

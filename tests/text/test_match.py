@@ -75,3 +75,9 @@ def test_zh_short_phrase_exact_or_homophone_only():
     assert find_phrases(toks("您知不知道密码", "zh"), ["我不知道"], language="zh", min_fuzzy_chars=5) == []
     m = find_phrases(toks("欢迎致店", "zh"), ["欢迎致电"], language="zh", min_fuzzy_chars=5)
     assert len(m) == 1 and m[0].similarity == 0.95
+
+
+def test_one_wrong_content_word_is_not_a_match():
+    # character similarity is 0.83, but "holding" is not a misheard "calling"
+    assert find_phrases(toks("thank you for holding"), ["thank you for calling"], language="en") == []
+    assert len(find_phrases(toks("thank you for colling"), ["thank you for calling"], language="en")) == 1
