@@ -95,7 +95,8 @@ def check_holds(call: Call, params: HoldsParams) -> CheckResult:
         longest = max((b - a for a, b in gaps(inside, s, e)), default=0.0)
         asked = _phrase_at(call, params.request_phrases, s - params.phrase_window_s, s + 2.0)
         thanked = _phrase_at(call, params.thanks_phrases, e - 2.0, e + params.phrase_window_s)
-        violation = longest > params.max_unattended_s
+        longest = float(longest)
+        violation = bool(longest > params.max_unattended_s)
         failed |= violation or (params.require_permission and not asked) or (params.require_thanks and not thanked)
         rows.append({"start_s": round(s, 3), "end_s": round(e, 3), "music": music, "checkins": len(checkins),
                      "longest_unattended_s": round(longest, 3), "violation": violation,
