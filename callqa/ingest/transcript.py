@@ -38,10 +38,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from callqa.types import CallTranscript, Utterance, Word
+from callqa.types import CallMeta, CallTranscript, Utterance, Word
 
 FORMATS = ("callqa", "amazon", "azure")
 
@@ -79,23 +80,40 @@ def load_transcript(
     language: str | None = None,
     agent_channel: int | None = None,
     first_speaker_is_agent: bool = True,
+    meta: CallMeta | None = None,
+    duration_s: float | None = None,
 ) -> CallTranscript:
-    """Read a transcript JSON file of any supported format (see module docstring)."""
+    """Read a transcript JSON file of any supported format (see module docstring).
+
+    Parameters
+    ----------
+    language : overrides the file's language; without either, `meta.language` (else en)
+    agent_channel : the agent's channel when the file has channels but no roles; default from
+        `meta.channel_layout` (stereo_agent_left -> 0, stereo_agent_right -> 1)
+    meta : the call's manifest entry (language and channel layout fallbacks)
+    duration_s : the recording's length when the audio is given; overrides the file's
+    """
     p = Path(path)
     try:
         with open(p, encoding="utf-8") as fh:
             data = json.load(fh)
     except (OSError, json.JSONDecodeError) as exc:
         raise TranscriptError(f"{p}: cannot read transcript: {exc}") from exc
+    if meta is not None and agent_channel is None:
+        agent_channel = {"stereo_agent_left": 0, "stereo_agent_right": 1}.get(meta.channel_layout)
     try:
-        return parse_transcript(
+        t = parse_transcript(
             data,
             language=language,
             agent_channel=agent_channel,
             first_speaker_is_agent=first_speaker_is_agent,
+            fallback_language=meta.language if meta is not None else "en",
         )
     except TranscriptError as exc:
         raise TranscriptError(f"{p}: {exc}") from exc
+    if duration_s is not None:
+        t = replace(t, duration_s=float(duration_s))
+    return replace(t, info={**t.info, "path": str(p)})
 
 
 def parse_transcript(
@@ -105,6 +123,7 @@ def parse_transcript(
     agent_channel: int | None = None,
     first_speaker_is_agent: bool = True,
     max_gap_s: float = 1.5,
+    fallback_language: str = "en",
 ) -> CallTranscript:
     """A `CallTranscript` from a parsed JSON document (format detected)."""
     if not isinstance(data, Mapping):
@@ -116,7 +135,7 @@ def parse_transcript(
         rows, lang, explicit = _azure_rows(data)
     else:
         rows, lang, explicit = _callqa_rows(data, max_gap_s=max_gap_s)
-    lang = language_code(language or lang)
+    lang = language_code(language or lang, default=fallback_language)
     rows.sort(key=lambda r: (r["start_s"], r["end_s"]))
     roles = _assign_roles(
         rows, explicit, agent_channel=agent_channel, first_speaker_is_agent=first_speaker_is_agent

@@ -90,3 +90,15 @@ def test_bad_input_names_the_problem(tmp_path):
         parse_transcript(
             {"utterances": [{"speaker": "a", "role": "boss", "start_s": 0, "end_s": 1, "text": "hi"}]}
         )
+
+
+def test_manifest_meta_gives_language_layout_and_duration():
+    from callqa.types import CallMeta
+
+    meta = CallMeta("c", None, language="ru", channel_layout="stereo_agent_right")
+    t = load_transcript(FIX / "amazon_channels_ru.json", meta=meta, duration_s=12.5)
+    assert t.duration_s == 12.5
+    assert [(u.channel, u.role) for u in t.utterances] == [(0, "customer"), (1, "agent")]
+    no_lang = parse_transcript({"utterances": [{"speaker": "a", "start_s": 0, "end_s": 1, "text": "да"}]},
+                               fallback_language="ru")  # fmt: skip
+    assert no_lang.language == "ru"
