@@ -23,6 +23,7 @@ class GreetingParams:
     require_company: bool = True  # only when the company is known (manifest/defaults)
     require_agent_name: bool = True  # only when the agent's name is known (manifest/roster)
     require_help_offer: bool = False  # the help offer is always reported; counts only if true
+    max_wall_s: float = 60.0  # the opening also ends this long after answer, however little was said
     phrases_path: str | None = None  # a phrase book instead of configs/phrases/<lang>.yaml
 
 
@@ -53,6 +54,7 @@ def check_greeting(call: Call, params: GreetingParams) -> CheckResult:
     end_s = opening_end_s(call, window_s=params.window_s)
     if end_s is None:
         return na("greeting", "no agent speech after answer")
+    end_s = min(end_s, answer_time_s(call) + params.max_wall_s)
     book = phrasebook_for(call, path=params.phrases_path)
     start_s = answer_time_s(call)
     tokens = clip_tokens(role_tokens(call, "agent", book=book, after_s=start_s), start_s=start_s, end_s=end_s)

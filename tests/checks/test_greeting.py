@@ -129,3 +129,15 @@ def test_window_starts_at_answer_from_signal():
     answered = replace(call, signal=replace(call.signal, extras={"answer_s": 19.5}))
     r = check_greeting(answered, GreetingParams(window_s=15.0))
     assert r.status == "pass" and r.values["greeting"] is True
+
+
+def test_opening_ends_at_max_wall_time_in_short_agent_calls():
+    call = make_call(
+        "en",
+        [("agent", 0.0, 2.0, "Acme support"), ("customer", 3.0, 90.0, "long complaint"),
+         ("agent", 91.0, 93.0, "hello, are you there")],
+        company="Acme",
+    )  # fmt: skip
+    # the agent spoke only 4 s in all, but the "hello" at 91 s is not part of the opening
+    r = check_greeting(call, P)
+    assert r.status == "fail" and r.values["greeting"] is False and r.values["window_end_s"] == 60.0
