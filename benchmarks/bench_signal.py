@@ -60,7 +60,9 @@ def main() -> None:
     print(f"audio: {audio.duration_s:.0f} s, {audio.n_channels} ch, {audio.sample_rate} Hz; events: {kinds}")
     print(f"rings: {report.extras['ring_count']}, hangup: {report.extras['hangup_party']}")
     print(f"analyze_signal: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms")
-    print(f"real-time factor: {audio.duration_s / median:.0f}x (median), {audio.duration_s / best:.0f}x (best); target >= 500x")
+    print(
+        f"real-time factor: {audio.duration_s / median:.0f}x (median), {audio.duration_s / best:.0f}x (best); target >= 500x"
+    )
     del limits
 
 

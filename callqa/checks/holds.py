@@ -5,23 +5,61 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from callqa.checks.registry import register_check
-from callqa.checks.timing import Interval, gaps, intersect_intervals, merge_intervals, speech_intervals, total_s
+from callqa.checks.timing import (
+    Interval,
+    gaps,
+    intersect_intervals,
+    merge_intervals,
+    speech_intervals,
+    total_s,
+)
 from callqa.text.normalize import normalize_text
 from callqa.types import Call, CheckResult, Evidence, Utterance, na
 
 REQUEST_PHRASES = {
-    "en": ["put you on hold", "place you on hold", "hold for a moment", "hold on a moment", "hold for a minute",
-           "hold the line", "please hold", "mind holding", "bear with me", "one moment please"],
+    "en": [
+        "put you on hold",
+        "place you on hold",
+        "hold for a moment",
+        "hold on a moment",
+        "hold for a minute",
+        "hold the line",
+        "please hold",
+        "mind holding",
+        "bear with me",
+        "one moment please",
+    ],
     "zh": ["请稍等", "稍等一下", "稍等片刻", "请稍候", "请您稍候", "请不要挂机", "请不要挂断", "请别挂断"],
-    "ru": ["оставайтесь на линии", "побудьте на линии", "не кладите трубку", "не вешайте трубку", "подождите",
-           "минуточку", "одну минуту", "одну секунду"],
+    "ru": [
+        "оставайтесь на линии",
+        "побудьте на линии",
+        "не кладите трубку",
+        "не вешайте трубку",
+        "подождите",
+        "минуточку",
+        "одну минуту",
+        "одну секунду",
+    ],
 }
 THANKS_PHRASES = {
-    "en": ["thank you for holding", "thanks for holding", "thank you for waiting", "thanks for waiting",
-           "thank you for your patience", "sorry to keep you waiting", "sorry for the wait"],
+    "en": [
+        "thank you for holding",
+        "thanks for holding",
+        "thank you for waiting",
+        "thanks for waiting",
+        "thank you for your patience",
+        "sorry to keep you waiting",
+        "sorry for the wait",
+    ],
     "zh": ["谢谢您的耐心等待", "感谢您的耐心等待", "感谢您的等待", "谢谢您的等待", "让您久等了", "久等了"],
-    "ru": ["спасибо за ожидание", "спасибо что подождали", "спасибо что дождались", "благодарю за ожидание",
-           "извините за ожидание", "извините что заставил"],
+    "ru": [
+        "спасибо за ожидание",
+        "спасибо что подождали",
+        "спасибо что дождались",
+        "благодарю за ожидание",
+        "извините за ожидание",
+        "извините что заставил",
+    ],
 }
 
 
@@ -71,8 +109,11 @@ def find_holds(call: Call, params: HoldsParams) -> list[tuple[Interval, bool]]:
     holds: list[list[float]] = []
     for s, e in merge_intervals(pieces):
         gap = [(holds[-1][1], s)] if holds else []
-        if gap and s - gap[0][0] <= params.merge_gap_s and total_s(
-            intersect_intervals(gap, customer)) <= params.max_customer_talk_in_gap_s:
+        if (
+            gap
+            and s - gap[0][0] <= params.merge_gap_s
+            and total_s(intersect_intervals(gap, customer)) <= params.max_customer_talk_in_gap_s
+        ):
             holds[-1][1] = e
         else:
             holds.append([s, e])
@@ -97,15 +138,32 @@ def check_holds(call: Call, params: HoldsParams) -> CheckResult:
         thanked = _phrase_at(call, params.thanks_phrases, e - 2.0, e + params.phrase_window_s)
         longest = float(longest)
         violation = bool(longest > params.max_unattended_s)
-        failed |= violation or (params.require_permission and not asked) or (params.require_thanks and not thanked)
-        rows.append({"start_s": round(s, 3), "end_s": round(e, 3), "music": music, "checkins": len(checkins),
-                     "longest_unattended_s": round(longest, 3), "violation": violation,
-                     "asked_permission": asked is not None, "thanked": thanked is not None})
-        note = f"hold {e - s:.0f} s, {'music' if music else 'silence'}, {len(checkins)} check-in(s), " \
-               f"longest unattended {longest:.0f} s"
+        failed |= (
+            violation or (params.require_permission and not asked) or (params.require_thanks and not thanked)
+        )
+        rows.append(
+            {
+                "start_s": round(s, 3),
+                "end_s": round(e, 3),
+                "music": music,
+                "checkins": len(checkins),
+                "longest_unattended_s": round(longest, 3),
+                "violation": violation,
+                "asked_permission": asked is not None,
+                "thanked": thanked is not None,
+            }
+        )
+        note = (
+            f"hold {e - s:.0f} s, {'music' if music else 'silence'}, {len(checkins)} check-in(s), "
+            f"longest unattended {longest:.0f} s"
+        )
         evidence.append(Evidence(s, e, note=note))
         evidence += [Evidence(u.start_s, u.end_s, role="agent", text=u.text) for u in (asked, thanked) if u]
-    values = {"count": len(rows), "total_hold_s": round(sum(r["end_s"] - r["start_s"] for r in rows), 3),
-              "violations": sum(r["violation"] for r in rows), "holds": rows,
-              "max_unattended_s": params.max_unattended_s}
+    values = {
+        "count": len(rows),
+        "total_hold_s": round(sum(r["end_s"] - r["start_s"] for r in rows), 3),
+        "violations": sum(r["violation"] for r in rows),
+        "holds": rows,
+        "max_unattended_s": params.max_unattended_s,
+    }
     return CheckResult("holds", "fail" if failed else "pass", values=values, evidence=tuple(evidence))

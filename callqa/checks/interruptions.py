@@ -16,9 +16,7 @@ class InterruptionParams:
     max_agent_interruptions: int = 2  # fail when the agent interrupts the customer more often
 
 
-def find_interruptions(
-    by: list[Interval], other: list[Interval], *, min_overlap_s: float
-) -> list[Interval]:
+def find_interruptions(by: list[Interval], other: list[Interval], *, min_overlap_s: float) -> list[Interval]:
     """Overlaps where `by` starts while `other` is already talking, lasting at least `min_overlap_s`."""
     out: list[Interval] = []
     for s, e in by:
@@ -32,12 +30,16 @@ def find_interruptions(
 @register_check("interruptions", params=InterruptionParams)
 def check_interruptions(call: Call, params: InterruptionParams) -> CheckResult:
     """Interruptions by the agent and by the customer, with the overtalk time each started."""
-    speech = {r: merge_intervals(speech_intervals(call, r), gap_s=params.join_gap_s) for r in ("agent", "customer")}
+    speech = {
+        r: merge_intervals(speech_intervals(call, r), gap_s=params.join_gap_s) for r in ("agent", "customer")
+    }
     if not speech["agent"] or not speech["customer"]:
         return na("interruptions", "needs speech from both agent and customer")
     found: dict[Role, list[Interval]] = {
         "agent": find_interruptions(speech["agent"], speech["customer"], min_overlap_s=params.min_overlap_s),
-        "customer": find_interruptions(speech["customer"], speech["agent"], min_overlap_s=params.min_overlap_s),
+        "customer": find_interruptions(
+            speech["customer"], speech["agent"], min_overlap_s=params.min_overlap_s
+        ),
     }
     values = {
         "by_agent": len(found["agent"]),
@@ -46,7 +48,9 @@ def check_interruptions(call: Call, params: InterruptionParams) -> CheckResult:
         "overtalk_by_customer_s": round(sum(e - s for s, e in found["customer"]), 3),
     }
     evidence = tuple(
-        Evidence(s, e, role=r, note=f"{r} interrupted") for r in ("agent", "customer") for s, e in found[r]  # type: ignore[arg-type]
+        Evidence(s, e, role=r, note=f"{r} interrupted")
+        for r in ("agent", "customer")
+        for s, e in found[r]  # type: ignore[arg-type]
     )
     ok = values["by_agent"] <= params.max_agent_interruptions
     return CheckResult("interruptions", "pass" if ok else "fail", values=values, evidence=evidence)

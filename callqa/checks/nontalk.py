@@ -8,7 +8,14 @@ import numpy as np
 
 from callqa.checks.holds import HoldsParams, find_holds
 from callqa.checks.registry import register_check
-from callqa.checks.timing import Interval, gaps, intersect_intervals, merge_intervals, speech_intervals, total_s
+from callqa.checks.timing import (
+    Interval,
+    gaps,
+    intersect_intervals,
+    merge_intervals,
+    speech_intervals,
+    total_s,
+)
 from callqa.types import Call, CheckResult, Evidence, na
 
 # preset -> (min silence s, hold counts as non-talk, threshold inclusive)
@@ -41,7 +48,10 @@ def signal_speech(call: Call) -> list[Interval]:
             if ev.kind in ("ring", "busy_tone", "music") and ev.channel in (None, lv.channel):
                 act[max(0, int(ev.start_s / hop)) : int(np.ceil(ev.end_s / hop))] = False
         edges = np.diff(np.concatenate([[0], act.astype(np.int8), [0]]))
-        out += [(s * hop, e * hop) for s, e in zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0])]
+        out += [
+            (s * hop, e * hop)
+            for s, e in zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0], strict=False)
+        ]
     return merge_intervals(out, gap_s=0.2)
 
 
@@ -49,7 +59,8 @@ def signal_speech(call: Call) -> list[Interval]:
 def check_nontalk(call: Call, params: NonTalkParams) -> CheckResult:
     """Non-talk time (silence and, per preset, hold) between the first and last speech."""
     min_s, include_hold, inclusive = PRESETS.get(
-        params.preset, (params.min_silence_s, params.include_hold, params.inclusive))
+        params.preset, (params.min_silence_s, params.include_hold, params.inclusive)
+    )
     speech = signal_speech(call)
     if not speech:
         return na("nontalk", "no speech found")
@@ -65,13 +76,19 @@ def check_nontalk(call: Call, params: NonTalkParams) -> CheckResult:
     chosen = with_hold if include_hold else without_hold
     share = total_s(chosen) / max(span[1] - span[0], 1e-9)
     values = {
-        "preset": params.preset, "min_silence_s": min_s, "include_hold": include_hold,
-        "nontalk_s": round(total_s(chosen), 3), "count": len(chosen), "share": round(share, 4),
+        "preset": params.preset,
+        "min_silence_s": min_s,
+        "include_hold": include_hold,
+        "nontalk_s": round(total_s(chosen), 3),
+        "count": len(chosen),
+        "share": round(share, 4),
         "nontalk_incl_hold_s": round(total_s(with_hold), 3),
         "nontalk_excl_hold_s": round(total_s(without_hold), 3),
         "hold_s": round(total_s(intersect_intervals(holds, [span])), 3),
     }
     return CheckResult(
-        "nontalk", "pass" if share <= params.max_nontalk_share else "fail", values=values,
+        "nontalk",
+        "pass" if share <= params.max_nontalk_share else "fail",
+        values=values,
         evidence=tuple(Evidence(s, e, note=f"{e - s:.1f} s non-talk") for s, e in chosen),
     )

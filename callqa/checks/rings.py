@@ -42,7 +42,11 @@ def check_rings(call: Call, params: RingsParams) -> CheckResult:
         count, profile, source = len(rings), str(first.attrs.get("profile")), "audio"
         ring_s = (answer_s if answer_s is not None else last.end_s) - first.start_s
         evidence = tuple(
-            Evidence(e.start_s, e.end_s, note=f"ring {i + 1} ({profile}{'' if e.attrs.get('complete') else ', cut'})")
+            Evidence(
+                e.start_s,
+                e.end_s,
+                note=f"ring {i + 1} ({profile}{'' if e.attrs.get('complete') else ', cut'})",
+            )
             for i, e in enumerate(rings)
         )
     elif call.meta.ring_s is not None:
@@ -53,10 +57,15 @@ def check_rings(call: Call, params: RingsParams) -> CheckResult:
         period_s = periods[profile]
         ring_s, answer_s, source = float(call.meta.ring_s), None, "metadata"
         count = math.ceil(ring_s / period_s) if ring_s > 0 else 0
-        evidence = (Evidence(note=f"manifest ring_s={ring_s:g} s over the {profile} cadence of {period_s:g} s"),)
+        evidence = (
+            Evidence(note=f"manifest ring_s={ring_s:g} s over the {profile} cadence of {period_s:g} s"),
+        )
     else:
-        return na("rings", "no ringback in the audio (recording starts at answer) and no ring_s in the manifest",
-                  source="none")
+        return na(
+            "rings",
+            "no ringback in the audio (recording starts at answer) and no ring_s in the manifest",
+            source="none",
+        )
     values = {
         "count": count,
         "answer_time_s": None if answer_s is None else round(answer_s, 3),
@@ -65,4 +74,6 @@ def check_rings(call: Call, params: RingsParams) -> CheckResult:
         "source": source,
         "max_rings": params.max_rings,
     }
-    return CheckResult("rings", "pass" if count <= params.max_rings else "fail", values=values, evidence=evidence)
+    return CheckResult(
+        "rings", "pass" if count <= params.max_rings else "fail", values=values, evidence=evidence
+    )

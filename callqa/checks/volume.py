@@ -84,9 +84,16 @@ def check_volume(call: Call, params: VolumeParams) -> CheckResult:
     diff = None if customer is None else agent["active_level_dbfs"] - customer["active_level_dbfs"]
     if diff is not None and diff > params.max_agent_over_customer_db:
         problems.append(f"agent {diff:.1f} dB louder than the customer")
-    values = {"agent": agent, "customer": customer, "agent_minus_customer_db": None if diff is None else round(diff, 2)}
+    values = {
+        "agent": agent,
+        "customer": customer,
+        "agent_minus_customer_db": None if diff is None else round(diff, 2),
+    }
     notes = problems or [f"agent active level {agent['active_level_dbfs']:.1f} dBFS"]
     return CheckResult(
-        "volume", "fail" if problems else "pass", reason="; ".join(problems) or None, values=values,
+        "volume",
+        "fail" if problems else "pass",
+        reason="; ".join(problems) or None,
+        values=values,
         evidence=tuple(Evidence(role="agent", note=n) for n in notes),
     )

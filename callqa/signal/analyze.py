@@ -16,7 +16,7 @@ from callqa.types import CallMeta, ChannelLevels, SignalEvent, SignalReport
 
 def _runs(mask: np.ndarray, hop_s: float, min_s: float) -> list[tuple[float, float]]:
     edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    pairs = zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0])
+    pairs = zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0], strict=False)
     return [(s * hop_s, e * hop_s) for s, e in pairs if (e - s) * hop_s >= min_s]
 
 
@@ -33,7 +33,8 @@ def _tone_events(kind: str, seqs: list[ToneMatch], channel: int) -> list[SignalE
             for s, e, c in m.cycles
         ]
     return [
-        SignalEvent(kind, m.start_s, m.end_s, channel, {"profile": m.profile, "cycles": len(m.cycles)}) for m in seqs
+        SignalEvent(kind, m.start_s, m.end_s, channel, {"profile": m.profile, "cycles": len(m.cycles)})
+        for m in seqs
     ]
 
 
@@ -73,8 +74,12 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
             x, tonal, lv.level_dbfs, sample_rate=sr, hop=hop, profiles=profiles, config=config.tones
         )
         bseq = detect_tone(
-            bursts, profiles=busy, min_partial_on_s=config.tones.min_burst_s, min_cycles=config.busy.min_cycles,
-            config=config.tones, key_prefix="busy/",
+            bursts,
+            profiles=busy,
+            min_partial_on_s=config.tones.min_burst_s,
+            min_cycles=config.busy.min_cycles,
+            config=config.tones,
+            key_prefix="busy/",
         )
         busy_spans = [(s, e) for m in bseq for s, e, _ in m.cycles]
         rseq = detect_tone(
@@ -102,7 +107,7 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     hop_s = levels[0].frame_hop_s
     n = min(len(lv.active) for lv in levels)
     any_active = np.any([lv.active[:n] for lv in levels], axis=0)
-    speech = np.any([lv.active[:n] & ~m[:n] for lv, m in zip(levels, not_speech)], axis=0)
+    speech = np.any([lv.active[:n] & ~m[:n] for lv, m in zip(levels, not_speech, strict=False)], axis=0)
     events += [SignalEvent("silence", s, e) for s, e in _runs(~any_active, hop_s, config.silence_min_s)]
     extras = _ring_extras(ring_seqs, speech, hop_s)
     extras["ring_periods_s"] = {name: p.period_s() for name, p in rings.items()}
@@ -126,7 +131,13 @@ def _ring_extras(ring_seqs: list[tuple[int, list[ToneMatch]]], speech: np.ndarra
     """Rings of the earliest ringback sequence (the channel with most rings wins a tie)."""
     firsts = [(seqs[0].start_s, -len(seqs[0].cycles), ch, seqs[0]) for ch, seqs in ring_seqs if seqs]
     if not firsts:
-        return {"ring_count": 0, "ring_profile": None, "ring_channel": None, "first_ring_s": None, "answer_s": None}
+        return {
+            "ring_count": 0,
+            "ring_profile": None,
+            "ring_channel": None,
+            "first_ring_s": None,
+            "answer_s": None,
+        }
     _, _, ch, seq = min(firsts, key=lambda t: (t[0], t[1]))
     after = np.nonzero(speech[int(round(seq.end_s / hop_s)) :])[0]
     return {

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,10 @@ def _as_profiles(raw: Mapping[str, Any], where: str) -> dict[str, ToneProfile]:
 
     out: dict[str, ToneProfile] = {}
     for name, value in raw.items():
-        prof = value if isinstance(value, ToneProfile) else build_dataclass(
-            ToneProfile, value, source="<config>", where=f"{where}.{name}"
+        prof = (
+            value
+            if isinstance(value, ToneProfile)
+            else build_dataclass(ToneProfile, value, source="<config>", where=f"{where}.{name}")
         )
         if not prof.freqs_hz or not prof.cadences_s or any(len(c) % 2 or not c for c in prof.cadences_s):
             raise ConfigError(f"<config>: '{where}.{name}' needs freqs_hz and on/off pairs in cadences_s")

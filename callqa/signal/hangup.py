@@ -19,7 +19,9 @@ def channel_roles(layout: ChannelLayout | str, n_channels: int) -> dict[int, Rol
     return {}
 
 
-def dead_from_s(level_dbfs: np.ndarray, active: np.ndarray, *, hop_s: float, config: HangupConfig) -> float | None:
+def dead_from_s(
+    level_dbfs: np.ndarray, active: np.ndarray, *, hop_s: float, config: HangupConfig
+) -> float | None:
     """Start of the trailing stretch where a leg that carried sound goes digitally dead, or None."""
     alive = np.nonzero(level_dbfs >= config.dead_level_dbfs)[0]
     if len(alive) == 0 or not active[: alive[-1] + 1].any():
@@ -40,10 +42,16 @@ def hangup_from_events(
 ) -> tuple[HangupParty, Evidence | None]:
     """Busy/reorder tone after the last speech → customer; else the stereo leg that died first."""
     for ev in events:
-        if ev.kind == "busy_tone" and (last_speech_s is None or ev.start_s >= last_speech_s - config.busy_after_speech_s):
-            note = f"busy/reorder tone ({ev.attrs.get('profile')}) after the last speech: the customer hung up"
+        if ev.kind == "busy_tone" and (
+            last_speech_s is None or ev.start_s >= last_speech_s - config.busy_after_speech_s
+        ):
+            note = (
+                f"busy/reorder tone ({ev.attrs.get('profile')}) after the last speech: the customer hung up"
+            )
             return "customer", Evidence(ev.start_s, ev.end_s, note=note)
-    dead = sorted((ev.start_s, roles.get(ev.channel or 0, "unknown")) for ev in events if ev.kind == "dead_line")
+    dead = sorted(
+        (ev.start_s, roles.get(ev.channel or 0, "unknown")) for ev in events if ev.kind == "dead_line"
+    )
     dead = [(t, r) for t, r in dead if r != "unknown"]
     if not dead:
         return "unknown", None
@@ -53,7 +61,9 @@ def hangup_from_events(
     return role, Evidence(t, end_s, role=role, note=f"the {role} leg went dead first")  # type: ignore[arg-type]
 
 
-def detect_hangup_party(call: Call, *, config: HangupConfig | None = None) -> tuple[HangupParty, Evidence | None]:
+def detect_hangup_party(
+    call: Call, *, config: HangupConfig | None = None
+) -> tuple[HangupParty, Evidence | None]:
     """agent | customer | unknown, with the evidence; the manifest's `hangup_party` overrides the audio.
 
     The last speech is the end of the last utterance when there is a transcript, else the signal's.

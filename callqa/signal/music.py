@@ -27,7 +27,12 @@ def spectral_flatness(spec: Spectrogram) -> np.ndarray:
 
 
 def detect_music(
-    spec: Spectrogram, level_dbfs: np.ndarray, *, hop_s: float, config: MusicConfig, exclude: np.ndarray | None = None
+    spec: Spectrogram,
+    level_dbfs: np.ndarray,
+    *,
+    hop_s: float,
+    config: MusicConfig,
+    exclude: np.ndarray | None = None,
 ) -> list[tuple[float, float]]:
     """Music stretches (start_s, end_s): windows that keep sounding, stay steady and lack speech dips.
 
@@ -52,5 +57,5 @@ def detect_music(
     if exclude is not None:
         music &= ~exclude
     edges = np.diff(np.concatenate([[0], music.astype(np.int8), [0]]))
-    runs = zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0])
+    runs = zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0], strict=False)
     return [(s * hop_s, e * hop_s) for s, e in runs if (e - s) * hop_s >= config.min_music_s]

@@ -16,7 +16,9 @@ class Spectrogram:
     sample_rate: int
 
 
-def power_spectrogram(x: np.ndarray, *, sample_rate: int, hop: int, n_frames: int, window_s: float = 0.064) -> Spectrogram:
+def power_spectrogram(
+    x: np.ndarray, *, sample_rate: int, hop: int, n_frames: int, window_s: float = 0.064
+) -> Spectrogram:
     """Hann-windowed power spectra of length ≈ `window_s`, one per level frame of `hop` samples."""
     n_fft = 1 << int(np.ceil(np.log2(max(16, window_s * sample_rate))))
     left = (n_fft - hop) // 2

@@ -8,7 +8,11 @@ from callqa.signal.config import ToneProfile
 
 
 def tone(
-    freqs_hz: list[float], duration_s: float, *, sample_rate: int = 8000, level_dbfs: float = -20.0,
+    freqs_hz: list[float],
+    duration_s: float,
+    *,
+    sample_rate: int = 8000,
+    level_dbfs: float = -20.0,
     modulation_hz: float | None = None,
 ) -> np.ndarray:
     """Sum of equal sines whose total RMS is `level_dbfs` (full-scale sine = 0 dBFS); optional AM."""
@@ -21,16 +25,24 @@ def tone(
 
 
 def cadence_signal(
-    profile: ToneProfile, cycles: int, *, sample_rate: int = 8000, level_dbfs: float = -20.0,
-    cadence: int = 0, partial_on_s: float | None = None, modulation_hz: float | None = None,
+    profile: ToneProfile,
+    cycles: int,
+    *,
+    sample_rate: int = 8000,
+    level_dbfs: float = -20.0,
+    cadence: int = 0,
+    partial_on_s: float | None = None,
+    modulation_hz: float | None = None,
 ) -> np.ndarray:
     """`cycles` full cycles of the profile's cadence, then optionally a first burst cut at `partial_on_s`."""
     on_off = profile.cadences_s[cadence]
-    burst = [tone(profile.freqs_hz, d, sample_rate=sample_rate, level_dbfs=level_dbfs, modulation_hz=modulation_hz)
-             for d in on_off[0::2]]
+    burst = [
+        tone(profile.freqs_hz, d, sample_rate=sample_rate, level_dbfs=level_dbfs, modulation_hz=modulation_hz)
+        for d in on_off[0::2]
+    ]
     parts: list[np.ndarray] = []
     for _ in range(cycles):
-        for b, off in zip(burst, on_off[1::2]):
+        for b, off in zip(burst, on_off[1::2], strict=False):
             parts += [b, np.zeros(round(off * sample_rate), dtype=np.float32)]
     if partial_on_s is not None:
         parts.append(burst[0][: round(partial_on_s * sample_rate)])
@@ -55,7 +67,9 @@ def line_noise(n: int, *, level_dbfs: float = -55.0, sample_rate: int = 8000, se
     return (x / (np.sqrt(np.mean(x**2)) + 1e-12) * 10 ** (level_dbfs / 20) / np.sqrt(2)).astype(np.float32)
 
 
-def speechlike(duration_s: float, *, sample_rate: int = 8000, level_dbfs: float = -20.0, seed: int = 0) -> np.ndarray:
+def speechlike(
+    duration_s: float, *, sample_rate: int = 8000, level_dbfs: float = -20.0, seed: int = 0
+) -> np.ndarray:
     """Noise shaped like speech: 4 Hz syllables (0.15 s on, 0.1 s off) in phrases with pauses.
 
     The RMS over the sounding parts is `level_dbfs`.

@@ -63,7 +63,7 @@ def find_bursts(
     edges = np.diff(np.concatenate([[0], tonal.astype(np.int8), [0]]))
     starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
     out: list[Burst] = []
-    for s, e in zip(starts, ends):
+    for s, e in zip(starts, ends, strict=False):
         if (e - s) * hop_s < config.min_burst_s * 0.5:
             continue
         ref = float(np.median(level_dbfs[s:e]))
@@ -99,7 +99,13 @@ def _close(measured: float, expected: float, config: ToneConfig) -> bool:
 
 
 def _cycle_at(
-    bursts: list[Burst], i: int, *, on: list[float], off: list[float], config: ToneConfig, min_partial_on_s: float
+    bursts: list[Burst],
+    i: int,
+    *,
+    on: list[float],
+    off: list[float],
+    config: ToneConfig,
+    min_partial_on_s: float,
 ) -> tuple[int, bool, float]:
     """How many bursts from `i` form one cycle (0: none), whether it is complete, its cadence error."""
     err = 0.0
@@ -129,7 +135,9 @@ def match_cadence(
     errors: list[float] = []
     i = 0
     while i < len(bursts):
-        n, complete, err = _cycle_at(bursts, i, on=on, off=off, config=config, min_partial_on_s=min_partial_on_s)
+        n, complete, err = _cycle_at(
+            bursts, i, on=on, off=off, config=config, min_partial_on_s=min_partial_on_s
+        )
         if n == 0:
             i += 1
             continue
@@ -163,7 +171,9 @@ def detect_tone(
             continue
         mine = [b for b in bursts if b.ratios.get(key_prefix + name, 0.0) >= config.min_burst_ratio]
         for cadence in prof.cadences_s:
-            seqs = match_cadence(mine, name=name, cadence_s=cadence, config=config, min_partial_on_s=min_partial_on_s)
+            seqs = match_cadence(
+                mine, name=name, cadence_s=cadence, config=config, min_partial_on_s=min_partial_on_s
+            )
             seqs = [s for s in seqs if len(s.cycles) >= min_cycles]
             if not seqs:
                 continue

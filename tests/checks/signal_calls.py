@@ -26,12 +26,16 @@ def call_from_audio(rows, *channels: np.ndarray, language: str = "en", **meta) -
     n = min(len(c) for c in channels)
     audio = Audio(np.stack([c[:n] for c in channels]).astype(np.float32), 8000)
     m = CallMeta("t", None, language=language, **meta)
-    return call_with(rows, signal=analyze_signal(audio, config=SignalConfig(), meta=m), language=language, **meta)
+    return call_with(
+        rows, signal=analyze_signal(audio, config=SignalConfig(), meta=m), language=language, **meta
+    )
 
 
 def events_report(events: list[SignalEvent], *, duration_s: float, n_channels: int = 1) -> SignalReport:
     """A report with quiet, inactive channels and the given events."""
     n = int(duration_s / 0.02)
     lv = ChannelLevels(0, 0.02, np.full(n, -70.0), np.full(n, -60.0), np.zeros(n, int), np.zeros(n, bool))
-    chans = tuple(ChannelLevels(c, 0.02, lv.level_dbfs, lv.peak_dbfs, lv.clipped, lv.active) for c in range(n_channels))
+    chans = tuple(
+        ChannelLevels(c, 0.02, lv.level_dbfs, lv.peak_dbfs, lv.clipped, lv.active) for c in range(n_channels)
+    )
     return SignalReport(8000, duration_s, n_channels, chans, tuple(events), {})

@@ -37,11 +37,17 @@ def test_max_rings_is_configurable(ringback):
     assert check_rings(call, RingsParams(max_rings=1)).status == "fail"
 
 
-@pytest.mark.parametrize("ring_s,profile,count", [(13.0, None, 3), (12.0, None, 2), (0.5, None, 1), (10.0, "uk", 4),
-                                                   (9.0, "jp", 3)])
+@pytest.mark.parametrize(
+    "ring_s,profile,count",
+    [(13.0, None, 3), (12.0, None, 2), (0.5, None, 1), (10.0, "uk", 4), (9.0, "jp", 3)],
+)
 def test_manifest_ring_s_over_the_cadence_period(ring_s, profile, count):
-    call = call_with([("agent", 0.5, 2.0, "hello")], signal=events_report([], duration_s=5.0),
-                     ring_s=ring_s, ring_profile=profile)
+    call = call_with(
+        [("agent", 0.5, 2.0, "hello")],
+        signal=events_report([], duration_s=5.0),
+        ring_s=ring_s,
+        ring_profile=profile,
+    )
     res = check_rings(call, RingsParams())
     assert (res.values["count"], res.values["source"]) == (count, "metadata")
 

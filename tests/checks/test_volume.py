@@ -23,12 +23,15 @@ def _legs(agent_dbfs: float, customer_dbfs: float, *, clip: float | None = None)
 ROWS = [("agent", 0.0, 2.4, "hello"), ("customer", 3.0, 5.4, "hi"), ("agent", 6.0, 8.4, "how can I help")]
 
 
-@pytest.mark.parametrize("agent,customer,status,problem", [
-    (-20.0, -22.0, "pass", None),
-    (-42.0, -45.0, "fail", "too quiet"),
-    (-5.0, -8.0, "fail", "too loud"),
-    (-12.0, -30.0, "fail", "louder than the customer"),
-])
+@pytest.mark.parametrize(
+    "agent,customer,status,problem",
+    [
+        (-20.0, -22.0, "pass", None),
+        (-42.0, -45.0, "fail", "too quiet"),
+        (-5.0, -8.0, "fail", "too loud"),
+        (-12.0, -30.0, "fail", "louder than the customer"),
+    ],
+)
 def test_stereo_levels_per_channel(agent, customer, status, problem):
     a, c = _legs(agent, customer)
     res = check_volume(call_from_audio(ROWS, a, c, channel_layout="stereo_agent_left"), VolumeParams())
@@ -54,8 +57,13 @@ def test_clipping_agent_fails():
 
 
 def test_mono_uses_each_party_turns():
-    x = np.concatenate([speechlike(2.4, level_dbfs=-15.0), np.zeros(4000, np.float32),
-                        speechlike(2.4, level_dbfs=-30.0, seed=5)])
+    x = np.concatenate(
+        [
+            speechlike(2.4, level_dbfs=-15.0),
+            np.zeros(4000, np.float32),
+            speechlike(2.4, level_dbfs=-30.0, seed=5),
+        ]
+    )
     x = x + line_noise(len(x), level_dbfs=-65.0)
     rows = [("agent", 0.0, 2.4, "hello"), ("customer", 2.9, 5.3, "hi")]
     res = check_volume(call_from_audio(rows, x), VolumeParams())

@@ -9,8 +9,14 @@ from conftest import analyze, real
 from callqa.signal.levels import active_speech_level_dbfs, channel_levels
 from callqa.signal.synth import line_noise, mulaw_roundtrip, speechlike, tone
 
-LEVEL_KW = {"sample_rate": 8000, "hop_s": 0.02, "floor_dbfs": -50.0, "above_noise_db": 12.0,
-            "clip_level": 0.999, "clip_min_peak": 0.5}
+LEVEL_KW = {
+    "sample_rate": 8000,
+    "hop_s": 0.02,
+    "floor_dbfs": -50.0,
+    "above_noise_db": 12.0,
+    "clip_level": 0.999,
+    "clip_min_peak": 0.5,
+}
 
 
 def test_sine_level_and_peak_follow_the_dbfs_convention():
@@ -76,11 +82,17 @@ def test_steady_line_noise_is_not_music():
 def test_silence_events_need_every_channel_quiet():
     quiet = line_noise(8000 * 30, level_dbfs=-70.0)
     a = np.concatenate([speechlike(10.0), np.zeros(8000 * 10, dtype=np.float32), speechlike(10.0)]) + quiet
-    sil = [(e.start_s, e.end_s) for e in analyze(a, quiet, layout="stereo_agent_left").events if e.kind == "silence"]
+    sil = [
+        (e.start_s, e.end_s)
+        for e in analyze(a, quiet, layout="stereo_agent_left").events
+        if e.kind == "silence"
+    ]
     assert [(round(s, 1), round(e, 1)) for s, e in sil] == [(9.9, 20.0)]  # last syllable ends at 9.9 s
     c = quiet.copy()
     c[8000 * 12 : 8000 * 18] += speechlike(6.0)  # the customer talks during the agent's pause
-    sil = [(e.start_s, e.end_s) for e in analyze(a, c, layout="stereo_agent_left").events if e.kind == "silence"]
+    sil = [
+        (e.start_s, e.end_s) for e in analyze(a, c, layout="stereo_agent_left").events if e.kind == "silence"
+    ]
     assert [(round(s, 1), round(e, 1)) for s, e in sil] == [(9.9, 12.0), (17.4, 20.0)]
 
 

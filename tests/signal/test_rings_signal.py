@@ -25,7 +25,11 @@ def test_every_ring_profile_counts_exactly(name, cadence, level_dbfs, partial, a
     prof = RINGS[name]
     on_s = prof.cadences_s[cadence][0]
     rings = cadence_signal(
-        prof, 3, level_dbfs=level_dbfs, cadence=cadence, modulation_hz=16.0 if name == "jp" else None,
+        prof,
+        3,
+        level_dbfs=level_dbfs,
+        cadence=cadence,
+        modulation_hz=16.0 if name == "jp" else None,
         partial_on_s=max(0.35, 0.6 * on_s) if partial else None,
     )
     speech = agent_leg[: 8000 * 20]  # real agent speech, active from 0.2 s
@@ -34,7 +38,9 @@ def test_every_ring_profile_counts_exactly(name, cadence, level_dbfs, partial, a
     assert rep.extras["ring_count"] == (4 if partial else 3)
     assert rep.extras["ring_profile"] == name
     assert len([e for e in rep.events if e.kind == "ring"]) == (4 if partial else 3)
-    assert rep.extras["answer_s"] == pytest.approx(len(rings) / 8000 + 0.35, abs=0.16)  # onset 0.2–0.5 s, noise-dependent
+    assert rep.extras["answer_s"] == pytest.approx(
+        len(rings) / 8000 + 0.35, abs=0.16
+    )  # onset 0.2–0.5 s, noise-dependent
 
 
 def test_ru_long_cadence_without_language_hint_is_cept():
@@ -59,8 +65,12 @@ def test_real_ringback_looped_before_real_speech(n, agent_leg):
 
 
 def test_real_speech_has_no_tones_and_no_music(agent_leg, caller_leg):
-    for leg in (agent_leg, caller_leg, real("aws-lca/Auto_Repairs_49_UTC_agent.wav"),
-                real("aws-lca/Auto_Repairs_49_UTC_caller.wav")):
+    for leg in (
+        agent_leg,
+        caller_leg,
+        real("aws-lca/Auto_Repairs_49_UTC_agent.wav"),
+        real("aws-lca/Auto_Repairs_49_UTC_caller.wav"),
+    ):
         rep = analyze(leg)
         assert rep.extras["ring_count"] == 0
         assert [e.kind for e in rep.events if e.kind in ("ring", "busy_tone", "music")] == []
@@ -70,7 +80,10 @@ def test_real_speech_has_no_tones_and_no_music(agent_leg, caller_leg):
 @pytest.mark.parametrize("level_dbfs", [-30.0, -10.0])
 def test_every_busy_profile_after_speech_means_customer_hung_up(name, level_dbfs, agent_leg):
     speech = agent_leg[: 8000 * 10]
-    x = _line(np.concatenate([speech, cadence_signal(BUSY[name], 5, level_dbfs=level_dbfs)]), noise_dbfs=level_dbfs - 25)
+    x = _line(
+        np.concatenate([speech, cadence_signal(BUSY[name], 5, level_dbfs=level_dbfs)]),
+        noise_dbfs=level_dbfs - 25,
+    )
     rep = analyze(x)
     busy = [e for e in rep.events if e.kind == "busy_tone"]
     assert [(e.attrs["profile"], e.attrs["cycles"]) for e in busy] == [(name, 5)]
