@@ -1,0 +1,105 @@
+"""Give speakers roles: agent / customer, from the channel layout (stereo) or from the opening (mono)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from callqa.types import Role, SpeakerTurn, Utterance
+
+# Phrases only an agent says in an opening; a customer's typical openers count against.
+AGENT_OPENERS = {
+    "en": ["thank you for calling", "thanks for calling", "how can i help", "how may i help", "how can i assist",
+           "my name is", "this is", "speaking", "welcome to", "good morning", "good afternoon", "good evening",
+           "customer service", "support"],
+    "zh": ["感谢您的来电", "欢迎致电", "您好", "有什么可以帮您", "请问有什么", "很高兴为您服务", "我是", "工号"],
+    "ru": ["спасибо за звонок", "чем могу помочь", "меня зовут", "здравствуйте", "добрый день", "компания",
+           "слушаю вас", "служба поддержки"],
+}
+CUSTOMER_OPENERS = {
+    "en": ["i'm calling about", "i am calling about", "i'm calling because", "i have a problem", "i need help",
+           "i'd like to", "i want to", "my account", "my car", "my order"],
+    "zh": ["我想问", "我想咨询", "我要", "我的订单", "我有个问题"],
+    "ru": ["я звоню", "у меня проблема", "я хотел", "я хотела", "мой заказ", "мне нужно"],
+}
+
+
+@dataclass(frozen=True)
+class RoleDecision:
+    roles: dict[str, Role]
+    method: str  # channel_layout | opening
+    scores: dict[str, float]
+    evidence: tuple[str, ...] = ()
+
+
+def roles_from_layout(layout: str, speakers: Sequence[str] = ("ch0", "ch1")) -> RoleDecision:
+    """Stereo: speaker = channel; the layout says which channel is the agent."""
+    left, right = speakers
+    if layout == "stereo_agent_left":
+        roles: dict[str, Role] = {left: "agent", right: "customer"}
+    elif layout == "stereo_agent_right":
+        roles = {left: "customer", right: "agent"}
+    else:
+        raise ValueError(f"not a stereo channel layout: {layout!r}")
+    return RoleDecision(roles, "channel_layout", {}, (f"channel_layout={layout}",))
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^\w\s']", " ", text.lower())
+
+
+def _count_phrases(text: str, phrases: Sequence[str]) -> list[str]:
+    t = " " + _norm(text) + " "
+    return [p for p in phrases if (p in t if not p.isascii() else f" {p} " in t or f" {p}" in t)]
+
+
+def assign_roles(
+    utterances: Sequence[Utterance],
+    turns: Sequence[SpeakerTurn],
+    *,
+    language: str,
+    answer_s: float = 0.0,
+    agent_name: str | None = None,
+    company: str | None = None,
+    opening_window_s: float = 20.0,
+    first_speaker_is_agent: bool = True,
+    extra_agent_phrases: Mapping[str, Sequence[str]] | None = None,
+) -> RoleDecision:
+    """Mono: the first speaker after answer is presumed the agent; opening phrases and names confirm or overturn.
+
+    Each speaker's score: +1.0 for speaking first (min 0.3 s turn), +1.0 per agent opener, agent name or
+    company heard in their first `opening_window_s` of speech, -1.0 per customer opener. The highest
+    score is the agent; every other speaker is a customer.
+    """
+    speakers = sorted({t.speaker for t in turns} | {u.speaker for u in utterances})
+    if not speakers:
+        return RoleDecision({}, "opening", {})
+    scores = {s: 0.0 for s in speakers}
+    evidence: list[str] = []
+    first = next((t for t in sorted(turns, key=lambda t: t.start_s)
+                  if t.end_s > answer_s and t.end_s - t.start_s >= 0.3), None)
+    if first is None and utterances:
+        first = SpeakerTurn(utterances[0].speaker, utterances[0].start_s, utterances[0].end_s)
+    if first is not None and first_speaker_is_agent:
+        scores[first.speaker] += 1.0
+        evidence.append(f"{first.speaker} speaks first at {first.start_s:.1f}s")
+    agent_phrases = list(AGENT_OPENERS.get(language, [])) + list((extra_agent_phrases or {}).get(language, []))
+    names = [n.lower() for n in (agent_name, company) if n]
+    for spk in speakers:
+        own = [u for u in utterances if u.speaker == spk]
+        if not own:
+            continue
+        t0 = own[0].start_s
+        opening = " ".join(u.text for u in own if u.start_s <= t0 + opening_window_s)
+        hits = _count_phrases(opening, agent_phrases)
+        hits += [n for n in names if n in opening.lower()]
+        misses = _count_phrases(opening, CUSTOMER_OPENERS.get(language, []))
+        scores[spk] += len(hits) - len(misses)
+        if hits:
+            evidence.append(f"{spk} opening has {hits}")
+        if misses:
+            evidence.append(f"{spk} opening has customer phrases {misses}")
+    agent = max(speakers, key=lambda s: (scores[s], -speakers.index(s)))
+    roles: dict[str, Role] = {s: ("agent" if s == agent else "customer") for s in speakers}
+    return RoleDecision(roles, "opening", scores, tuple(evidence))
