@@ -80,9 +80,14 @@ def load_audio(path: str | Path, *, max_duration_s: float | None = None, min_dur
         raise AudioError(p, f"not a readable audio file ({_short(exc)})") from None
     if info.frames <= 0 or info.samplerate <= 0:
         raise AudioError(p, "contains no audio frames (zero-length or truncated header)")
+    declared = _wav_declared_frames(p, size) if info.format == "WAV" else None
+    if declared is not None and info.frames < declared * 0.98:
+        raise AudioError(p, f"truncated: header says {declared / info.samplerate:.2f} s of audio, "
+                            f"the file holds {info.frames / info.samplerate:.2f} s")
     duration_s = info.frames / float(info.samplerate)
     if max_duration_s is not None and duration_s > max_duration_s:
-        raise AudioError(p, f"too long: {duration_s / 3600:.2f} h exceeds runtime.max_duration_s={max_duration_s:.0f} s")
+        raise AudioError(p, f"too long: {duration_s:.0f} s ({duration_s / 3600:.2f} h) exceeds "
+                              f"runtime.max_duration_s={max_duration_s:g} s")
     try:
         data, sr = sf.read(str(p), dtype="float32", always_2d=True)
     except Exception as exc:
@@ -105,6 +110,32 @@ def load_audio(path: str | Path, *, max_duration_s: float | None = None, min_dur
         format=str(info.format),
         subtype=str(info.subtype),
     )
+
+
+def _wav_declared_frames(path: Path, size: int) -> int | None:
+    """Frames the RIFF `data` chunk header claims (libsndfile silently clamps a cut file to what is there).
+
+    None when unknown: not plain RIFF, no data chunk found, or a streaming placeholder size (0 or 0xFFFFFFFF).
+    """
+    import struct
+
+    with open(path, "rb") as f:
+        head = f.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return None
+        block_align = 0
+        pos = 12
+        while pos + 8 <= size:
+            f.seek(pos)
+            chunk_id, chunk_size = struct.unpack("<4sI", f.read(8))
+            if chunk_id == b"fmt " and chunk_size >= 16:
+                block_align = struct.unpack("<HHIIH", f.read(14))[4]
+            elif chunk_id == b"data":
+                if chunk_size in (0, 0xFFFFFFFF) or block_align <= 0:
+                    return None
+                return chunk_size // block_align
+            pos += 8 + chunk_size + (chunk_size & 1)
+    return None
 
 
 def _short(exc: Exception) -> str:

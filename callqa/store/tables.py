@@ -9,6 +9,8 @@ from typing import Any
 import pandas as pd
 
 TABLES = ("calls", "checks", "utterances", "errors")
+CALL_COLUMNS = ["call_id", "audio_path", "duration_s", "language", "agent_id", "agent_name", "company",
+                "channel_layout", "score", "passed", "started_at", "direction"]
 
 
 def _scalar(v: Any) -> Any:
@@ -62,8 +64,8 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
         "utterances": pd.DataFrame(utt_rows, columns=["call_id", "index", "speaker", "role", "start_s", "end_s", "text", "n_words", "channel"]),
         "errors": pd.DataFrame(err_rows, columns=["call_id", "file", "stage", "message", "at"]),
     }
-    if frames["calls"].empty:
-        frames["calls"] = pd.DataFrame(columns=["call_id", "score"])
+    if frames["calls"].empty:  # the DuckDB views need these columns even when every call failed
+        frames["calls"] = pd.DataFrame(columns=CALL_COLUMNS)
     for name, df in frames.items():
         for col in df.columns:
             if df[col].dtype == object:
