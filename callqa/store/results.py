@@ -103,7 +103,10 @@ class ResultStore:
     def write_run_info(self, config: Any, versions: dict[str, str]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         cfg = asdict(config)
-        atomic_write_text(self.root / "config.effective.yaml", yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
+        source = cfg.pop("source", None)  # not a config key: keep the file loadable with --config
+        header = f"# effective config of this run; built from: {' '.join(str(source).split())}\n" if source else ""
+        atomic_write_text(self.root / "config.effective.yaml",
+                          header + yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
         atomic_write_text(self.root / "versions.json", json.dumps(versions, indent=1))
 
     # tables ----------------------------------------------------------------------------------------

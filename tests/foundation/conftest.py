@@ -37,9 +37,11 @@ def speechlike(duration_s: float, *, sr: int = SR, seed: int = 0, level: float =
     return (level * y / peak).astype(np.float32)
 
 
-def build_signal(duration_s: float, spans: Sequence[tuple[float, float]], *, sr: int = SR, seed: int = 0) -> np.ndarray:
-    """Silence with speech-like bursts over `spans` (seconds)."""
-    x = np.zeros(int(round(duration_s * sr)), dtype=np.float32)
+def build_signal(duration_s: float, spans: Sequence[tuple[float, float]], *, sr: int = SR, seed: int = 0,
+                 noise_dbfs: float = -60.0) -> np.ndarray:
+    """A line noise floor (as every real recording has) with speech-like bursts over `spans` (seconds)."""
+    n = int(round(duration_s * sr))
+    x = (10 ** (noise_dbfs / 20) * np.random.default_rng(seed + 1000).standard_normal(n)).astype(np.float32)
     for i, (a, b) in enumerate(spans):
         i0, i1 = int(round(a * sr)), int(round(b * sr))
         x[i0:i1] = speechlike((i1 - i0) / sr, sr=sr, seed=seed + i)[: i1 - i0]
