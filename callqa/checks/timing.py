@@ -46,7 +46,7 @@ def total_s(intervals: Iterable[Interval]) -> float:
 def speech_intervals(call: Call, role: Role) -> list[Interval]:
     """Where `role` speaks: diarization/channel turns when present, else utterance spans."""
     roles = call.transcript.roles
-    turns = [(t.start_s, t.end_s) for t in call.transcript.turns if roles.get(t.speaker) == role]
+    turns = [(t.start_s, t.end_s) for t in call.transcript.turns if roles.get(t.speaker, "unknown") == role]
     if not turns:
         turns = [(u.start_s, u.end_s) for u in call.utterances if u.role == role]
     return merge_intervals(turns)
