@@ -6,8 +6,8 @@ FakeTranscriber and FakeDiarizer are scripted stand-ins for fast unit tests only
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 import pytest
@@ -37,8 +37,14 @@ def speechlike(duration_s: float, *, sr: int = SR, seed: int = 0, level: float =
     return (level * y / peak).astype(np.float32)
 
 
-def build_signal(duration_s: float, spans: Sequence[tuple[float, float]], *, sr: int = SR, seed: int = 0,
-                 noise_dbfs: float = -60.0) -> np.ndarray:
+def build_signal(
+    duration_s: float,
+    spans: Sequence[tuple[float, float]],
+    *,
+    sr: int = SR,
+    seed: int = 0,
+    noise_dbfs: float = -60.0,
+) -> np.ndarray:
     """A line noise floor (as every real recording has) with speech-like bursts over `spans` (seconds)."""
     n = int(round(duration_s * sr))
     x = (10 ** (noise_dbfs / 20) * np.random.default_rng(seed + 1000).standard_normal(n)).astype(np.float32)
@@ -48,7 +54,9 @@ def build_signal(duration_s: float, spans: Sequence[tuple[float, float]], *, sr:
     return x
 
 
-def write_wav(path: Path, channels: Sequence[np.ndarray] | np.ndarray, *, sr: int = SR, subtype: str = "PCM_16") -> Path:
+def write_wav(
+    path: Path, channels: Sequence[np.ndarray] | np.ndarray, *, sr: int = SR, subtype: str = "PCM_16"
+) -> Path:
     data = np.asarray(channels, dtype=np.float32)
     if data.ndim == 2:
         data = data.T  # (samples, channels)
@@ -57,7 +65,9 @@ def write_wav(path: Path, channels: Sequence[np.ndarray] | np.ndarray, *, sr: in
     return path
 
 
-def energy_spans(x: np.ndarray, sr: int, *, hop_s: float = ENERGY_HOP_S, floor: float = 0.01) -> list[tuple[float, float]]:
+def energy_spans(
+    x: np.ndarray, sr: int, *, hop_s: float = ENERGY_HOP_S, floor: float = 0.01
+) -> list[tuple[float, float]]:
     """Stretches where the frame RMS is above `floor` (merged across gaps < 0.2 s)."""
     hop = int(hop_s * sr)
     n = len(x) // hop
@@ -87,8 +97,11 @@ class FakeTranscriber:
 
     name = "fake-asr"
 
-    def __init__(self, script: Sequence[Word] | Sequence[Sequence[Word]] | None = None,
-                 vocabulary: Sequence[str] = ("hello", "there", "okay")):
+    def __init__(
+        self,
+        script: Sequence[Word] | Sequence[Sequence[Word]] | None = None,
+        vocabulary: Sequence[str] = ("hello", "there", "okay"),
+    ):
         self.script = script
         self.vocabulary = list(vocabulary)
         self.calls = 0
@@ -112,7 +125,9 @@ class FakeTranscriber:
             t = a
             while t + 0.2 <= b:
                 end = min(t + 0.4, b)
-                words.append(Word(self.vocabulary[len(words) % len(self.vocabulary)], round(t, 3), round(end, 3), 0.9))
+                words.append(
+                    Word(self.vocabulary[len(words) % len(self.vocabulary)], round(t, 3), round(end, 3), 0.9)
+                )
                 t = end
         return words
 
@@ -135,7 +150,9 @@ class FakeDiarizer:
 
 def alternating_diarizer() -> FakeDiarizer:
     """Energy stretches alternate between SPEAKER_00 and SPEAKER_01."""
-    return FakeDiarizer(lambda x: [SpeakerTurn(f"SPEAKER_0{i % 2}", a, b) for i, (a, b) in enumerate(energy_spans(x, 16000))])
+    return FakeDiarizer(
+        lambda x: [SpeakerTurn(f"SPEAKER_0{i % 2}", a, b) for i, (a, b) in enumerate(energy_spans(x, 16000))]
+    )
 
 
 @pytest.fixture

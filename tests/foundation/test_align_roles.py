@@ -53,7 +53,8 @@ def test_assign_words_sorts_turns_and_labels_every_word() -> None:
 
 def test_utterances_split_on_speaker_change_and_long_pause() -> None:
     labelled = [
-        (A, Word("good", 0.0, 0.3)), (A, Word("morning", 0.3, 0.8)),
+        (A, Word("good", 0.0, 0.3)),
+        (A, Word("morning", 0.3, 0.8)),
         (B, Word("hi", 1.0, 1.2)),
         (B, Word("there", 2.6, 3.0)),  # 1.4 s after "hi": under max_gap_s, same utterance
         (B, Word("again", 4.6, 5.0)),  # 1.6 s pause: new utterance
@@ -102,12 +103,16 @@ def test_first_speaker_ignores_blips_and_speech_before_answer() -> None:
     assert assign_roles(utts, turns, language="en").roles[A] == "agent"  # a 0.2 s blip is not "first"
     utts = [U(B, 0.0, 2.0, "okay"), U(A, 3.5, 5.0, "right")]
     turns = [T(B, 0.0, 2.0), T(A, 3.5, 5.0)]
-    assert assign_roles(utts, turns, language="en", answer_s=3.0).roles[A] == "agent"  # B was before answer (IVR)
+    assert (
+        assign_roles(utts, turns, language="en", answer_s=3.0).roles[A] == "agent"
+    )  # B was before answer (IVR)
 
 
 def test_agent_opening_overturns_a_customer_who_speaks_first() -> None:
-    utts = [U(A, 0.5, 2.0, "hello? I'm calling about my order"),
-            U(B, 2.5, 6.0, "Thank you for calling Acme, my name is Sarah")]
+    utts = [
+        U(A, 0.5, 2.0, "hello? I'm calling about my order"),
+        U(B, 2.5, 6.0, "Thank you for calling Acme, my name is Sarah"),
+    ]
     turns = [T(A, 0.5, 2.0), T(B, 2.5, 6.0)]
     d = assign_roles(utts, turns, language="en")
     assert d.roles == {A: "customer", B: "agent"}
@@ -128,7 +133,9 @@ def test_configured_extra_agent_phrase() -> None:
     utts = [U(A, 0.5, 2.0, "yes"), U(B, 2.5, 6.0, "zebra desk at your service"), U(B, 6.5, 7.0, "zebra desk")]
     turns = [T(A, 0.5, 2.0), T(B, 2.5, 7.0)]
     assert assign_roles(utts, turns, language="en").roles[A] == "agent"
-    d = assign_roles(utts, turns, language="en", extra_agent_phrases={"en": ["zebra desk", "at your service"]})
+    d = assign_roles(
+        utts, turns, language="en", extra_agent_phrases={"en": ["zebra desk", "at your service"]}
+    )
     assert d.roles[B] == "agent"
 
 
@@ -136,17 +143,29 @@ def test_chinese_and_russian_openers() -> None:
     turns = [T(A, 0.5, 2.0), T(B, 2.5, 6.0)]
     zh = [U(A, 0.5, 2.0, "我想问一下我的订单"), U(B, 2.5, 6.0, "您好，感谢您的来电，有什么可以帮您")]
     assert assign_roles(zh, turns, language="zh").roles[B] == "agent"
-    ru = [U(A, 0.5, 2.0, "алло, я звоню по поводу заказа"), U(B, 2.5, 6.0, "здравствуйте, меня зовут Анна, чем могу помочь")]
+    ru = [
+        U(A, 0.5, 2.0, "алло, я звоню по поводу заказа"),
+        U(B, 2.5, 6.0, "здравствуйте, меня зовут Анна, чем могу помочь"),
+    ]
     assert assign_roles(ru, turns, language="ru").roles[B] == "agent"
 
 
 def test_roles_through_the_pipeline_mono(tmp_path: Path, monkeypatch) -> None:
     """Customer speaks first; the other speaker's opening makes them the agent, in the stored result."""
     write_wav(tmp_path / "m.wav", build_signal(8.0, [(0.5, 2.0), (2.5, 6.0), (6.5, 7.5)]))
-    words = [Word("i'm", 0.6, 0.8), Word("calling", 0.8, 1.2), Word("about", 1.2, 1.5), Word("my", 1.5, 1.7),
-             Word("order", 1.7, 1.9),
-             Word("thank", 2.6, 2.9), Word("you", 2.9, 3.0), Word("for", 3.0, 3.2), Word("calling", 3.2, 3.6),
-             Word("acme", 3.7, 4.2), Word("sure", 6.6, 7.0)]
+    words = [
+        Word("i'm", 0.6, 0.8),
+        Word("calling", 0.8, 1.2),
+        Word("about", 1.2, 1.5),
+        Word("my", 1.5, 1.7),
+        Word("order", 1.7, 1.9),
+        Word("thank", 2.6, 2.9),
+        Word("you", 2.9, 3.0),
+        Word("for", 3.0, 3.2),
+        Word("calling", 3.2, 3.6),
+        Word("acme", 3.7, 4.2),
+        Word("sure", 6.6, 7.0),
+    ]
     turns = [T(B, 0.5, 2.0), T(A, 2.5, 6.0), T(B, 6.5, 7.5)]
     asr, dia = FakeTranscriber(words), FakeDiarizer(turns)
     monkeypatch.setattr(Models, "asr", lambda self: asr)
@@ -154,6 +173,9 @@ def test_roles_through_the_pipeline_mono(tmp_path: Path, monkeypatch) -> None:
     assert main(["score", str(tmp_path / "m.wav"), "--out", str(tmp_path / "out")]) == 0
     data = json.loads((tmp_path / "out" / "calls" / "m.json").read_text())
     assert [(u["role"], u["text"]) for u in data["utterances"]] == [
-        ("customer", "i'm calling about my order"), ("agent", "thank you for calling acme"), ("customer", "sure")]
+        ("customer", "i'm calling about my order"),
+        ("agent", "thank you for calling acme"),
+        ("customer", "sure"),
+    ]
     assert {t["speaker"]: t["role"] for t in data["turns"]} == {A: "agent", B: "customer"}
     assert data["timing"]["talk_s"] == {"agent": 3.5, "customer": 2.5}

@@ -23,7 +23,15 @@ def wav_header(data_bytes: int, *, sr: int = 8000, channels: int = 1) -> bytes:
     """A 44-byte PCM-16 WAV header whose data chunk claims `data_bytes` bytes."""
     block = 2 * channels
     fmt = struct.pack("<IHHIIHH", 16, 1, channels, sr, sr * block, block, 16)
-    return b"RIFF" + struct.pack("<I", 36 + data_bytes) + b"WAVE" + b"fmt " + fmt + b"data" + struct.pack("<I", data_bytes)
+    return (
+        b"RIFF"
+        + struct.pack("<I", 36 + data_bytes)
+        + b"WAVE"
+        + b"fmt "
+        + fmt
+        + b"data"
+        + struct.pack("<I", data_bytes)
+    )
 
 
 def make_bad_files(d: Path) -> dict[str, tuple[Path, str]]:
@@ -55,8 +63,17 @@ def make_bad_files(d: Path) -> dict[str, tuple[Path, str]]:
 
 @pytest.mark.parametrize(
     "name",
-    ["corrupt.wav", "cut_header.wav", "cut_data.wav", "empty.wav", "text.wav", "image.wav", "zero_frames.wav",
-     "short.wav", "missing.wav"],
+    [
+        "corrupt.wav",
+        "cut_header.wav",
+        "cut_data.wav",
+        "empty.wav",
+        "text.wav",
+        "image.wav",
+        "zero_frames.wav",
+        "short.wav",
+        "missing.wav",
+    ],
 )
 def test_load_audio_refuses_bad_file_with_file_and_reason(tmp_path: Path, name: str) -> None:
     path, word = make_bad_files(tmp_path)[name]
@@ -110,16 +127,23 @@ def _errors(out: Path) -> dict[str, dict]:
     return {Path(r["file"]).name: r for r in rows}
 
 
-def test_batch_of_bad_files_keeps_going_and_records_each_error(tmp_path: Path, good_call: Path, config) -> None:
+def test_batch_of_bad_files_keeps_going_and_records_each_error(
+    tmp_path: Path, good_call: Path, config
+) -> None:
     from conftest import FakeTranscriber, alternating_diarizer
 
     files = make_bad_files(tmp_path / "bad")
     inputs = [str(p) for p, _ in files.values()] + [str(good_call)]
     metas, input_errors = collect_inputs(inputs, defaults=config.defaults)
     asr = FakeTranscriber()
-    summary = score_batch(metas, input_errors, config=config, out_dir=str(tmp_path / "out"),
-                          models=Models(config, transcriber=asr, diarizer=alternating_diarizer()),
-                          progress=lambda msg: None)
+    summary = score_batch(
+        metas,
+        input_errors,
+        config=config,
+        out_dir=str(tmp_path / "out"),
+        models=Models(config, transcriber=asr, diarizer=alternating_diarizer()),
+        progress=lambda msg: None,
+    )
     assert summary.scored == ["good"]
     assert summary.exit_code == 1
     assert len(summary.failed) == len(files)
@@ -139,7 +163,9 @@ def test_batch_of_bad_files_keeps_going_and_records_each_error(tmp_path: Path, g
     assert list(pd.read_parquet(out / "calls.parquet")["call_id"]) == ["good"]
 
 
-def test_cli_bad_files_exit_nonzero_and_keep_earlier_results(tmp_path: Path, good_call: Path, fake_models, capsys) -> None:
+def test_cli_bad_files_exit_nonzero_and_keep_earlier_results(
+    tmp_path: Path, good_call: Path, fake_models, capsys
+) -> None:
     out = tmp_path / "out"
     assert main(["score", str(good_call), "--out", str(out)]) == 0
     before = (out / "calls" / "good.json").read_bytes()
@@ -155,7 +181,9 @@ def test_cli_bad_files_exit_nonzero_and_keep_earlier_results(tmp_path: Path, goo
     assert len(pd.read_parquet(out / "errors.parquet")) == len(files)
 
 
-def test_bad_manifest_rows_are_error_rows_and_good_rows_still_run(tmp_path: Path, good_call: Path, fake_models) -> None:
+def test_bad_manifest_rows_are_error_rows_and_good_rows_still_run(
+    tmp_path: Path, good_call: Path, fake_models
+) -> None:
     manifest = tmp_path / "in" / "calls.csv"
     manifest.write_text(
         "call_id,audio_path,language,channel_layout,ring_s\n"
@@ -171,8 +199,11 @@ def test_bad_manifest_rows_are_error_rows_and_good_rows_still_run(tmp_path: Path
     rows = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
     by_id = {r["call_id"]: r for r in rows}
     assert set(by_id) == {"lang", "layout", "ring", "stereo"}
-    for cid, line, words in [("lang", 3, ["'fr'", "language"]), ("layout", 4, ["'quad'", "channel_layout"]),
-                             ("ring", 5, ["'three'", "ring_s"])]:
+    for cid, line, words in [
+        ("lang", 3, ["'fr'", "language"]),
+        ("layout", 4, ["'quad'", "channel_layout"]),
+        ("ring", 5, ["'three'", "ring_s"]),
+    ]:
         assert by_id[cid]["file"] == str(manifest)
         assert by_id[cid]["stage"] == "manifest"
         assert by_id[cid]["message"].startswith(f"line {line}:")
@@ -190,7 +221,10 @@ def test_jsonl_manifest_with_broken_line(tmp_path: Path, good_call: Path, fake_m
     out = tmp_path / "out"
     assert main(["score", str(manifest), "--out", str(out)]) == 1
     rows = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
-    assert [(r["stage"], r["message"].split(":")[0]) for r in rows] == [("manifest", "line 2"), ("manifest", "line 3")]
+    assert [(r["stage"], r["message"].split(":")[0]) for r in rows] == [
+        ("manifest", "line 2"),
+        ("manifest", "line 3"),
+    ]
     assert (out / "calls" / "a.json").exists()
 
 
@@ -212,9 +246,14 @@ def test_model_crash_in_one_call_is_an_error_row(tmp_path: Path, good_call: Path
             raise RuntimeError("CUDA out of memory")
 
     metas, errs = collect_inputs([good_call], defaults=config.defaults)
-    summary = score_batch(metas, errs, config=config, out_dir=str(tmp_path / "out"),
-                          models=Models(config, transcriber=ExplodingTranscriber(), diarizer=alternating_diarizer()),
-                          progress=lambda m: None)
+    summary = score_batch(
+        metas,
+        errs,
+        config=config,
+        out_dir=str(tmp_path / "out"),
+        models=Models(config, transcriber=ExplodingTranscriber(), diarizer=alternating_diarizer()),
+        progress=lambda m: None,
+    )
     assert summary.exit_code == 1
     (row,) = summary.failed
     assert row["stage"] == "asr" and row["file"] == str(good_call) and "CUDA out of memory" in row["message"]

@@ -19,7 +19,9 @@ def _call(out: Path, call_id: str = "good") -> dict:
     return json.loads((out / "calls" / f"{call_id}.json").read_text())
 
 
-def test_second_run_skips_done_calls_and_force_redoes(tmp_path: Path, good_call: Path, fake_models, capsys) -> None:
+def test_second_run_skips_done_calls_and_force_redoes(
+    tmp_path: Path, good_call: Path, fake_models, capsys
+) -> None:
     asr, dia = fake_models
     out = tmp_path / "out"
     assert main(["score", str(good_call), "--out", str(out)]) == 0
@@ -52,7 +54,9 @@ def test_changed_asr_config_or_audio_misses_the_cache(tmp_path: Path, good_call:
     assert asr.calls == 2
     key2 = _call(out)["cache_key"]
     assert key2 != key1
-    write_wav(good_call, build_signal(10.0, [(0.5, 3.0), (3.5, 6.0), (6.5, 9.0)], seed=99))  # new content, same name
+    write_wav(
+        good_call, build_signal(10.0, [(0.5, 3.0), (3.5, 6.0), (6.5, 9.0)], seed=99)
+    )  # new content, same name
     assert main(["score", str(good_call), "--out", str(out), "--force", "--set", "asr.beam_size=1"]) == 0
     assert asr.calls == 3
     assert _call(out)["cache_key"] not in (key1, key2)
@@ -69,10 +73,19 @@ def test_cache_key_depends_on_audio_and_model_config_only() -> None:
     assert transcript_cache_key("a" * 64, meta, load_config(None, ["asr.model=small"])) != base
     assert transcript_cache_key("a" * 64, meta, load_config(None, ["diarization.num_speakers=3"])) != base
     assert transcript_cache_key("a" * 64, dataclasses.replace(meta, language="ru"), cfg) != base
-    assert transcript_cache_key("a" * 64, dataclasses.replace(meta, channel_layout="stereo_agent_left"), cfg) != base
+    assert (
+        transcript_cache_key("a" * 64, dataclasses.replace(meta, channel_layout="stereo_agent_left"), cfg)
+        != base
+    )
     # rules are not part of the key: changing them is what `rescore` is for
-    assert transcript_cache_key("a" * 64, meta, load_config(None, ["checks.talk_time.max_agent_share=0.01"])) == base
-    assert transcript_cache_key("a" * 64, dataclasses.replace(meta, call_id="other", audio_path="/y.wav"), cfg) == base
+    assert (
+        transcript_cache_key("a" * 64, meta, load_config(None, ["checks.talk_time.max_agent_share=0.01"]))
+        == base
+    )
+    assert (
+        transcript_cache_key("a" * 64, dataclasses.replace(meta, call_id="other", audio_path="/y.wav"), cfg)
+        == base
+    )
 
 
 def _no_models(monkeypatch) -> None:
@@ -83,7 +96,9 @@ def _no_models(monkeypatch) -> None:
     monkeypatch.setattr(Models, "diarization", refuse)
 
 
-def test_rescore_applies_changed_rule_without_models(tmp_path: Path, good_call: Path, fake_models, monkeypatch, capsys) -> None:
+def test_rescore_applies_changed_rule_without_models(
+    tmp_path: Path, good_call: Path, fake_models, monkeypatch, capsys
+) -> None:
     asr, dia = fake_models
     out = tmp_path / "out"
     assert main(["score", str(good_call), "--out", str(out)]) == 0
@@ -106,7 +121,9 @@ def test_rescore_applies_changed_rule_without_models(tmp_path: Path, good_call: 
     assert "max_agent_share: 0.01" in (out / "config.effective.yaml").read_text()
 
 
-def test_rescore_disabling_a_check_marks_it_na(tmp_path: Path, good_call: Path, fake_models, monkeypatch) -> None:
+def test_rescore_disabling_a_check_marks_it_na(
+    tmp_path: Path, good_call: Path, fake_models, monkeypatch
+) -> None:
     out = tmp_path / "out"
     assert main(["score", str(good_call), "--out", str(out)]) == 0
     _no_models(monkeypatch)
@@ -115,7 +132,9 @@ def test_rescore_disabling_a_check_marks_it_na(tmp_path: Path, good_call: Path, 
     assert greeting["status"] == "na" and "disabled" in greeting["reason"]
 
 
-def test_rescore_after_audio_is_gone_still_uses_the_transcript(tmp_path: Path, good_call: Path, fake_models, monkeypatch) -> None:
+def test_rescore_after_audio_is_gone_still_uses_the_transcript(
+    tmp_path: Path, good_call: Path, fake_models, monkeypatch
+) -> None:
     out = tmp_path / "out"
     assert main(["score", str(good_call), "--out", str(out)]) == 0
     good_call.unlink()
@@ -126,7 +145,9 @@ def test_rescore_after_audio_is_gone_still_uses_the_transcript(tmp_path: Path, g
     assert after["checks"]["volume"]["status"] == "na"  # needs the signal
 
 
-def test_rescore_without_cache_entry_is_an_error(tmp_path: Path, good_call: Path, fake_models, monkeypatch, capsys) -> None:
+def test_rescore_without_cache_entry_is_an_error(
+    tmp_path: Path, good_call: Path, fake_models, monkeypatch, capsys
+) -> None:
     out = tmp_path / "out"
     assert main(["score", str(good_call), "--out", str(out)]) == 0
     for p in (out / "cache" / "transcripts").glob("*.json"):
@@ -136,7 +157,9 @@ def test_rescore_without_cache_entry_is_an_error(tmp_path: Path, good_call: Path
     assert "no cached transcript" in capsys.readouterr().err
 
 
-def test_a_call_that_failed_then_succeeds_loses_its_error_row(tmp_path: Path, good_call: Path, fake_models, monkeypatch) -> None:
+def test_a_call_that_failed_then_succeeds_loses_its_error_row(
+    tmp_path: Path, good_call: Path, fake_models, monkeypatch
+) -> None:
     import pandas as pd
 
     out = tmp_path / "out"

@@ -11,8 +11,21 @@ from callqa.cli import main
 from callqa.ingest.manifest import safe_call_id
 from callqa.store.results import ResultStore
 
-HOSTILE_IDS = ["../../etc/x", "/abs/path", "..", ".", "a/b", "a\\b", "  ", "звонок-1", "通话", "x" * 400,
-               "../calls/../../y", "\x00nul", "~/home"]
+HOSTILE_IDS = [
+    "../../etc/x",
+    "/abs/path",
+    "..",
+    ".",
+    "a/b",
+    "a\\b",
+    "  ",
+    "звонок-1",
+    "通话",
+    "x" * 400,
+    "../calls/../../y",
+    "\x00nul",
+    "~/home",
+]
 
 
 @pytest.mark.parametrize("call_id", HOSTILE_IDS)
@@ -37,7 +50,9 @@ def _tree(root: Path) -> set[Path]:
     return {p for p in root.rglob("*")}
 
 
-def test_manifest_with_hostile_ids_writes_only_under_out(tmp_path: Path, good_call: Path, fake_models) -> None:
+def test_manifest_with_hostile_ids_writes_only_under_out(
+    tmp_path: Path, good_call: Path, fake_models
+) -> None:
     ids = ["../../etc/x", "/abs/path", "..", "a/b", "a_b", "", "звонок", "通话"]
     manifest = tmp_path / "in" / "calls.jsonl"
     manifest.write_text("".join(json.dumps({"call_id": cid, "audio_path": "good.wav"}) + "\n" for cid in ids))
@@ -58,7 +73,9 @@ def test_manifest_with_hostile_ids_writes_only_under_out(tmp_path: Path, good_ca
     assert not Path("/abs/path.json").exists()
 
 
-def test_show_finds_a_hostile_id_by_its_original_text(tmp_path: Path, good_call: Path, fake_models, capsys) -> None:
+def test_show_finds_a_hostile_id_by_its_original_text(
+    tmp_path: Path, good_call: Path, fake_models, capsys
+) -> None:
     manifest = tmp_path / "in" / "calls.csv"
     manifest.write_text("call_id,audio_path\n../../etc/x,good.wav\n")
     out = tmp_path / "out"

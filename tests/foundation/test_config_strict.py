@@ -88,7 +88,9 @@ def test_not_yaml_and_missing_file(tmp_path: Path) -> None:
 
 
 def test_good_overrides_are_applied_with_types() -> None:
-    cfg = load_config(None, ["asr.beam_size=1", "runtime.max_duration_s=5", "checks.talk_time.max_agent_share=0.01"])
+    cfg = load_config(
+        None, ["asr.beam_size=1", "runtime.max_duration_s=5", "checks.talk_time.max_agent_share=0.01"]
+    )
     assert cfg.asr.beam_size == 1
     assert cfg.runtime.max_duration_s == 5.0 and isinstance(cfg.runtime.max_duration_s, float)
     assert cfg.checks["talk_time"] == {"max_agent_share": 0.01}

@@ -16,7 +16,13 @@ from callqa.types import SpeakerTurn, Word
 CALL = {
     "call_id": "c1",
     "utterances": [
-        {"speaker": "SPEAKER_00", "role": "agent", "start_s": 0.5, "end_s": 2.25, "text": "thank you for calling"},
+        {
+            "speaker": "SPEAKER_00",
+            "role": "agent",
+            "start_s": 0.5,
+            "end_s": 2.25,
+            "text": "thank you for calling",
+        },
         {"speaker": "SPEAKER_01", "role": "customer", "start_s": 3661.0, "end_s": 3662.5, "text": "hi"},
     ],
     "turns": [
@@ -59,10 +65,19 @@ def test_rttm_has_ten_fields_per_line() -> None:
 @pytest.fixture
 def scored(tmp_path: Path, monkeypatch) -> Path:
     write_wav(tmp_path / "in" / "c1.wav", build_signal(12.0, [(0.5, 6.0), (9.5, 11.5)]))
-    words = [Word("thank", 0.6, 0.9), Word("you", 0.9, 1.1), Word("for", 1.1, 1.3), Word("calling", 1.3, 1.8),
-             Word("hi", 3.1, 3.4), Word("bye", 9.6, 10.0)]
-    turns = [SpeakerTurn("SPEAKER_00", 0.5, 3.0), SpeakerTurn("SPEAKER_01", 3.0, 6.0),
-             SpeakerTurn("SPEAKER_00", 9.5, 11.5)]
+    words = [
+        Word("thank", 0.6, 0.9),
+        Word("you", 0.9, 1.1),
+        Word("for", 1.1, 1.3),
+        Word("calling", 1.3, 1.8),
+        Word("hi", 3.1, 3.4),
+        Word("bye", 9.6, 10.0),
+    ]
+    turns = [
+        SpeakerTurn("SPEAKER_00", 0.5, 3.0),
+        SpeakerTurn("SPEAKER_01", 3.0, 6.0),
+        SpeakerTurn("SPEAKER_00", 9.5, 11.5),
+    ]
     asr, dia = FakeTranscriber(words), FakeDiarizer(turns)
     monkeypatch.setattr(Models, "asr", lambda self: asr)
     monkeypatch.setattr(Models, "diarization", lambda self: dia)
@@ -93,11 +108,15 @@ def test_export_cli_writes_files(scored: Path, tmp_path: Path) -> None:
     vtt, rttm = tmp_path / "c1.vtt", tmp_path / "c1.rttm"
     assert main(["export", "c1", "--out", str(scored), "--format", "vtt", "-o", str(vtt)]) == 0
     assert main(["export", "c1", "--out", str(scored), "--format", "rttm", "-o", str(rttm)]) == 0
-    assert vtt.read_text().startswith("WEBVTT\n\n1\n00:00:00.600 --> 00:00:01.800\n<v agent>thank you for calling")
+    assert vtt.read_text().startswith(
+        "WEBVTT\n\n1\n00:00:00.600 --> 00:00:01.800\n<v agent>thank you for calling"
+    )
     rows = [line.split() for line in rttm.read_text().splitlines()]
-    assert [(r[3], r[4], r[7]) for r in rows] == [("0.500", "2.500", "agent_SPEAKER_00"),
-                                                  ("3.000", "3.000", "customer_SPEAKER_01"),
-                                                  ("9.500", "2.000", "agent_SPEAKER_00")]
+    assert [(r[3], r[4], r[7]) for r in rows] == [
+        ("0.500", "2.500", "agent_SPEAKER_00"),
+        ("3.000", "3.000", "customer_SPEAKER_01"),
+        ("9.500", "2.000", "agent_SPEAKER_00"),
+    ]
 
 
 def test_report_lists_calls_and_errors(scored: Path, tmp_path: Path, capsys) -> None:

@@ -15,17 +15,29 @@ from conftest import FakeDiarizer, FakeTranscriber, build_signal, write_wav
 from callqa.cli import main
 from callqa.config import load_config
 from callqa.pipeline import MISSION_CHECKS, Models
-from callqa.store.results import ResultStore, atomic_write_text
+from callqa.store.results import atomic_write_text
 from callqa.types import SpeakerTurn, Word
 
 # A hand-built mono call (12 s): SPEAKER_00 opens 0.5-3.0, SPEAKER_01 talks 2.5-6.0 (0.5 s overtalk),
 # nobody talks 6.0-9.5 (3.5 s silence), SPEAKER_00 closes 9.5-11.5.
-MONO_TURNS = [SpeakerTurn("SPEAKER_00", 0.5, 3.0), SpeakerTurn("SPEAKER_01", 2.5, 6.0), SpeakerTurn("SPEAKER_00", 9.5, 11.5)]
+MONO_TURNS = [
+    SpeakerTurn("SPEAKER_00", 0.5, 3.0),
+    SpeakerTurn("SPEAKER_01", 2.5, 6.0),
+    SpeakerTurn("SPEAKER_00", 9.5, 11.5),
+]
 MONO_WORDS = [
-    Word("thank", 0.6, 0.9), Word("you", 0.9, 1.1), Word("for", 1.1, 1.3), Word("calling", 1.3, 1.8),
+    Word("thank", 0.6, 0.9),
+    Word("you", 0.9, 1.1),
+    Word("for", 1.1, 1.3),
+    Word("calling", 1.3, 1.8),
     Word("acme", 1.9, 2.4),
-    Word("hi", 3.1, 3.4), Word("i", 3.5, 3.6), Word("have", 3.6, 3.9), Word("a", 3.9, 4.0), Word("question", 4.0, 4.8),
-    Word("thanks", 9.6, 10.0), Word("goodbye", 10.1, 10.8),
+    Word("hi", 3.1, 3.4),
+    Word("i", 3.5, 3.6),
+    Word("have", 3.6, 3.9),
+    Word("a", 3.9, 4.0),
+    Word("question", 4.0, 4.8),
+    Word("thanks", 9.6, 10.0),
+    Word("goodbye", 10.1, 10.8),
 ]
 
 
@@ -142,10 +154,12 @@ def test_stereo_call_roles_from_layout(tmp_path: Path, monkeypatch) -> None:
     left = build_signal(9.0, [(3.0, 5.0)], seed=10)
     right = build_signal(9.0, [(0.5, 2.5), (6.0, 8.0)], seed=20)
     write_wav(tmp_path / "in" / "st.wav", [left, right])
-    asr = FakeTranscriber([
-        [Word("my", 3.1, 3.4), Word("order", 3.5, 4.9)],
-        [Word("acme", 0.6, 1.2), Word("hello", 1.3, 2.4), Word("bye", 6.1, 7.9)],
-    ])
+    asr = FakeTranscriber(
+        [
+            [Word("my", 3.1, 3.4), Word("order", 3.5, 4.9)],
+            [Word("acme", 0.6, 1.2), Word("hello", 1.3, 2.4), Word("bye", 6.1, 7.9)],
+        ]
+    )
     dia = FakeDiarizer([])
     monkeypatch.setattr(Models, "asr", lambda self: asr)
     monkeypatch.setattr(Models, "diarization", lambda self: dia)
@@ -156,7 +170,10 @@ def test_stereo_call_roles_from_layout(tmp_path: Path, monkeypatch) -> None:
     assert asr.calls == 2 and dia.calls == 0  # one ASR pass per leg, no diarization model for stereo
     data = json.loads((out / "calls" / "st.json").read_text())
     assert [(u["role"], u["channel"], u["text"]) for u in data["utterances"]] == [
-        ("agent", 1, "acme hello"), ("customer", 0, "my order"), ("agent", 1, "bye")]
+        ("agent", 1, "acme hello"),
+        ("customer", 0, "my order"),
+        ("agent", 1, "bye"),
+    ]
     talk = data["timing"]["talk_s"]
     assert talk["agent"] == pytest.approx(4.0, abs=0.15)
     assert talk["customer"] == pytest.approx(2.0, abs=0.15)

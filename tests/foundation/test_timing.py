@@ -21,8 +21,13 @@ ROLES = {"A": "agent", "C": "customer"}
 
 
 def call_from_turns(turns: list[tuple[str, float, float]], *, duration_s: float = 15.0, roles=ROLES) -> Call:
-    tr = CallTranscript(language="en", duration_s=duration_s, utterances=(),
-                        turns=tuple(SpeakerTurn(s, a, b) for s, a, b in turns), roles=dict(roles))
+    tr = CallTranscript(
+        language="en",
+        duration_s=duration_s,
+        utterances=(),
+        turns=tuple(SpeakerTurn(s, a, b) for s, a, b in turns),
+        roles=dict(roles),
+    )
     return Call(meta=CallMeta("t", None), transcript=tr)
 
 
@@ -36,8 +41,12 @@ def test_summary_numbers_by_hand() -> None:
     assert t.talk_ratio == pytest.approx(5.5 / 10.0)
     assert t.overtalks == [(3.0, 4.0)] and t.overtalk_s == 1.0
     assert t.silences == [(8.0, 11.5)] and t.silence_s == 3.5
-    assert t.to_dict() == {"talk_s": {"agent": 5.5, "customer": 4.5}, "talk_ratio": 0.55, "silence_s": 3.5,
-                           "overtalk_s": 1.0}
+    assert t.to_dict() == {
+        "talk_s": {"agent": 5.5, "customer": 4.5},
+        "talk_ratio": 0.55,
+        "silence_s": 3.5,
+        "overtalk_s": 1.0,
+    }
 
 
 def test_overlapping_turns_of_one_role_are_not_double_counted() -> None:
@@ -48,7 +57,9 @@ def test_overlapping_turns_of_one_role_are_not_double_counted() -> None:
 
 def test_silence_threshold_and_edges() -> None:
     # leading 2 s and trailing 4 s of the recording are outside first..last speech: not silence
-    t = summarize_timing(call_from_turns([("A", 2.0, 3.0), ("C", 5.9, 7.0), ("A", 10.0, 11.0)], duration_s=15.0))
+    t = summarize_timing(
+        call_from_turns([("A", 2.0, 3.0), ("C", 5.9, 7.0), ("A", 10.0, 11.0)], duration_s=15.0)
+    )
     assert t.silences == [(7.0, 10.0)]  # 2.9 s gap 3.0-5.9 is below 3 s; 7.0-10.0 reaches it
     assert t.silence_s == pytest.approx(3.0)
     assert summarize_timing(call_from_turns(HAND_CALL), min_silence_s=4.0).silence_s == 0.0
