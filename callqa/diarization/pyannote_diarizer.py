@@ -45,6 +45,7 @@ def _build_pipeline(cfg: DiarizationConfig):
         embedding=embedding,
         plda=_UnusedPLDA(),
         clustering="AgglomerativeClustering",
+        segmentation_step=cfg.segmentation_step,
         embedding_batch_size=cfg.embedding_batch_size,
         segmentation_batch_size=cfg.segmentation_batch_size,
     )
@@ -68,7 +69,8 @@ class PyannoteDiarizer:
     @property
     def pipeline(self):
         key = (self.config.segmentation_path, self.config.embedding_path, self.config.clustering_threshold,
-               self.config.min_duration_off_s, self.config.embedding_batch_size, self.config.exclude_overlap)
+               self.config.min_duration_off_s, self.config.embedding_batch_size, self.config.exclude_overlap,
+               self.config.segmentation_step)
         with _LOCK:
             if key not in _PIPELINES:
                 _PIPELINES[key] = _build_pipeline(self.config)

@@ -1,0 +1,85 @@
+"""DER and real-time factor of the mono diarization (segmentation-3.0 + CAM++) on real recordings.
+
+    .venv/bin/python benchmarks/bench_diarization.py [--steps 0.1 0.2] [--full]
+
+pyannote's sample.wav is scored against its human RTTM; the two aws-lca calls are mixed to mono from their
+separate legs and scored against the channel-energy RTTM (a mechanical reference, boundaries ±50-350 ms).
+DER uses no collar and scores overlap (pyannote.metrics defaults). Prints one row per (file, step).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
+
+import numpy as np  # noqa: E402
+import soundfile as sf  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+EXT = ROOT / "tests" / "data" / "external"
+
+
+def read_rttm(path: Path):
+    from pyannote.core import Annotation, Segment
+
+    ref = Annotation()
+    for line in path.read_text().splitlines():
+        p = line.split()
+        ref[Segment(float(p[3]), float(p[3]) + float(p[4]))] = p[7]
+    return ref
+
+
+def cases(full: bool):
+    from callqa.ingest.audio import for_model, load_audio
+
+    a = load_audio(EXT / "pyannote-audio" / "sample.wav")
+    yield "pyannote sample.wav", for_model(a.mono(), a.sample_rate), read_rttm(EXT / "pyannote-audio" / "sample.rttm")
+    for call in ("40", "49"):
+        agent, sr = sf.read(EXT / "aws-lca" / f"Auto_Repairs_{call}_UTC_agent.wav", dtype="float32")
+        caller, _ = sf.read(EXT / "aws-lca" / f"Auto_Repairs_{call}_UTC_caller.wav", dtype="float32")
+        ref = read_rttm(EXT / "aws-lca" / "derived" / f"Auto_Repairs_{call}_UTC_stereo_agentL_callerR.channel_energy.rttm")
+        n = len(agent) if full else int(120 * sr)
+        if not full:
+            from pyannote.core import Segment
+
+            ref = ref.crop(Segment(0, n / sr))
+        yield f"aws-lca {call} mono mix ({n / sr:.0f} s)", for_model(0.5 * (agent[:n] + caller[:n]), sr), ref
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--steps", type=float, nargs="+", default=[0.1])
+    parser.add_argument("--full", action="store_true", help="whole aws-lca calls (~4 min each) instead of 2 min")
+    args = parser.parse_args()
+
+    from pyannote.core import Annotation, Segment
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    from callqa.config import DiarizationConfig
+    from callqa.diarization.pyannote_diarizer import PyannoteDiarizer
+
+    print(f"{'file':34s} {'step':>5s} {'DER':>6s} {'miss':>6s} {'fa':>6s} {'conf':>6s} {'RTF':>6s}")
+    for name, x, ref in cases(args.full):
+        for step in args.steps:
+            diarizer = PyannoteDiarizer(DiarizationConfig(segmentation_step=step))
+            diarizer.pipeline  # load outside the timing
+            t = time.perf_counter()
+            turns = diarizer.diarize(x)
+            elapsed = time.perf_counter() - t
+            hyp = Annotation()
+            for turn in turns:
+                hyp[Segment(turn.start_s, turn.end_s)] = turn.speaker
+            d = DiarizationErrorRate()(ref, hyp, detailed=True)
+            tot = d["total"]
+            print(f"{name:34s} {step:5.2f} {d['diarization error rate']:6.3f} {d['missed detection'] / tot:6.3f} "
+                  f"{d['false alarm'] / tot:6.3f} {d['confusion'] / tot:6.3f} {elapsed / (len(x) / 16000):6.3f}",
+                  flush=True)
+    _ = np  # numpy imported for soundfile arrays
+
+
+if __name__ == "__main__":
+    main()
