@@ -50,11 +50,14 @@ def match_evidence(m: PhraseMatch, *, role: Role, note: str) -> Evidence:
 
 
 def answer_time_s(call: Call) -> float:
-    """When the call was answered: the signal layer's `answer_s` (end of ringback), else 0."""
+    """When the call was answered: the end of the last ring in the audio, else the signal layer's
+    `answer_s`, else 0. (`answer_s` is the first speech, and Whisper may place the first word a few
+    hundred ms earlier than the signal onset: the end of ringback is the safer boundary.)"""
     if call.signal is not None:
-        answer = call.signal.extras.get("answer_s")
-        if isinstance(answer, (int, float)):
-            return float(answer)
+        for key in ("last_ring_end_s", "answer_s"):
+            answer = call.signal.extras.get(key)
+            if isinstance(answer, (int, float)):
+                return float(answer)
         events = call.events("answer")
         if events:
             return float(events[0].start_s)
