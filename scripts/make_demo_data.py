@@ -311,9 +311,9 @@ def count_fillers(text: str) -> int:
 # The calls
 # --------------------------------------------------------------------------------------------
 
-EN_AGENT = Voice("piper", "joe", rate=0.8)
+EN_AGENT = Voice("piper", "joe", rate=0.72)
 EN_AGENT_FAST = Voice("piper", "joe", rate=1.65)
-EN_CUSTOMER = Voice("espeak", "en-us+f4", rate=180, pitch=55)
+EN_CUSTOMER = Voice("espeak", "en-us+f4", rate=195, pitch=55)
 EN_CUSTOMER_SLOW = Voice("espeak", "en-us+f4", rate=115, pitch=55)
 ZH_AGENT = Voice("espeak", "cmn-latn-pinyin+f3", rate=150, pitch=65)
 ZH_CUSTOMER = Voice("espeak", "cmn-latn-pinyin", rate=150, pitch=35)
