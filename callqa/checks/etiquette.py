@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from callqa.checks.holds import HoldsParams, find_holds
 from callqa.checks.language import match_evidence, match_list, phrasebook_for, role_tokens
 from callqa.checks.registry import register_check
 from callqa.text.match import find_name
@@ -27,6 +28,8 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
     asks = match_list(tokens, book, "hold_request")
     thanks = match_list(tokens, book, "hold_thanks")
     holds = [(e.start_s, e.end_s) for e in call.events("hold")]
+    if not holds and call.signal is not None:  # the same holds the `holds` check finds (music / silence)
+        holds = [span for span, _music in find_holds(call, HoldsParams())]
     items = []
     evidence = []
     if holds:
