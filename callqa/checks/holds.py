@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from callqa.checks.language import match_list, phrasebook_for, role_tokens
 from callqa.checks.registry import register_check
 from callqa.checks.timing import (
     Interval,
@@ -13,55 +14,7 @@ from callqa.checks.timing import (
     speech_intervals,
     total_s,
 )
-from callqa.text.normalize import normalize_text
 from callqa.types import Call, CheckResult, Evidence, Utterance, na
-
-REQUEST_PHRASES = {
-    "en": [
-        "put you on hold",
-        "place you on hold",
-        "hold for a moment",
-        "hold on a moment",
-        "hold for a minute",
-        "hold the line",
-        "please hold",
-        "mind holding",
-        "bear with me",
-        "one moment please",
-    ],
-    "zh": ["请稍等", "稍等一下", "稍等片刻", "请稍候", "请您稍候", "请不要挂机", "请不要挂断", "请别挂断"],
-    "ru": [
-        "оставайтесь на линии",
-        "побудьте на линии",
-        "не кладите трубку",
-        "не вешайте трубку",
-        "подождите",
-        "минуточку",
-        "одну минуту",
-        "одну секунду",
-    ],
-}
-THANKS_PHRASES = {
-    "en": [
-        "thank you for holding",
-        "thanks for holding",
-        "thank you for waiting",
-        "thanks for waiting",
-        "thank you for your patience",
-        "sorry to keep you waiting",
-        "sorry for the wait",
-    ],
-    "zh": ["谢谢您的耐心等待", "感谢您的耐心等待", "感谢您的等待", "谢谢您的等待", "让您久等了", "久等了"],
-    "ru": [
-        "спасибо за ожидание",
-        "спасибо что подождали",
-        "спасибо что дождались",
-        "благодарю за ожидание",
-        "извините за ожидание",
-        "извините что заставил",
-    ],
-}
-
 
 @dataclass(frozen=True)
 class HoldsParams:
@@ -73,24 +26,15 @@ class HoldsParams:
     phrase_window_s: float = 30.0  # request looked for before the hold, thanks after it
     require_permission: bool = False  # also fail a hold that was not asked for
     require_thanks: bool = False  # also fail a hold not followed by thanks
-    request_phrases: dict[str, list[str]] = field(default_factory=lambda: dict(REQUEST_PHRASES))
-    thanks_phrases: dict[str, list[str]] = field(default_factory=lambda: dict(THANKS_PHRASES))
+    phrases_path: str | None = None  # phrase book (hold_request / hold_thanks); default configs/phrases/<lang>.yaml
 
 
-def _norm(text: str, language: str) -> str:
-    t = normalize_text(text, language=language)
-    return t.replace(" ", "") if language == "zh" else f" {t} "
-
-
-def _says(u: Utterance, phrases: list[str], language: str) -> bool:
-    text = _norm(u.text, language)
-    return any(_norm(p, language) in text for p in phrases)
-
-
-def _phrase_at(call: Call, phrases: dict[str, list[str]], lo: float, hi: float) -> Utterance | None:
-    lang = call.meta.language
-    for u in call.utterances_of("agent"):
-        if u.end_s >= lo and u.start_s <= hi and _says(u, phrases.get(lang, []), lang):
+def _phrase_at(call: Call, list_name: str, lo: float, hi: float, params: HoldsParams) -> Utterance | None:
+    """The first agent utterance in [lo, hi] that says a phrase of `list_name` (configs/phrases, fuzzy)."""
+    book = phrasebook_for(call, path=params.phrases_path)
+    for m in match_list(role_tokens(call, "agent", book=book, after_s=lo), book, list_name):
+        u = call.utterances[m.utterance]
+        if u.end_s >= lo and u.start_s <= hi:
             return u
     return None
 
@@ -102,7 +46,7 @@ def find_holds(call: Call, params: HoldsParams) -> list[tuple[Interval, bool]]:
     pieces: list[Interval] = list(music)
     for ev in call.events("silence"):
         dur = ev.end_s - ev.start_s
-        asked = _phrase_at(call, params.request_phrases, ev.start_s - params.phrase_window_s, ev.start_s)
+        asked = _phrase_at(call, "hold_request", ev.start_s - params.phrase_window_s, ev.start_s, params)
         if dur >= params.min_silent_hold_s or (asked and dur >= params.min_silent_hold_after_request_s):
             pieces.append((ev.start_s, ev.end_s))
     customer = speech_intervals(call, "customer")
@@ -134,8 +78,8 @@ def check_holds(call: Call, params: HoldsParams) -> CheckResult:
         inside = intersect_intervals(agent, [(s, e)])
         checkins = [(a, b) for a, b in inside if a > s]  # not the request running into the hold
         longest = max((b - a for a, b in gaps(inside, s, e)), default=0.0)
-        asked = _phrase_at(call, params.request_phrases, s - params.phrase_window_s, s + 2.0)
-        thanked = _phrase_at(call, params.thanks_phrases, e - 2.0, e + params.phrase_window_s)
+        asked = _phrase_at(call, "hold_request", s - params.phrase_window_s, s + 2.0, params)
+        thanked = _phrase_at(call, "hold_thanks", e - 2.0, e + params.phrase_window_s, params)
         longest = float(longest)
         violation = bool(longest > params.max_unattended_s)
         failed |= (
