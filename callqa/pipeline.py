@@ -25,6 +25,7 @@ from callqa.types import Call, CallMeta, CallTranscript, CheckResult, SignalRepo
 SCHEMA_VERSION = 1
 MISSION_CHECKS = ("rings", "greeting", "speaking_rate", "volume", "holds", "fillers", "closing")
 SILENT_PEAK_DBFS = -60.0
+NON_SPEECH_EVENTS = ("ring", "busy_tone", "music")
 
 
 class StageError(RuntimeError):
@@ -180,7 +181,10 @@ def _activity_turns(signal: SignalReport | None, channel: int, speaker: str, fal
     spans: list[tuple[float, float]] = []
     if signal is not None and channel < len(signal.channels):
         ch = signal.channels[channel]
-        active = np.asarray(ch.active, dtype=bool)
+        active = np.asarray(ch.active, dtype=bool).copy()
+        for ev in signal.events:  # tones and music are energy, not talk
+            if ev.kind in NON_SPEECH_EVENTS and ev.channel in (None, channel):
+                active[int(ev.start_s / ch.frame_hop_s): int(np.ceil(ev.end_s / ch.frame_hop_s))] = False
         if active.any():
             edges = np.flatnonzero(np.diff(np.concatenate([[0], active.astype(np.int8), [0]])))
             for a, b in zip(edges[::2], edges[1::2]):
@@ -191,6 +195,15 @@ def _activity_turns(signal: SignalReport | None, channel: int, speaker: str, fal
     if not spans:
         spans = merge_intervals([(u.start_s, u.end_s) for u in fallback], gap_s=0.3)
     return [SpeakerTurn(speaker, round(a, 3), round(b, 3)) for a, b in spans]
+
+
+def channel_turns(signal: SignalReport | None, utterances: list[Utterance] | tuple[Utterance, ...]) -> list[SpeakerTurn]:
+    """Stereo: each leg's speech turns from the signal (recomputed on rescore, so signal rules apply)."""
+    turns: list[SpeakerTurn] = []
+    for ch in sorted({u.channel for u in utterances if u.channel is not None}):
+        own = [u for u in utterances if u.channel == ch]
+        turns += _activity_turns(signal, ch, own[0].speaker, own)
+    return sorted(turns, key=lambda t: t.start_s)
 
 
 def transcribe_call(audio: Audio, meta: CallMeta, config: Config, models: Models,
@@ -211,10 +224,9 @@ def transcribe_call(audio: Audio, meta: CallMeta, config: Config, models: Models
             labelled = [(spk, w) for w in _words(segs)]
             utts = group_utterances(labelled, language=language, roles=decision.roles, channel=ch)
             utterances += utts
-            turns += _activity_turns(signal, ch, spk, utts)
         timings["asr"] = time.perf_counter() - t
         utterances.sort(key=lambda u: (u.start_s, u.end_s))
-        turns.sort(key=lambda x: x.start_s)
+        turns = channel_turns(signal, utterances)
         info = {"asr": models.asr().name, "diarization": "channels", "role_method": decision.method}
     else:
         x = for_model(audio.mono(), audio.sample_rate)
@@ -316,6 +328,8 @@ def analyze_call(
             timings["cache_hit"] = 1.0
     else:
         raise StageError("input", meta.call_id, "neither audio_path nor transcript_path given")
+    if transcript.info.get("diarization") == "channels" and signal is not None:
+        transcript = replace(transcript, turns=tuple(channel_turns(signal, transcript.utterances)))
     call = Call(meta=meta, transcript=transcript, signal=signal)
     t = time.perf_counter()
     checks = run_checks(call, config.checks, source=config.source)
