@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FakeDiarizer, FakeTranscriber, build_signal, write_wav
+from foundation_fakes import FakeDiarizer, FakeTranscriber, build_signal, write_wav
 
 from callqa.align.roles import assign_roles, roles_from_layout
 from callqa.align.words import assign_words, group_utterances, speaker_of

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import soundfile as sf
-from conftest import build_signal, write_wav
+from foundation_fakes import build_signal, write_wav
 
 from callqa.cli import main
 from callqa.ingest.audio import AudioError, load_audio
@@ -130,7 +130,7 @@ def _errors(out: Path) -> dict[str, dict]:
 def test_batch_of_bad_files_keeps_going_and_records_each_error(
     tmp_path: Path, good_call: Path, config
 ) -> None:
-    from conftest import FakeTranscriber, alternating_diarizer
+    from foundation_fakes import FakeTranscriber, alternating_diarizer
 
     files = make_bad_files(tmp_path / "bad")
     inputs = [str(p) for p, _ in files.values()] + [str(good_call)]
@@ -237,7 +237,7 @@ def test_missing_input_path_that_is_not_audio(tmp_path: Path, good_call: Path, f
 
 
 def test_model_crash_in_one_call_is_an_error_row(tmp_path: Path, good_call: Path, config) -> None:
-    from conftest import alternating_diarizer
+    from foundation_fakes import alternating_diarizer
 
     class ExplodingTranscriber:
         name = "fake-exploding"

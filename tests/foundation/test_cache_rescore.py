@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import build_signal, write_wav
+from foundation_fakes import build_signal, write_wav
 
 from callqa.cli import main
 from callqa.config import load_config

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import FakeDiarizer, FakeTranscriber, build_signal, write_wav
+from foundation_fakes import FakeDiarizer, FakeTranscriber, build_signal, write_wav
 
 from callqa.cli import main
 from callqa.pipeline import Models

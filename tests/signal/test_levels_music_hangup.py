@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import analyze, real
+from signal_audio import analyze, real
 
 from callqa.signal.levels import active_speech_level_dbfs, channel_levels
 from callqa.signal.synth import line_noise, mulaw_roundtrip, speechlike, tone

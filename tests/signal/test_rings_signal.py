@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import analyze, real
+from signal_audio import analyze, real
 
 from callqa.signal.config import SignalConfig
 from callqa.signal.synth import cadence_signal, line_noise, mulaw_roundtrip
