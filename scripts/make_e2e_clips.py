@@ -69,7 +69,7 @@ CALLS = {
         "hangup_party": "customer",
         "expect": {"fillers": FILLER_COUNT},
     },
-    "en-rate-mismatch": {  # agent at 1.7x Piper's rate, customer at espeak 110 wpm
+    "en-rate-mismatch": {  # agent at 1.6x Piper's rate, customer at espeak 110 wpm
         "turns": [("agent_fast", OPEN_OK), ("customer_slow", CUST_PROBLEM), ("agent_fast", AGENT_CHECK),
                   ("customer_slow", CUST_DONE), ("agent_fast", f"{RECAP} {THANKS} {BYE}"),
                   ("customer_slow", CUST_BYE)],
@@ -79,8 +79,8 @@ CALLS = {
 }
 
 VOICES = {  # role -> (engine, rate)  piper: 1/length_scale; espeak: words per minute
-    "agent": ("piper", 1.0),
-    "agent_fast": ("piper", 1.7),
+    "agent": ("piper", 0.85),
+    "agent_fast": ("piper", 1.6),
     "customer": ("espeak", 175),
     "customer_slow": ("espeak", 110),
 }
@@ -111,8 +111,11 @@ class Speaker:
             from piper import SynthesisConfig
 
             cfg = SynthesisConfig(length_scale=1.0 / rate, noise_scale=0.0, noise_w_scale=0.0)
-            x = np.concatenate([c.audio_float_array for c in self.piper.synthesize(text, cfg)])
             sr = int(self.piper.config.sample_rate)
+            # Piper yields one chunk per sentence with no pause between them: put a short one back
+            pause = np.zeros(int(0.3 * sr), dtype=np.float32)
+            chunks = [c.audio_float_array for c in self.piper.synthesize(text, cfg)]
+            x = np.concatenate([y for c in chunks for y in (c, pause)][:-1])
         else:
             with tempfile.TemporaryDirectory() as td:
                 out = Path(td) / "s.wav"
