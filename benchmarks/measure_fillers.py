@@ -41,8 +41,8 @@ CALL_PROMPT = "Uh, thanks for calling, um, so, uh, let me, hmm, er, check that, 
 CONFIGS: dict[str, list[str]] = {
     "nofill": ["asr.keep_fillers=false"],
     "default": [],
-    "alt_prompt": [f"asr.initial_prompt={{en: '{ALT_PROMPT}'}}"],
-    "call_prompt": [f"asr.initial_prompt={{en: '{CALL_PROMPT}'}}"],
+    "alt_prompt": [f'asr.initial_prompt={{en: "{ALT_PROMPT}"}}'],
+    "call_prompt": [f'asr.initial_prompt={{en: "{CALL_PROMPT}"}}'],
     "default_beam1": ["asr.beam_size=1"],
     "default_novad": ["asr.vad_filter=false"],
     "default_cond": ["asr.condition_on_previous_text=true"],
@@ -147,9 +147,9 @@ def score_clip(clip: dict, words: list[Word], book) -> dict:
             tp += 1
             hes_tp += ref[r] in hes
     # WER on non-filler words
-    ref_words = [w for w, f in zip(ref, ref_filler) if not f]
+    ref_words = [w for w, f in zip(ref, ref_filler, strict=True) if not f]
     drop = hit_toks | {k for k, r in ref_of_tok.items() if ref_filler[r]}
-    hyp_words = [w for w, k in zip(hyp_norm, owner) if k not in drop]
+    hyp_words = [w for w, k in zip(hyp_norm, owner, strict=True) if k not in drop]
     return {
         "units": sum(unit_start),
         "hes_units": sum(u and ref[i] in hes for i, u in enumerate(unit_start)),

@@ -130,8 +130,6 @@ def main() -> None:
     spk = Speaker()
     index = {}
     for call_id, spec in CALLS.items():
-        left: list[np.ndarray] = []
-        right: list[np.ndarray] = []
         t = 0.5
         turns = []
         pieces = []
