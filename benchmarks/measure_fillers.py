@@ -46,6 +46,9 @@ CONFIGS: dict[str, list[str]] = {
     "default_beam1": ["asr.beam_size=1"],
     "default_novad": ["asr.vad_filter=false"],
     "default_cond": ["asr.condition_on_previous_text=true"],
+    "default_t0": ["asr.temperature=[0.0]"],  # no temperature fallback (callqa before 0.1: loops)
+    "default_vad03": ["asr.vad_threshold=0.3"],
+    "default_novad_hst": ["asr.vad_filter=false", "asr.hallucination_silence_threshold=2.0"],
 }
 
 _ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()

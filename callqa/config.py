@@ -34,8 +34,15 @@ class AsrConfig:
     condition_on_previous_text: bool = False
     keep_fillers: bool = True  # bias decoding to keep um/uh (see README: fillers)
     initial_prompt: dict[str, str] = field(default_factory=dict)  # per language; overrides built-ins
-    temperature: float = 0.0
+    # Temperature fallback: a window whose text repeats (gzip ratio > compression_ratio_threshold) or is
+    # improbable is decoded again at the next temperature. It stops the loops a disfluent prompt can cause.
+    temperature: list[float] = field(default_factory=lambda: [0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    compression_ratio_threshold: float = 2.4
+    log_prob_threshold: float = -1.0
     no_speech_threshold: float = 0.6
+    hallucination_silence_threshold: float | None = None  # skip silent stretches > this (s) when hallucinating
+    vad_threshold: float = 0.5  # Silero speech probability threshold
+    vad_speech_pad_ms: int = 400
     chinese_script: str = "simplified"  # simplified | traditional | keep
     download_root: str | None = None
 

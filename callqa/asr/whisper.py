@@ -101,11 +101,15 @@ class WhisperTranscriber:
             beam_size=cfg.beam_size,
             word_timestamps=True,
             vad_filter=cfg.vad_filter,
-            vad_parameters={"min_silence_duration_ms": cfg.vad_min_silence_ms} if cfg.vad_filter else None,
+            vad_parameters={"min_silence_duration_ms": cfg.vad_min_silence_ms, "threshold": cfg.vad_threshold,
+                            "speech_pad_ms": cfg.vad_speech_pad_ms} if cfg.vad_filter else None,
             initial_prompt=self.prompt_for(language),
             condition_on_previous_text=cfg.condition_on_previous_text,
-            temperature=cfg.temperature,
+            temperature=list(cfg.temperature),
+            compression_ratio_threshold=cfg.compression_ratio_threshold,
+            log_prob_threshold=cfg.log_prob_threshold,
             no_speech_threshold=cfg.no_speech_threshold,
+            hallucination_silence_threshold=cfg.hallucination_silence_threshold,
         )
         convert = language == "zh" and cfg.chinese_script == "simplified"
         out: list[AsrSegment] = []

@@ -49,17 +49,13 @@ class CamPlusPlus(Model):
     def dimension(self) -> int:
         return self._embed_dim
 
-    def _features(self, waveform: torch.Tensor) -> torch.Tensor:
-        feats = self._fbank(waveform[:1] * (1 << 15))  # (frames, 80)
-        return feats - feats.mean(dim=0, keepdim=True)
-
     def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
         """waveforms (batch, 1, samples); weights (batch, frames) speaker activity -> (batch, dim).
 
-        Frames where the speaker is active are kept; to run the batch in one pass, each sample's kept
-        frames are repeated (tiled) up to the longest: statistics pooling sees the same distribution.
+        Only frames where the speaker is active are used. Samples run one at a time: on CPU this was
+        faster than padding the batch (60 s call: 20.2 s vs 26.9 s padded, 24.4 s length-bucketed).
         """
-        feats_list = []
+        out = []
         for i in range(waveforms.shape[0]):
             feats = self._fbank(waveforms[i, :1] * (1 << 15))
             if weights is not None:
@@ -70,7 +66,5 @@ class CamPlusPlus(Model):
                     feats = feats[keep]
             if feats.shape[0] < self._min_frames:
                 raise ValueError("too few frames for a speaker embedding")
-            feats_list.append(feats - feats.mean(dim=0, keepdim=True))
-        longest = max(f.shape[0] for f in feats_list)
-        batch = torch.stack([f.repeat((longest + f.shape[0] - 1) // f.shape[0], 1)[:longest] for f in feats_list])
-        return self.net(batch)
+            out.append(self.net((feats - feats.mean(dim=0, keepdim=True))[None]))
+        return torch.cat(out, dim=0)
