@@ -59,8 +59,9 @@ def test_mono_mix_roles_match_the_real_legs(call, tmp_path, config, models):
         total += dur
     # measured: 0.95 (call 40) and 0.93 (call 49) of speech time on the right role
     assert correct / total >= 0.85, f"only {correct / total:.0%} of speech time has the right role"
-    opening = " ".join(u.text for u in utts if u.role == "agent")[:200].lower()
-    assert "thank you for calling" in opening or "thanks for calling" in opening
+    # both agents offer help in their first sentence (call 49's greeting itself is garbled by the ASR)
+    opening = " ".join(u.text for u in utts if u.role == "agent")[:120].lower()
+    assert "how can i help" in opening
 
 
 def test_stereo_legs_transcribed_separately_with_layout_roles(tmp_path, config, models):
