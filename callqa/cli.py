@@ -69,7 +69,6 @@ def _cmd_rescore(args: argparse.Namespace) -> int:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     from callqa.store.report import format_call
-
     from callqa.store.results import ResultStore
 
     store = ResultStore(args.out)
@@ -118,7 +117,12 @@ def _cmd_checks(args: argparse.Namespace) -> int:
 
 
 def _cmd_models(args: argparse.Namespace) -> int:
-    from callqa.models.paths import campplus_checkpoint, segmentation_checkpoint, whisper_base_dir, whisper_tiny_en_dir
+    from callqa.models.paths import (
+        campplus_checkpoint,
+        segmentation_checkpoint,
+        whisper_base_dir,
+        whisper_tiny_en_dir,
+    )
 
     print(f"whisper base (multilingual): {whisper_base_dir()}")
     print(f"whisper tiny.en:             {whisper_tiny_en_dir()}")

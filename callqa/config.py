@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -41,7 +42,7 @@ class AsrConfig:
     log_prob_threshold: float = -1.0
     no_speech_threshold: float = 0.6
     hallucination_silence_threshold: float | None = None  # skip silent stretches > this (s) when hallucinating
-    vad_threshold: float = 0.5  # Silero speech probability threshold
+    vad_threshold: float = 0.3  # Silero speech probability; 0.5 (its default) dropped telephone speech
     vad_speech_pad_ms: int = 400
     chinese_script: str = "simplified"  # simplified | traditional | keep
     download_root: str | None = None

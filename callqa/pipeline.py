@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -20,7 +21,16 @@ from callqa.checks.timing import merge_intervals, summarize_timing
 from callqa.config import Config
 from callqa.ingest.audio import Audio, AudioError, for_model, load_audio
 from callqa.scoring.scorecard import load_scorecard, score_call
-from callqa.types import Call, CallMeta, CallTranscript, CheckResult, SignalReport, SpeakerTurn, Utterance, Word
+from callqa.types import (
+    Call,
+    CallMeta,
+    CallTranscript,
+    CheckResult,
+    SignalReport,
+    SpeakerTurn,
+    Utterance,
+    Word,
+)
 
 SCHEMA_VERSION = 1
 MISSION_CHECKS = ("rings", "greeting", "speaking_rate", "volume", "holds", "fillers", "closing")
@@ -187,7 +197,7 @@ def _activity_turns(signal: SignalReport | None, channel: int, speaker: str, fal
                 active[int(ev.start_s / ch.frame_hop_s): int(np.ceil(ev.end_s / ch.frame_hop_s))] = False
         if active.any():
             edges = np.flatnonzero(np.diff(np.concatenate([[0], active.astype(np.int8), [0]])))
-            for a, b in zip(edges[::2], edges[1::2]):
+            for a, b in zip(edges[::2], edges[1::2], strict=True):
                 spans.append((a * ch.frame_hop_s, b * ch.frame_hop_s))
             spans = [s for s in merge_intervals(spans, gap_s=0.3) if s[1] - s[0] >= 0.25]
             # keep only stretches that carry words: tones and music are activity too

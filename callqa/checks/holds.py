@@ -16,6 +16,7 @@ from callqa.checks.timing import (
 )
 from callqa.types import Call, CheckResult, Evidence, Utterance, na
 
+
 @dataclass(frozen=True)
 class HoldsParams:
     max_unattended_s: float = 30.0  # a hold fails when the agent stays away longer than this

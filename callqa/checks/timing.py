@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from callqa.checks.registry import register_check
 from callqa.types import Call, CheckResult, Evidence, Role

@@ -66,7 +66,7 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
     }
     if frames["calls"].empty:  # the DuckDB views need these columns even when every call failed
         frames["calls"] = pd.DataFrame(columns=CALL_COLUMNS)
-    for name, df in frames.items():
+    for df in frames.values():
         for col in df.columns:
             if df[col].dtype == object:
                 df[col] = df[col].map(_scalar)

@@ -31,7 +31,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 E2E = DATA / "generated" / "e2e"
 EXT = DATA / "external"
 CALLS = json.loads((E2E / "calls.json").read_text())["calls"]
-ASR_SETTINGS = ["asr.vad_filter=false"]
+ASR_SETTINGS: list[str] = []
 
 
 @pytest.fixture(scope="module")
