@@ -29,7 +29,7 @@ class AsrConfig:
     device: str = "cpu"  # cpu | cuda | auto
     compute_type: str = "int8"
     beam_size: int = 5
-    cpu_threads: int = 0  # 0 = CTranslate2 default
+    cpu_threads: int = 1  # CTranslate2 threads; >1 spin-waits and slows the torch stages after it (README)
     vad_filter: bool = True
     vad_min_silence_ms: int = 500
     condition_on_previous_text: bool = False
