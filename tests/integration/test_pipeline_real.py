@@ -57,8 +57,8 @@ def test_mono_mix_roles_match_the_real_legs(call, tmp_path, config, models):
         truth = "agent" if a > c else "customer"
         correct += dur * (truth == u.role)
         total += dur
-    # measured: 0.95 (call 40) and 0.93 (call 49) of speech time on the right role
-    assert correct / total >= 0.85, f"only {correct / total:.0%} of speech time has the right role"
+    # measured: 1.00 on both first minutes (0.989 and 1.00 on the whole calls)
+    assert correct / total >= 0.95, f"only {correct / total:.0%} of speech time has the right role"
     # both agents offer help in their first sentence (call 49's greeting itself is garbled by the ASR)
     opening = " ".join(u.text for u in utts if u.role == "agent")[:120].lower()
     assert "how can i help" in opening
