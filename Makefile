@@ -27,6 +27,7 @@ demo: $(STAMP)
 	rm -rf results/demo
 	$(VENV)/bin/callqa score data/demo/manifest.csv --out results/demo
 	$(VENV)/bin/callqa report --out results/demo
+	$(VENV)/bin/callqa report --out results/demo --by-agent
 
 test: $(STAMP)
 	$(PY) -m pytest -q -ra --timeout=1800

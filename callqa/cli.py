@@ -85,12 +85,13 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from callqa.store.report import format_summary
+    from callqa.store.report import format_agents, format_summary
     from callqa.store.results import ResultStore
 
     store = ResultStore(args.out)
     store.write_tables()
-    print(format_summary(list(store.iter_calls()), store.read_errors(), root=store.root))
+    calls = list(store.iter_calls())
+    print(format_agents(calls) if args.by_agent else format_summary(calls, store.read_errors(), root=store.root))
     return 0
 
 
@@ -160,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="summary table of a results folder (rebuilds Parquet/DuckDB)")
     p.add_argument("--out", required=True)
+    p.add_argument("--by-agent", action="store_true", help="per-agent report: average score, pass rate, failed checks")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("export", help="export a call as WebVTT subtitles or RTTM speaker turns")

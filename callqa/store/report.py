@@ -79,3 +79,27 @@ def format_summary(calls: list[dict[str, Any]], errors: list[dict[str, Any]], *,
                  f"errors.parquet, callqa.duckdb")
     lines.append(f"details: callqa show CALL_ID --out {root}")
     return "\n".join(lines)
+
+
+def format_agents(calls: list[dict[str, Any]]) -> str:
+    """Per-agent report for supervisors: calls, average score, pass rate, and failures per check."""
+    agents: dict[str, list[dict[str, Any]]] = {}
+    for c in calls:
+        key = c.get("agent_id") or c.get("agent_name") or "(unknown)"
+        agents.setdefault(str(key), []).append(c)
+    lines = []
+    for agent_id, own in sorted(agents.items()):
+        scores = [c["score"] for c in own if c.get("score") is not None]
+        passed = [c for c in own if (c.get("scorecard") or {}).get("passed")]
+        name = next((c.get("agent_name") for c in own if c.get("agent_name")), "")
+        avg = f"{sum(scores) / len(scores):.0f}" if scores else "-"
+        lines.append(f"agent {agent_id} {name}: {len(own)} call(s), average score {avg}, "
+                     f"passed {len(passed)}/{len(own)}")
+        fails: dict[str, list[str]] = {}
+        for c in own:
+            for check, chk in (c.get("checks") or {}).items():
+                if chk.get("status") == "fail":
+                    fails.setdefault(check, []).append(c["call_id"])
+        for check, ids in sorted(fails.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            lines.append(f"    {check:18s} failed in {len(ids)}: {', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}")
+    return "\n".join(lines) if lines else "no calls"
