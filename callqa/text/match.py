@@ -109,15 +109,17 @@ def find_phrases(
                             if worst < min_word_similarity:
                                 continue
                     if sim >= min_similarity:
-                        w = tokens[i : i + length]
-                        cands.append(
-                            PhraseMatch(
-                                phrase, _window_text(w, language), w[0].start_s, w[-1].end_s,
-                                round(sim, 3), w[0].utterance, i, i + length - 1,
-                            )
-                        )  # fmt: skip
+                        cands.append(_window_match(phrase, tokens, i, length, sim, language))
         found.extend(_best_non_overlapping(cands))
     return sorted(found, key=lambda m: (m.start_s, m.utterance, m.first_token))
+
+
+def _window_match(phrase: str, tokens, i: int, length: int, sim: float, language: str) -> PhraseMatch:
+    """The match of `phrase` on tokens[i : i + length] of one utterance."""
+    w = tokens[i : i + length]
+    return PhraseMatch(
+        phrase, _window_text(w, language), w[0].start_s, w[-1].end_s, round(sim, 3), w[0].utterance, i, i + length - 1
+    )
 
 
 def _best_non_overlapping(cands: list[PhraseMatch]) -> list[PhraseMatch]:
@@ -210,12 +212,6 @@ def find_name(
                     else:
                         sim = name_similarity(wkey, key, phonetic=language != "zh")
                     if sim >= min_similarity:
-                        w = tokens[i : i + length]
-                        cands.append(
-                            PhraseMatch(
-                                v, _window_text(w, language), w[0].start_s, w[-1].end_s,
-                                round(sim, 3), w[0].utterance, i, i + length - 1,
-                            )
-                        )  # fmt: skip
+                        cands.append(_window_match(v, tokens, i, length, sim, language))
         found.extend(_best_non_overlapping(cands))
     return sorted(found, key=lambda m: (m.start_s, m.utterance, m.first_token))
