@@ -109,6 +109,14 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     any_active = np.any([lv.active[:n] for lv in levels], axis=0)
     speech = np.any([lv.active[:n] & ~m[:n] for lv, m in zip(levels, not_speech, strict=False)], axis=0)
     events += [SignalEvent("silence", s, e) for s, e in _runs(~any_active, hop_s, config.silence_min_s)]
+    # Ringback comes before the answer: a ring-like tone after speech has started is not a ring.
+    spoken_s = np.concatenate([[0.0], np.cumsum(speech) * hop_s])
+
+    def before_answer(start_s: float) -> bool:
+        return spoken_s[min(int(start_s / hop_s), len(spoken_s) - 1)] < config.rings.max_speech_before_s
+
+    ring_seqs = [(ch, [m for m in seqs if before_answer(m.start_s)]) for ch, seqs in ring_seqs]
+    events = [ev for ev in events if ev.kind != "ring" or before_answer(ev.start_s)]
     extras = _ring_extras(ring_seqs, speech, hop_s)
     extras["ring_periods_s"] = {name: p.period_s() for name, p in rings.items()}
     spoken = np.nonzero(speech)[0]

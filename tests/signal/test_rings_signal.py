@@ -104,3 +104,21 @@ def test_real_busy_tone_after_real_speech(agent_leg):
 def test_one_busy_burst_is_not_a_busy_tone(agent_leg):
     x = np.concatenate([agent_leg[: 8000 * 10], real("baresip/busy.wav")])
     assert [e for e in analyze(x).events if e.kind == "busy_tone"] == []
+
+
+def test_ring_like_tone_after_the_answer_is_not_a_ring(agent_leg):
+    """Ringback precedes the answer: a 440+480 Hz burst in the middle of a conversation is not counted."""
+    from callqa.signal.synth import line_noise, tone
+
+    sr = 8000
+    speech = agent_leg[: 20 * sr].copy()
+    x = speech + line_noise(len(speech), level_dbfs=-60.0, seed=3)
+    burst = tone([440.0, 480.0], 2.0, level_dbfs=-20.0)
+    x[int(12 * sr) : int(12 * sr) + len(burst)] += burst
+    report = analyze(x)
+    assert report.extras["ring_count"] == 0
+    assert not [e for e in report.events if e.kind == "ring"]
+    # the same burst before any speech is one ring
+    y = np.concatenate([line_noise(3 * sr, level_dbfs=-60.0, seed=4), speech])
+    y[sr // 2 : sr // 2 + len(burst)] += burst
+    assert analyze(y).extras["ring_count"] == 1
