@@ -105,6 +105,10 @@ def test_en_speaking_rate_mismatch_fails_and_matched_passes(en_results):
     assert fast.values["ratio"] > CALLS["en-rate-mismatch"]["expect"]["rate_ratio_above"]
     matched = en_results["en-open-noname"].checks["speaking_rate"]  # piper 0.85 vs espeak 175 wpm
     assert matched.status == "pass", matched.values
+    # its opening is complete (a voice once made a false mid-call "ring" that moved the opening window)
+    opening = en_results["en-rate-mismatch"].checks["greeting"]
+    assert opening.status == "pass" and opening.values["agent_name"] is True, opening.values
+    assert en_results["en-rate-mismatch"].checks["rings"].status == "na"
 
 
 # ---------------------------------------------------------------------------------------------
