@@ -220,7 +220,6 @@ def transcribe_call(audio: Audio, meta: CallMeta, config: Config, models: Models
         speakers = ("ch0", "ch1")
         decision = roles_from_layout(meta.channel_layout, speakers)
         utterances: list[Utterance] = []
-        turns: list[SpeakerTurn] = []
         t = time.perf_counter()
         for ch, spk in enumerate(speakers):
             segs = models.asr().transcribe(for_model(audio.channel(ch), audio.sample_rate), language=language)
@@ -229,7 +228,7 @@ def transcribe_call(audio: Audio, meta: CallMeta, config: Config, models: Models
             utterances += utts
         timings["asr"] = time.perf_counter() - t
         utterances.sort(key=lambda u: (u.start_s, u.end_s))
-        turns = channel_turns(signal, utterances)
+        turns: list[SpeakerTurn] = []  # derived from the signal in analyze_call, so rescoring applies signal rules too
         info = {"asr": models.asr().name, "diarization": "channels", "role_method": decision.method}
     else:
         x = for_model(audio.mono(), audio.sample_rate)
@@ -284,9 +283,9 @@ def analyze_call(
     signal: SignalReport | None = None
     key: str | None = cache_key
     rescoring = transcript is not None
-    if meta.audio_path and rescoring and not Path(meta.audio_path).exists():
-        pass  # rescoring a cached transcript whose audio is gone: signal checks become na
-    elif meta.audio_path:
+    # rescoring a cached transcript whose audio is gone: no signal, signal checks become na
+    audio_gone = rescoring and meta.audio_path is not None and not Path(meta.audio_path).exists()
+    if meta.audio_path and not audio_gone:
         t = time.perf_counter()
         try:
             audio = load_audio(meta.audio_path, max_duration_s=config.runtime.max_duration_s,
@@ -304,7 +303,7 @@ def analyze_call(
             raise StageError("signal", meta.audio_path, f"{type(exc).__name__}: {exc}") from exc
         timings["signal"] = time.perf_counter() - t
     if rescoring:
-        pass
+        pass  # the cached transcript is used as it is
     elif meta.transcript_path:
         try:
             from callqa.ingest.transcript import load_transcript
@@ -331,7 +330,7 @@ def analyze_call(
             timings["cache_hit"] = 1.0
     else:
         raise StageError("input", meta.call_id, "neither audio_path nor transcript_path given")
-    if transcript.info.get("diarization") == "channels" and signal is not None:
+    if transcript.info.get("diarization") == "channels":
         transcript = replace(transcript, turns=tuple(channel_turns(signal, transcript.utterances)))
     call = Call(meta=meta, transcript=transcript, signal=signal)
     t = time.perf_counter()
