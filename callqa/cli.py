@@ -195,12 +195,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from callqa.config import ConfigError
+    from callqa.store.lock import FolderBusy, FolderUnwritable
 
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
+        return 2
+    except (FolderBusy, FolderUnwritable) as exc:  # report/rescore while a batch writes the same folder
+        print(f"callqa {args.command}: {exc}", file=sys.stderr)
         return 2
 
 

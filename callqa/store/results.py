@@ -146,7 +146,14 @@ class ResultStore:
                 or fallback or dt.date.today().isoformat())
 
     def write_call(self, result: dict[str, Any], *, previous: dict[str, Any] | None = None) -> Path:
-        """Write one call. `previous` (its stored result, if the caller has read it) saves a read."""
+        """Write one call. `previous` (its stored result, if the caller has read it) saves a read.
+
+        Takes the folder lock (re-entrant: free inside a batch that holds it), so a `rescore` cannot write
+        into a folder a batch is writing."""
+        with self.lock():
+            return self._write_call(result, previous)
+
+    def _write_call(self, result: dict[str, Any], previous: dict[str, Any] | None) -> Path:
         path = self.call_path(result["call_id"])
         if previous is None:
             previous = self.load_call(result["call_id"])
