@@ -42,6 +42,8 @@ def _cmd_score(args: argparse.Namespace) -> int:
         print(f"callqa score: {exc}", file=sys.stderr)
         return 3 if isinstance(exc, BatchStopped) else 2
     print("\n" + summary.format(str(Path(args.out).resolve())))
+    if summary.stopped:
+        print(f"callqa score: stopped: {summary.stopped}", file=sys.stderr)
     return summary.exit_code
 
 
