@@ -52,22 +52,23 @@ def run_call(meta: CallMeta, config: Config, models: Models, cache_get: Callable
         new_cache.append((key, transcript_to_dict(transcript)))
 
     kwargs: dict[str, Any] = {"models": models, "cache_get": cache_get, "cache_put": cache_put}
-    if on_step is not None:
+    if on_step is not None and _accepts_on_step():
         kwargs["on_step"] = on_step
     try:
-        try:
-            result = analyze_call(meta, config, **kwargs)
-        except TypeError as exc:  # an analyze_call without the step hook
-            if on_step is None or "on_step" not in str(exc):
-                raise
-            kwargs.pop("on_step")
-            result = analyze_call(meta, config, **kwargs)
+        result = analyze_call(meta, config, **kwargs)
         return meta.call_id, result.to_dict(), None, new_cache
     except StageError as exc:
         return meta.call_id, None, {"file": exc.file, "stage": exc.stage, "message": exc.message}, []
     except Exception as exc:  # noqa: BLE001 - a crash in one call is an error row, not a dead batch
         return meta.call_id, None, {"file": meta.audio_path or meta.call_id, "stage": "pipeline",
                                     "message": f"{type(exc).__name__}: {exc}"}, []
+
+
+def _accepts_on_step() -> bool:
+    """The step hook is optional: older `analyze_call`s do not take it."""
+    import inspect
+
+    return "on_step" in inspect.signature(analyze_call).parameters
 
 
 _WORKER: dict[str, Any] = {}

@@ -318,7 +318,7 @@ class ResultStore:
             # errors: small, rebuilt whole every time (one partition per night)
             err_frames: dict[str, list[dict[str, Any]]] = {}
             for e in errors:
-                err_frames.setdefault(e.get("night") or "unknown", []).append(e)
+                err_frames.setdefault(e.get("night") or night_of(e.get("at")) or "unknown", []).append(e)
             err_dir = self.root / "errors.parquet"
             if err_dir.is_dir():
                 for part in err_dir.glob("night=*"):

@@ -141,3 +141,18 @@ def test_torn_error_line_is_skipped(tmp_path: Path, line: str) -> None:
         f.write(line)  # a crash in the middle of an append
     store.record_error(file="b.wav", stage="decode", message="empty file", call_id="b")
     assert [e["call_id"] for e in store.read_errors()] == ["a", "b"]
+
+
+def test_a_night_left_dirty_by_a_killed_batch_is_rebuilt_even_when_nothing_is_rescored(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    manifest = make_calls(tmp_path / "in", 2, started_at=["2026-11-23T10:00:00"])
+    assert main(["score", str(manifest), "--out", str(out)]) == 0
+    # a batch wrote a result and was killed before rebuilding the tables
+    store = ResultStore(out)
+    data = store.read_call("c001")
+    store.write_call({**data, "score": 12.5})
+    assert (out / "state" / "dirty" / "2026-11-23").exists()
+    assert main(["score", str(manifest), "--out", str(out)]) == 0  # everything is skipped ...
+    calls = pd.read_parquet(out / "calls.parquet").set_index("call_id")
+    assert calls.loc["c001", "score"] == 12.5  # ... and the night's partition is still brought up to date
+    assert not (out / "state" / "dirty" / "2026-11-23").exists()
