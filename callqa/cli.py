@@ -20,6 +20,7 @@ def _load_config(args: argparse.Namespace):
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from callqa.ingest.manifest import collect_inputs
+    from callqa.runners.dask_runner import DaskUnavailable
     from callqa.runners.local import BatchStopped, score_batch
     from callqa.store.lock import FolderBusy, FolderUnwritable
     from callqa.store.results import check_night
@@ -38,7 +39,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
         summary = score_batch(metas, errors, config=config, out_dir=args.out, force=args.force,
                               executor=args.executor, scheduler=args.scheduler, night=night,
                               progress_every=args.progress_every)
-    except (FolderBusy, FolderUnwritable, BatchStopped) as exc:
+    except (FolderBusy, FolderUnwritable, BatchStopped, DaskUnavailable) as exc:
         print(f"callqa score: {exc}", file=sys.stderr)
         return 3 if isinstance(exc, BatchStopped) else 2
     print("\n" + summary.format(str(Path(args.out).resolve())))

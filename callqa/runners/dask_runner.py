@@ -19,7 +19,12 @@ from callqa.runners.fingerprint import config_hash
 from callqa.store.results import ResultStore
 from callqa.types import CallMeta
 
-_MODELS: dict[str, Models] = {}  # per worker process: config hash -> loaded models
+_MODELS: dict[str, Models] = {}
+
+
+class DaskUnavailable(RuntimeError):
+    """Dask is not installed or the scheduler cannot be reached (nothing was scored)."""
+  # per worker process: config hash -> loaded models
 
 
 def _worker_models(config: Config) -> Models:
@@ -50,14 +55,18 @@ def dask_results(jobs: list, config: Config, store: ResultStore, *, scheduler: s
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
-        raise RuntimeError("--executor dask needs dask and distributed: pip install 'callqa[dask]'") from None
+        raise DaskUnavailable("--executor dask needs dask and distributed: pip install 'callqa[dask]'") from None
     if not jobs:
         return
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     cluster = None
     if scheduler:
-        client = Client(scheduler, timeout="30s")
-        say(f"dask: using the cluster at {scheduler} ({len(client.scheduler_info().get('workers', {}))} workers)")
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise DaskUnavailable(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        n_workers = len(client.scheduler_info().get("workers", {}))
+        say(f"dask: using the cluster at {scheduler} ({n_workers} workers)")
     else:
         n = min(default_workers(config), len(jobs))
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
