@@ -75,6 +75,9 @@ _WORKER: dict[str, Any] = {}
 
 
 def _worker_init(config: Config, out_dir: str) -> None:
+    from callqa.store.lock import close_inherited_locks
+
+    close_inherited_locks()  # a worker outliving a killed batch must not keep its folder locked
     _WORKER["config"], _WORKER["store"] = config, ResultStore(out_dir)  # read-only use: the transcript cache
     _WORKER["models"] = Models(config)
 

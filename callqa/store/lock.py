@@ -102,3 +102,18 @@ class FolderLock:
         except OSError:
             pass
         os.close(fd)  # closing the descriptor releases the flock
+
+
+def close_inherited_locks() -> None:
+    """In a forked worker: drop the copies of the parent's lock descriptors.
+
+    A flock belongs to the open file, which a forked child shares: without this, worker processes that
+    outlive a killed batch would keep its folder locked. Closing the child's copy leaves the parent's lock.
+    """
+    for fd, _depth in list(_HELD.values()):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from batch_calls import make_calls
 
 from callqa.store.tables import connect
@@ -18,9 +19,10 @@ from callqa.store.tables import connect
 N = 80
 
 
-def _start(manifest: Path, out: Path) -> subprocess.Popen:
+def _start(manifest: Path, out: Path, workers: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path.cwd()), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.Popen([sys.executable, "-m", "callqa.cli", "score", str(manifest), "--out", str(out)],
+    return subprocess.Popen([sys.executable, "-m", "callqa.cli", "score", str(manifest), "--out", str(out),
+                             "--set", f"runtime.workers={workers}"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
@@ -39,12 +41,13 @@ def _kill_after(proc: subprocess.Popen, out: Path, n_written: int, timeout_s: fl
     raise AssertionError(f"no {n_written} results within {timeout_s} s: {proc.communicate()[1][-2000:]}")
 
 
-def test_kill9_twice_then_rerun_finishes_with_every_call_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_kill9_twice_then_rerun_finishes_with_every_call_once(tmp_path: Path, workers: int) -> None:
     nights = ["2026-11-23T21:00:00", "2026-11-24T08:30:00"]
     manifest = make_calls(tmp_path / "in", N, started_at=nights)
     out = tmp_path / "out"
 
-    proc = _start(manifest, out)
+    proc = _start(manifest, out, workers)
     first = _kill_after(proc, out, 5)
     assert proc.returncode == -signal.SIGKILL
     assert 5 <= first < N
@@ -52,11 +55,11 @@ def test_kill9_twice_then_rerun_finishes_with_every_call_once(tmp_path: Path) ->
 
     # what a crash mid-write leaves behind: temp files; they must never be read as results
     (out / "calls" / ".c079.json.x1y2.tmp").write_text('{"call_id": "c079", "score": 0, "tru')
-    proc = _start(manifest, out)
+    proc = _start(manifest, out, workers)
     second = _kill_after(proc, out, first + 10)
     assert proc.returncode == -signal.SIGKILL and second < N
 
-    proc = _start(manifest, out)
+    proc = _start(manifest, out, workers)
     stdout, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 0, stderr[-2000:]
     head = next(ln for ln in stdout.splitlines() if " scored, " in ln)

@@ -78,3 +78,46 @@ def test_report_refuses_while_a_batch_runs(tmp_path: Path, capsys) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+TRY_LOCK = """
+import sys
+from callqa.store.lock import FolderBusy, FolderLock
+try:
+    FolderLock(sys.argv[1]).acquire()
+    print("locked")
+except FolderBusy:
+    print("busy")
+"""
+
+
+def _forked_worker(close: bool, ready, stop) -> None:
+    from callqa.store.lock import close_inherited_locks
+
+    if close:
+        close_inherited_locks()
+    ready.set()
+    stop.wait(30)
+
+
+@pytest.mark.parametrize("close", [True, False])
+def test_forked_workers_do_not_keep_a_dead_batchs_lock(tmp_path: Path, close: bool) -> None:
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    lock = FolderLock(tmp_path)
+    lock.acquire()
+    ready, stop = ctx.Event(), ctx.Event()
+    child = ctx.Process(target=_forked_worker, args=(close, ready, stop))
+    child.start()
+    try:
+        assert ready.wait(30)
+        lock.release()  # the batch's own descriptor is gone (as when it is killed); its worker lives on
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path.cwd()), os.environ.get("PYTHONPATH", "")])}
+        res = subprocess.run([sys.executable, "-c", TRY_LOCK, str(tmp_path)], capture_output=True, text=True,
+                             env=env, timeout=60)
+        # with the worker's inherited copy closed the folder is free; without it (control) it stays locked
+        assert res.stdout.strip() == ("locked" if close else "busy"), res.stderr
+    finally:
+        stop.set()
+        child.join(10)
