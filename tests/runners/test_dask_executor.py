@@ -46,3 +46,16 @@ def test_dask_local_cluster_equals_local_run(tmp_path: Path, capsys) -> None:
     assert main(["score", str(manifest), "--out", str(dask), "--executor", "dask", "--set", "runtime.workers=2"]) == 1
     assert "0 scored, 6 skipped, 1 failed" in capsys.readouterr().out.replace(
         " (already scored, same audio and config)", "")
+
+
+def test_a_worker_keeps_its_models_for_the_whole_batch() -> None:
+    from dataclasses import replace
+
+    from callqa.config import load_config
+    from callqa.runners import dask_runner
+
+    cfg = load_config()
+    first = dask_runner._worker_models(cfg)
+    assert dask_runner._worker_models(replace(cfg, runtime=replace(cfg.runtime, workers=4))) is first
+    other = dask_runner._worker_models(load_config(None, ["asr.beam_size=1"]))
+    assert other is not first and dask_runner._worker_models(load_config(None, ["asr.beam_size=1"])) is other
