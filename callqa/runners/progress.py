@@ -71,21 +71,30 @@ class Progress:
         self.failed += 0 if ok else 1
         self.audio_done_s += float(audio_s or 0.0)
         if self.tty:
-            width = 120
-            self.stream.write("\r" + self.line(call_id)[:width].ljust(width))
-            self.stream.flush()
-            self._drawn = True
+            self._draw(call_id)
         elif self.done % self.every == 0 or self.done == self.total:
             print(self.line(call_id), file=self.stream, flush=True)
+
+    def _width(self) -> int:
+        import shutil
+
+        return max(20, shutil.get_terminal_size((100, 24)).columns - 1)  # never wrap: \r must reach the start
+
+    def _draw(self, last: str = "") -> None:
+        width = self._width()
+        filled = int(20 * self.done / self.total) if self.total else 20
+        text = f"{'#' * filled}{'.' * (20 - filled)} {self.line(last)}"
+        self.stream.write("\r" + text[:width].ljust(width))
+        self.stream.flush()
+        self._drawn = True
 
     def message(self, text: str) -> None:
         """A line of its own (errors, notices), above the progress bar on a terminal."""
         if self.tty and self._drawn:
-            self.stream.write("\r" + " " * 120 + "\r")
+            self.stream.write("\r" + " " * self._width() + "\r")
         print(text, file=self.stream, flush=True)
         if self.tty and self._drawn:
-            self.stream.write(self.line()[:120])
-            self.stream.flush()
+            self._draw()
 
     def close(self) -> None:
         if self.tty and self._drawn:

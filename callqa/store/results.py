@@ -165,10 +165,12 @@ class ResultStore:
         night = result["night"]
         safe = safe_call_id(result["call_id"])
         self._mark(night, safe)
-        if old_night and old_night != night:
+        moved = bool(old_night and old_night != night)
+        if moved:
             self._mark_dirty(old_night)
-            (self.state_dir / "nights" / old_night / safe).unlink(missing_ok=True)
         atomic_write_text(path, json.dumps(result, ensure_ascii=False, indent=1, default=str))
+        if moved:  # only now: killed before the write, the old night still lists the call it still holds
+            (self.state_dir / "nights" / old_night / safe).unlink(missing_ok=True)
         return path
 
     def _mark_dirty(self, night: str) -> None:
