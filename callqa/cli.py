@@ -35,6 +35,15 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if not metas and not errors:
         print("nothing to score", file=sys.stderr)
         return 2
+    import signal
+
+    def _stop(signum, frame):  # SIGTERM (systemd, `timeout`) stops as Ctrl-C does: finished calls are kept
+        raise KeyboardInterrupt
+
+    try:
+        old_term = signal.signal(signal.SIGTERM, _stop)
+    except ValueError:  # not the main thread: leave signals alone
+        old_term = None
     try:
         summary = score_batch(metas, errors, config=config, out_dir=args.out, force=args.force,
                               executor=args.executor, scheduler=args.scheduler, night=night,
@@ -42,6 +51,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
     except (FolderBusy, FolderUnwritable, BatchStopped, DaskUnavailable) as exc:
         print(f"callqa score: {exc}", file=sys.stderr)
         return 3 if isinstance(exc, BatchStopped) else 2
+    finally:
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
     print("\n" + summary.format(str(Path(args.out).resolve())))
     if summary.stopped:
         print(f"callqa score: stopped: {summary.stopped}", file=sys.stderr)

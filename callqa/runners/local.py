@@ -214,10 +214,20 @@ def score_batch(
             close = getattr(results, "close", None)
             if close:
                 close()
+        except KeyboardInterrupt:
+            summary.interrupted = True
+            summary.stopped = (f"interrupted; {len(summary.scored)} call(s) of this run were saved; "
+                               "run the same command again to finish")
+            close = getattr(results, "close", None)
+            if close:
+                try:
+                    close()
+                except KeyboardInterrupt:
+                    pass
         finally:
             bar.close()
         summary.nights = sorted(touched)
-        if summary.stopped is None:
+        if summary.stopped is None or summary.interrupted:
             try:
                 store.compact_errors(scored=summary.scored)
                 store.write_tables(nights=touched)

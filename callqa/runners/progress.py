@@ -111,10 +111,13 @@ class BatchSummary:
     audio_s: float = 0.0  # audio of the calls scored in this run
     wall_s: float = 0.0
     nights: list[str] = field(default_factory=list)
-    stopped: str | None = None  # why the batch stopped early (disk full, folder unwritable)
+    stopped: str | None = None  # why the batch stopped early (disk full, folder unwritable, Ctrl-C)
+    interrupted: bool = False
 
     @property
     def exit_code(self) -> int:
+        if self.interrupted:
+            return 130
         if self.stopped:
             return 3
         return 1 if self.failed else 0

@@ -83,3 +83,21 @@ def test_kill9_twice_then_rerun_finishes_with_every_call_once(tmp_path: Path, wo
         assert con.execute("SELECT count(*), count(DISTINCT call_id) FROM calls").fetchone() == (N, N)
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_saves_what_is_done_and_says_how_to_finish(tmp_path: Path, sig: int) -> None:
+    manifest = make_calls(tmp_path / "in", N)
+    out = tmp_path / "out"
+    proc = _start(manifest, out, 1)
+    deadline = time.monotonic() + 120
+    while not (out / "calls").is_dir() or len(list((out / "calls").glob("*.json"))) < 5:
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.005)
+    proc.send_signal(sig)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr[-2000:]
+    assert "interrupted" in stderr and "run the same command again to finish" in stderr
+    saved = sorted(p.stem for p in (out / "calls").glob("*.json"))
+    assert 5 <= len(saved) < N
+    assert sorted(pd.read_parquet(out / "calls.parquet")["call_id"]) == saved  # tables match what was saved
