@@ -26,7 +26,7 @@ from callqa.types import CallMeta
 
 __all__ = ["BatchSummary", "BatchStopped", "score_batch", "run_call"]
 
-Outcome = tuple[str, "dict[str, Any] | None", "dict[str, Any] | None", "list[tuple[str, dict]]"]
+Outcome = tuple[str, "dict[str, Any] | None", "dict[str, Any] | None", "list[tuple[str, Any]]"]
 
 
 class BatchStopped(RuntimeError):
@@ -43,13 +43,13 @@ class _Job:
 
 def run_call(meta: CallMeta, config: Config, models: Models, cache_get: Callable | None = None,
              on_step: Callable | None = None) -> Outcome:
-    """Analyse one call without writing anything: (call_id, result dict | None, error | None, cache entries)."""
-    from callqa.pipeline import transcript_to_dict
+    """Analyse one call without writing anything: (call_id, result dict | None, error | None, new cache entries).
 
-    new_cache: list[tuple[str, dict]] = []
+    New transcript-cache entries come back as (key, CallTranscript) for the main process to store."""
+    new_cache: list[tuple[str, Any]] = []
 
     def cache_put(key: str, transcript: Any) -> None:
-        new_cache.append((key, transcript_to_dict(transcript)))
+        new_cache.append((key, transcript))
 
     kwargs: dict[str, Any] = {"models": models, "cache_get": cache_get, "cache_put": cache_put}
     if on_step is not None and _accepts_on_step():
@@ -97,12 +97,13 @@ def _audio_seconds(meta: CallMeta) -> float | None:
         return None
 
 
-def _local_results(jobs: list[_Job], config: Config, store: ResultStore, models: Models | None) -> Iterator[tuple[_Job, Outcome]]:
+def _local_results(jobs: list[_Job], config: Config, store: ResultStore, models: Models | None,
+                   on_step: Callable | None = None) -> Iterator[tuple[_Job, Outcome]]:
     workers = max(1, int(config.runtime.workers or 1))
     if workers == 1 or len(jobs) <= 1:
         models = models or Models(config)
         for job in jobs:
-            yield job, run_call(job.meta, config, models, store.cache_get)
+            yield job, run_call(job.meta, config, models, store.cache_get, on_step=on_step)
         return
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(config, str(store.root))) as pool:
@@ -135,8 +136,11 @@ def score_batch(
     night: str | None = None,
     progress_every: int | None = None,
     stream: Any = None,
+    on_step: Callable | None = None,
 ) -> BatchSummary:
-    """Score `metas` into `out_dir`. Raises FolderBusy / FolderUnwritable (callqa.store.lock) before any work."""
+    """Score `metas` into `out_dir`. Raises FolderBusy / FolderUnwritable (callqa.store.lock) before any work.
+
+    `on_step` (in-process runs only) is handed to `analyze_call` when it takes a step hook."""
     t0 = time.monotonic()
     store = ResultStore(out_dir)
     summary = BatchSummary()
@@ -186,7 +190,7 @@ def score_batch(
 
             results = dask_results(jobs, config, store, scheduler=scheduler, say=bar.message)
         elif executor == "local":
-            results = _local_results(jobs, config, store, models)
+            results = _local_results(jobs, config, store, models, on_step)
         else:
             raise ValueError(f"unknown executor {executor!r} (local or dask)")
         try:
@@ -194,8 +198,8 @@ def score_batch(
                 if data is not None:
                     data = {**data, "night": night_for(job.meta), "fingerprint": job.fingerprint}
                     _guard(store, lambda d=data, j=job: store.write_call(d, previous=j.previous))
-                    for key, tdict in cache_entries:
-                        _guard(store, lambda k=key, t=tdict: _write_cache(store, k, t))
+                    for key, transcript in cache_entries:
+                        _guard(store, lambda k=key, t=transcript: store.cache_put(k, t))
                     touched.add(data["night"])
                     if job.previous and job.previous.get("night"):
                         touched.add(job.previous["night"])
@@ -236,14 +240,6 @@ def score_batch(
                                    "are saved, run the same command (or `callqa report`) again to rebuild them")
     summary.wall_s = time.monotonic() - t0
     return summary
-
-
-def _write_cache(store: ResultStore, key: str, tdict: dict) -> None:
-    import json
-
-    from callqa.store.results import atomic_write_text
-
-    atomic_write_text(store.cache_dir / f"{key}.json", json.dumps(tdict, ensure_ascii=False))
 
 
 def _guard(store: ResultStore, write: Callable[[], Any]) -> Any:
