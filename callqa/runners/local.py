@@ -190,7 +190,7 @@ def score_batch(
 
             results = dask_results(jobs, config, store, scheduler=scheduler, say=bar.message)
         elif executor == "local":
-            results = _local_results(jobs, config, store, models, on_step)
+            results = _local_results(jobs, config, store, models, bar.wrap(on_step))
         else:
             raise ValueError(f"unknown executor {executor!r} (local or dask)")
         try:

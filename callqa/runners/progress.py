@@ -96,6 +96,23 @@ class Progress:
         if self.tty and self._drawn:
             self._draw()
 
+    def wrap(self, fn):
+        """A callback that may print (e.g. a step printer): run it with the bar cleared, then redraw the bar."""
+        if fn is None or not self.tty:
+            return fn
+
+        def wrapped(*args, **kwargs):
+            if self._drawn:
+                self.stream.write("\r" + " " * self._width() + "\r")
+                self.stream.flush()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                if self._drawn:
+                    self._draw()
+
+        return wrapped
+
     def close(self) -> None:
         if self.tty and self._drawn:
             self.stream.write("\n")

@@ -66,3 +66,16 @@ def test_cli_batch_in_a_log_prints_progress_lines_and_summary(tmp_path: Path, ca
     progress = [ln for ln in cap.err.splitlines() if ln.startswith("[")]
     assert [ln.split(" |")[0] for ln in progress] == ["[3/6]  50%", "[6/6] 100%"]
     assert "6 scored, 0 skipped" in cap.out and "audio 0.03 h" in cap.out and "RTF" in cap.out
+
+
+def test_a_printing_step_hook_does_not_garble_the_bar() -> None:
+    out, clock = io.StringIO(), Clock()
+    bar = Progress(2, stream=out, tty=True, clock=clock)
+    bar.update("a", audio_s=10.0, ok=True)
+    hook = bar.wrap(lambda name: print(f"      {name}", file=out))
+    hook("asr")
+    text = out.getvalue()
+    cleared = text.index("      asr")
+    assert text[cleared - 1] == "\r" and text[:cleared].rstrip("\r ").endswith("a")  # bar wiped first
+    assert "[1/2]" in text[cleared:]  # and drawn again below the hook's line
+    assert Progress(2, stream=out, tty=False).wrap(print) is print
