@@ -121,7 +121,7 @@ def unify_partitions(folder: Path) -> None:
     if len(files) < 2:
         return
     schemas = [pq.read_schema(f).remove_metadata() for f in files]
-    union = pa.unify_schemas(schemas, promote_options="permissive")
+    union = _union_schema(schemas)
     for path, schema in zip(files, schemas, strict=True):
         if schema.equals(union):
             continue
@@ -143,6 +143,33 @@ def unify_partitions(folder: Path) -> None:
             fsync_dir(path.parent)
         finally:
             tmp.unlink(missing_ok=True)
+
+
+def _union_schema(schemas: list) -> Any:
+    """Union of columns with promoted types; a column whose types cannot be promoted (a value that is a
+    number one night and text another) becomes text."""
+    import pyarrow as pa
+
+    try:
+        return pa.unify_schemas(schemas, promote_options="permissive")
+    except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    order: list[str] = []
+    types: dict[str, list] = {}
+    for schema in schemas:
+        for field in schema:
+            if field.name not in types:
+                order.append(field.name)
+                types[field.name] = []
+            types[field.name].append(field.type)
+    fields = []
+    for name in order:
+        try:
+            merged = pa.unify_schemas([pa.schema([(name, t)]) for t in types[name]], promote_options="permissive")
+            fields.append(merged.field(name))
+        except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            fields.append(pa.field(name, pa.large_string()))
+    return pa.schema(fields)
 
 
 def finish_table(folder: Path, name: str) -> None:

@@ -156,3 +156,15 @@ def test_a_night_left_dirty_by_a_killed_batch_is_rebuilt_even_when_nothing_is_re
     calls = pd.read_parquet(out / "calls.parquet").set_index("call_id")
     assert calls.loc["c001", "score"] == 12.5  # ... and the night's partition is still brought up to date
     assert not (out / "state" / "dirty" / "2026-11-23").exists()
+
+
+def test_a_value_that_is_a_number_one_night_and_text_another_becomes_text(tmp_path: Path) -> None:
+    from callqa.store.tables import unify_partitions, write_partition
+
+    folder = tmp_path / "calls.parquet"
+    write_partition(folder, "2026-11-23", pd.DataFrame({"call_id": ["a"], "x_value": [3], "y": [None]}))
+    write_partition(folder, "2026-11-24", pd.DataFrame({"call_id": ["b"], "x_value": ["three"], "y": [1.5]}))
+    unify_partitions(folder)
+    df = pd.read_parquet(folder).set_index("call_id")
+    assert df.loc["a", "x_value"] == "3" and df.loc["b", "x_value"] == "three"
+    assert pd.isna(df.loc["a", "y"]) and df.loc["b", "y"] == 1.5
