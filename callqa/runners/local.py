@@ -166,6 +166,8 @@ def score_batch(
             say(f"ERROR {err.file}: {err.message}")
 
         cfg_hash = config_hash(config)
+        if len(metas) >= 500:  # hashing every recording takes a while on big nights
+            say(f"checking {len(metas)} call(s) against the results in {store.root} ...")
         jobs: list[_Job] = []
         for meta in metas:
             fp = fingerprint(meta, cfg_hash)
