@@ -20,20 +20,43 @@ def _load_config(args: argparse.Namespace):
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from callqa.ingest.manifest import collect_inputs
-    from callqa.runners.local import score_batch
+    from callqa.runners.dask_runner import DaskUnavailable
+    from callqa.runners.local import BatchStopped, score_batch
+    from callqa.store.lock import FolderBusy, FolderUnwritable
+    from callqa.store.results import check_night
 
     config = _load_config(args)
+    try:
+        night = check_night(args.night) if args.night else None
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     metas, errors = collect_inputs(args.inputs, defaults=config.defaults)
     if not metas and not errors:
         print("nothing to score", file=sys.stderr)
         return 2
-    summary = score_batch(metas, errors, config=config, out_dir=args.out, force=args.force)
-    print(
-        f"\n{len(summary.scored)} scored, {len(summary.skipped)} already done, {len(summary.failed)} failed "
-        f"-> {Path(args.out).resolve()}"
-    )
-    for f in summary.failed:
-        print(f"  FAILED {f.get('call_id') or ''} [{f['stage']}] {f['file']}: {f['message']}")
+    import signal
+
+    def _stop(signum, frame):  # SIGTERM (systemd, `timeout`) stops as Ctrl-C does: finished calls are kept
+        raise KeyboardInterrupt
+
+    try:
+        old_term = signal.signal(signal.SIGTERM, _stop)
+    except ValueError:  # not the main thread: leave signals alone
+        old_term = None
+    try:
+        summary = score_batch(metas, errors, config=config, out_dir=args.out, force=args.force,
+                              executor=args.executor, scheduler=args.scheduler, night=night,
+                              progress_every=args.progress_every)
+    except (FolderBusy, FolderUnwritable, BatchStopped, DaskUnavailable) as exc:
+        print(f"callqa score: {exc}", file=sys.stderr)
+        return 3 if isinstance(exc, BatchStopped) else 2
+    finally:
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+    print("\n" + summary.format(str(Path(args.out).resolve())))
+    if summary.stopped:
+        print(f"callqa score: stopped: {summary.stopped}", file=sys.stderr)
     return summary.exit_code
 
 
@@ -147,6 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+")
     p.add_argument("--out", required=True, help="results folder")
     p.add_argument("--force", action="store_true", help="redo calls already in --out")
+    p.add_argument("--night", metavar="YYYY-MM-DD", help="file every call under this night (default: its started_at date)")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local: this machine (runtime.workers processes); dask: a Dask cluster")
+    p.add_argument("--scheduler", metavar="tcp://HOST:8786", help="with --executor dask: an existing Dask scheduler")
+    p.add_argument("--progress-every", type=int, metavar="N", help="when not on a terminal: a progress line every N calls")
     config_args(p)
     p.set_defaults(func=_cmd_score)
 
@@ -185,12 +213,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from callqa.config import ConfigError
+    from callqa.store.lock import FolderBusy, FolderUnwritable
 
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
+        return 2
+    except (FolderBusy, FolderUnwritable) as exc:  # report/rescore while a batch writes the same folder
+        print(f"callqa {args.command}: {exc}", file=sys.stderr)
         return 2
 
 
