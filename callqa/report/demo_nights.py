@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -187,7 +188,7 @@ def build_inputs(out: Path, *, nights: int = 4, calls: int = 2, first_night: str
         day = day0 + timedelta(days=night)
         for a_idx, (agent_id, name) in enumerate(agents):
             for j in range(calls):
-                call_id = f"{day:%Y%m%d}-{agent_id}-{j + 1}"
+                call_id = f"{day:%Y%m%d}-{re.sub(r'[^A-Za-z0-9]+', '_', agent_id).strip('_')[:20] or a_idx}-{j + 1}"
                 seed = night * 1000 + a_idx * 10 + j
                 rng = np.random.default_rng(seed)
                 samples, utterances, duration = render_call(_profile(agent_id, name, night, nights, j, rng), seed)
@@ -209,12 +210,13 @@ def build_inputs(out: Path, *, nights: int = 4, calls: int = 2, first_night: str
     return manifest
 
 
-def build_demo_nights(out: str | Path, *, nights: int = 4, calls: int = 2, config_sets: tuple[str, ...] = ()) -> Path:
+def build_demo_nights(out: str | Path, *, nights: int = 4, calls: int = 2, config_sets: tuple[str, ...] = (),
+                      agents: tuple[tuple[str, str], ...] = AGENTS) -> Path:
     """Build the inputs and score them with the real pipeline (no speech model runs); returns OUT/results."""
     from callqa.cli import main as callqa_main
 
     out = Path(out)
-    manifest = build_inputs(out, nights=nights, calls=calls)
+    manifest = build_inputs(out, nights=nights, calls=calls, agents=agents)
     results = out / "results"
     args = ["score", str(manifest), "--out", str(results), "--force"]
     for s in config_sets:

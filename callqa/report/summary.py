@@ -16,6 +16,7 @@ from callqa.report.load import Results
 
 SLIP_POINTS = 10.0  # a score drop of this many points below the earlier nights counts as slipping
 SLIP_RATE = 0.25  # ... or a check's pass rate dropping by this share
+MIN_SLIP_CALLS = 2  # ... over at least this many calls since
 
 
 def check_names(checks: pd.DataFrame, first: list[str] | None = None) -> list[str]:
@@ -62,16 +63,19 @@ def team_nightly(calls: pd.DataFrame) -> pd.Series:
     return dated.groupby("night")["score"].mean().sort_index()
 
 
-def slipping_since(series: pd.Series, margin: float) -> str | None:
+def slipping_since(series: pd.Series, margin: float, counts: pd.Series | None = None,
+                   min_calls: int = MIN_SLIP_CALLS) -> str | None:
     """The first night from which every later value stays `margin` below the mean of the nights before
-    it (the earliest such night, so the whole slide shows); None when there is no such night."""
+    it (the earliest such night, so the whole slide shows), over at least `min_calls` calls (`counts`:
+    calls per night; one bad call is not a trend); None when there is no such night."""
     s = series.dropna()
     if len(s) < 2:
         return None
     values = s.tolist()
+    n = [1] * len(values) if counts is None else [int(counts.get(i, 0)) for i in s.index]
     for k in range(1, len(values)):
         before = sum(values[:k]) / k
-        if all(v <= before - margin for v in values[k:]):
+        if all(v <= before - margin for v in values[k:]) and sum(n[k:]) >= min_calls:
             return str(s.index[k])
     return None
 
@@ -89,19 +93,22 @@ def find_slips(res: Results) -> list[Slip]:
     """Who is slipping, on which behaviour, since when: the agent's score, and each check's pass rate."""
     slips: list[Slip] = []
     nightly = nightly_scores(res.calls)
+    scored = res.calls[res.calls["night"].notna() & res.calls["score"].notna()]
+    night_counts = scored.groupby(["agent", "night"]).size()
     for agent, row in nightly.iterrows():
-        since = slipping_since(row, SLIP_POINTS)
+        since = slipping_since(row, SLIP_POINTS, night_counts.xs(agent, level="agent"))
         if since:
             r = row.dropna()
             slips.append(Slip(str(agent), "score", since, float(r[r.index < since].mean()),
                               float(r[r.index >= since].mean())))
     dated = res.checks[res.checks["night"].notna()]
     per_night = pass_rates(dated, by=["agent", "night"]) if not dated.empty else pd.DataFrame()
+    applied = dated[dated["status"].isin(["pass", "fail"])].groupby(["agent", "check", "night"]).size()
     if not per_night.empty:
         for agent in per_night.index.get_level_values("agent").unique():
             sub = per_night.xs(agent, level="agent").sort_index()
             for check in sub.columns:
-                since = slipping_since(sub[check], SLIP_RATE)
+                since = slipping_since(sub[check], SLIP_RATE, applied.xs((agent, check), level=("agent", "check")))
                 if since:
                     r = sub[check].dropna()
                     slips.append(Slip(str(agent), str(check), since, float(r[r.index < since].mean()),
@@ -224,6 +231,6 @@ def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as formulas, defused (CSV opened in a spreadsheet)."""
     safe = df.copy()
     for col in safe.columns:
-        if safe[col].dtype == object:
+        if not pd.api.types.is_numeric_dtype(safe[col]) and not pd.api.types.is_bool_dtype(safe[col]):
             safe[col] = safe[col].map(_defuse_formula)
     return safe
