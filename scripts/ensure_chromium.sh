@@ -12,5 +12,5 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+$SUDO apt-get install -y -qq chromium >/dev/null
 echo "chromium: $(command -v chromium) ($(chromium --version 2>/dev/null | head -1))"
