@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from html import escape
 
 W, H = 640, 300
-PAD_L, PAD_R, PAD_T, PAD_B = 64, 16, 18, 72
+PAD_L, PAD_R, PAD_T, PAD_B = 76, 16, 24, 72
 GOOD, BAD, TEAM, MUTED, GRID = "#1a7f37", "#cf222e", "#8c959f", "#57606a", "#d0d7de"
 PALETTE = ["#0969da", "#bf3989", "#1a7f37", "#9a6700", "#8250df", "#cf222e", "#0a7d8c", "#6e7781"]
 
@@ -46,7 +46,7 @@ def _y_axis(lo: float, hi: float, y_of, unit: str, ticks: int = 5) -> list[str]:
         label = f"{v:.0f}" if hi - lo >= ticks else f"{v:.2g}"
         out.append(f'<text x="{PAD_L - 6}" y="{_num(y + 4)}" text-anchor="end" font-size="11" fill="{MUTED}">{_e(label)}</text>')
     if unit:
-        out.append(f'<text x="4" y="{PAD_T - 4 if PAD_T > 12 else 10}" font-size="11" fill="{MUTED}">{_e(unit)}</text>')
+        out.append(f'<text x="4" y="12" font-size="11" fill="{MUTED}">{_e(unit)}</text>')
     return out
 
 

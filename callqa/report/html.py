@@ -112,11 +112,23 @@ def _fmt_time(s: object) -> str:
     return f"{int(m):02d}:{sec:04.1f}"
 
 
-def _slip_text(s: Slip, link: str | None) -> str:
-    who = f'<a href="{_e(link)}">{_e(s.agent)}</a>' if link else _e(s.agent)
-    if s.what == "score":
-        return f"{who}: score since <b>{_e(s.since)}</b> ({s.before:.0f} → {s.after:.0f})"
-    return f"{who}: <b>{_e(s.what)}</b> since <b>{_e(s.since)}</b> (passed {s.before:.0%} → {s.after:.0%})"
+def _slips_html(slips: list[Slip], files: dict[str, str], names: dict[str, str]) -> str:
+    """One line per agent: since when, the score drop, and the checks that went down with it."""
+    by_agent: dict[str, list[Slip]] = {}
+    for s in slips:
+        by_agent.setdefault(s.agent, []).append(s)
+    items = []
+    for agent, own in sorted(by_agent.items(), key=lambda kv: min(s.since for s in kv[1])):
+        link = f'<a href="agents/{_e(files[agent])}">{_e(agent)}</a>' if agent in files else _e(agent)
+        who = f"{link} {_e(names.get(agent, ''))}".strip()
+        parts = []
+        for s in sorted(own, key=lambda s: (s.what != "score", s.since, s.what)):
+            if s.what == "score":
+                parts.append(f"score {s.before:.0f} → <b>{s.after:.0f}</b> since <b>{_e(s.since)}</b>")
+            else:
+                parts.append(f"<b>{_e(s.what)}</b> passed {s.before:.0%} → {s.after:.0%} since {_e(s.since)}")
+        items.append(f"<li>{who}: {'; '.join(parts)}</li>")
+    return "<ul>" + "".join(items) + "</ul>"
 
 
 class _Audio:
@@ -152,7 +164,7 @@ def _player(href: str | None, start: object, end: object = None) -> str:
 # ------------------------------------------------------------------------------------------------
 
 def _index(res: Results, summary: pd.DataFrame, files: dict[str, str], card: str, critical: list[str],
-           slips: list[Slip], csv_name: str, card_checks: list[str]) -> str:
+           slips: list[Slip], csv_name: str, card_checks: list[str], critical_given: bool) -> str:
     calls, checks = res.calls, res.checks
     nights = sorted(n for n in calls["night"].dropna().unique())
     names = check_names(checks, card_checks)
@@ -169,8 +181,8 @@ def _index(res: Results, summary: pd.DataFrame, files: dict[str, str], card: str
 
     out.append("<h2>Who is slipping</h2>")
     if slips:
-        out.append("<ul>" + "".join(f"<li>{_slip_text(s, 'agents/' + files.get(s.agent, ''))}</li>" for s in slips)
-                   + "</ul>")
+        agent_names = dict(zip(summary["agent"], summary["agent_name"], strict=True))
+        out.append(_slips_html(slips, files, agent_names))
     else:
         out.append('<p class="muted">Nobody: no agent\'s score or check pass rate has stayed down since a night '
                    'compared with the nights before.</p>')
@@ -221,7 +233,7 @@ def _index(res: Results, summary: pd.DataFrame, files: dict[str, str], card: str
                 color = charts.PALETTE[i % len(charts.PALETTE)]
                 series.append({"name": agent, "values": [nightly.at[agent, n] if n in nightly.columns else None
                                                          for n in nights], "color": color, "width": 1.5})
-                legend.append((agent, color))
+                legend.append((f"{agent} {summary.set_index('agent').at[agent, 'agent_name'] or ''}".strip(), color))
         out.append(charts.line_chart(nights, series, label="average score per night, team and agents"))
         out.append(charts.legend(legend))
     else:
@@ -234,7 +246,8 @@ def _index(res: Results, summary: pd.DataFrame, files: dict[str, str], card: str
                    "pages.</p>")
     else:
         crit = critical_failures(res, critical)
-        out.append(f'<p class="muted">Critical in scorecard {_e(card)}: {_e(", ".join(critical))}.</p>')
+        source = "chosen for this report" if critical_given else f"in scorecard {_e(card)}"
+        out.append(f'<p class="muted">Critical checks ({source}): {_e(", ".join(critical))}.</p>')
         if crit.empty:
             out.append("<p>None.</p>")
         else:
@@ -388,6 +401,7 @@ def write_html_report(res: Results, out_dir: str | Path, *, worst: int = 5,
     out = Path(out_dir)
     (out / "agents").mkdir(parents=True, exist_ok=True)
     card, card_checks, card_critical = scorecard_info(res.root)
+    critical_given = critical is not None
     critical = card_critical if critical is None else critical
     summary = agent_summary(res, critical)
     files = agent_file_names(summary["agent"].tolist())
@@ -395,7 +409,7 @@ def write_html_report(res: Results, out_dir: str | Path, *, worst: int = 5,
     csv_name = "agent_summary.csv"
     write_summary(summary, out / csv_name, "csv")
     pages = [out / "index.html"]
-    _write(pages[0], _index(res, summary, files, card, critical, slips, csv_name, card_checks))
+    _write(pages[0], _index(res, summary, files, card, critical, slips, csv_name, card_checks, critical_given))
     audio = _Audio(res.root, out / "agents")
     for row in summary.to_dict("records"):
         page = out / "agents" / files[row["agent"]]

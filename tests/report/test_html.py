@@ -39,8 +39,8 @@ def test_team_page(site: Path) -> None:
     assert [a for _, a in ranks][-1] == "A102" and len(ranks) == 4
     # who is slipping, on which behaviour, since when
     slipping = html.split("<h2>Who is slipping</h2>")[1].split("<h2>")[0]
-    assert "A102</a>: score since <b>2025-03-04</b>" in slipping
-    assert "<b>greeting</b> since <b>2025-03-04</b>" in slipping and "A101" not in slipping
+    assert re.search(r"A102</a> Kevin: score 100 → <b>\d+</b> since <b>2025-03-04</b>", slipping)
+    assert "<b>greeting</b> passed 100% → 0% since 2025-03-04" in slipping and "A101" not in slipping
     # heat map: A102 passed the greeting on 1 of its 3 nights; the cell says so
     assert re.search(r'title="A102 · greeting: 33% of 3 call\(s\)"', html)
     # trend per night: one line for the team and one per agent, every night on the axis
@@ -49,6 +49,7 @@ def test_team_page(site: Path) -> None:
         assert f">{night}</text>" in html
     # critical failures (greeting made critical with --critical): A102's two late calls
     crit = html.split("failed a critical check</h2>")[1].split("<h2>")[0]
+    assert "Critical checks (chosen for this report): greeting." in crit
     assert crit.count("<tr><td>2025-03-0") == 2 and "20250304-A102-1" in crit and "20250305-A102-1" in crit
     assert (site / "agent_summary.csv").read_text(encoding="utf-8-sig").startswith("agent,agent_name")
 
