@@ -9,12 +9,14 @@ docs/results-tables.md.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
 
 UNKNOWN_AGENT = "(unknown)"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]|$)")
 
 
 class Results(NamedTuple):
@@ -58,9 +60,20 @@ def _from_json(root: Path) -> dict[str, pd.DataFrame]:
     return build_tables(calls, store.read_errors())
 
 
+def _parse_times(values: pd.Series) -> pd.Series:
+    try:
+        return pd.to_datetime(values, errors="coerce", format="mixed")
+    except (ValueError, TypeError):  # time zones mixed with naive times: compare them in UTC
+        return pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
+
+
 def _night_of(started_at: pd.Series) -> pd.Series:
-    ts = pd.to_datetime(started_at, errors="coerce", utc=False, format="mixed")
-    return ts.dt.strftime("%Y-%m-%d").where(ts.notna(), None)
+    """The call's night as written (the local date of an ISO time), else the date of the parsed time."""
+    text = started_at.astype(object).where(started_at.notna(), None)
+    iso = text.map(lambda v: v[:10] if isinstance(v, str) and _ISO_DATE.match(v) else None)
+    ts = _parse_times(started_at)
+    parsed = ts.dt.strftime("%Y-%m-%d").astype(object).where(ts.notna(), None)
+    return iso.where(iso.notna(), parsed)
 
 
 def load_results(path: str | Path) -> Results:
@@ -97,7 +110,7 @@ def load_results(path: str | Path) -> Results:
         calls["night"] = calls["night"].where(calls["night"].notna(), night)
     else:
         calls["night"] = night
-    calls["started_at"] = pd.to_datetime(calls["started_at"], errors="coerce", format="mixed")
+    calls["started_at"] = _parse_times(calls["started_at"])
     calls["score"] = pd.to_numeric(calls["score"], errors="coerce")
     calls = calls.sort_values(["started_at", "call_id"], na_position="last", kind="stable").reset_index(drop=True)
     keys = calls[["call_id", "agent", "night"]]

@@ -124,3 +124,28 @@ def test_agent_file_names_are_unique_and_safe() -> None:
     for n in names.values():
         assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.html", n) and len(n) < 80
     assert names["ok-id_7"] == "ok-id_7.html"
+
+
+def test_undated_calls_unknown_agents_and_errors(nights: Path, tmp_path: Path) -> None:
+    """Calls without start time or agent, and files that failed: the report still renders and says so."""
+    import json
+    import shutil
+
+    from callqa.report.load import load_results
+
+    root = tmp_path / "r"
+    shutil.copytree(nights / "calls", root / "calls")
+    for path in sorted((root / "calls").glob("*.json"))[:5]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["agent_id"] = data["agent_name"] = None
+        data["meta"]["started_at"] = None
+        path.write_text(json.dumps(data), encoding="utf-8")
+    (root / "errors.jsonl").write_text(json.dumps({"call_id": "x", "file": "<bad>.wav", "stage": "decode",
+                                                   "message": "truncated <b>file</b>"}) + "\n", encoding="utf-8")
+    res = load_results(root)  # no tables: read from the JSON files
+    assert (res.calls["agent"] == "(unknown)").sum() == 5 and res.calls["night"].isna().sum() == 5
+    assert main(["report", str(root), "--html", str(tmp_path / "site")]) == 0
+    html = _text(tmp_path / "site" / "index.html")
+    assert "Files that could not be analysed" in html and "truncated &lt;b&gt;file&lt;/b&gt;" in html
+    unknown = [p for p in (tmp_path / "site" / "agents").iterdir() if p.name.startswith("unknown-")]
+    assert len(unknown) == 1 and "(unknown)" in _text(unknown[0])
