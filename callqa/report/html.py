@@ -272,9 +272,31 @@ def _index(res: Results, summary: pd.DataFrame, files: dict[str, str], card: str
 # agent page
 # ------------------------------------------------------------------------------------------------
 
-def _agent(res: Results, agent: str, row: dict, audio: _Audio, worst: int, card_checks: list[str]) -> str:
-    calls = res.calls[res.calls["agent"] == agent]
-    checks = res.checks[res.checks["agent"] == agent]
+CALL_COLUMNS = ["call_id", "agent", "night", "started_at", "score", "duration_s", "audio_path"]
+
+
+class _Team:
+    """What every agent page compares against, computed once (pages stay fast for thousands of calls)."""
+
+    def __init__(self, res: Results, card_checks: list[str]):
+        self.res = res
+        self.nights = sorted(res.calls["night"].dropna().unique())
+        self.nightly, self.team_nightly = nightly_scores(res.calls), team_nightly(res.calls)
+        self.rates, self.team_rates = pass_rates(res.checks), team_pass_rates(res.checks)
+        self.names = check_names(res.checks, card_checks)
+        calls = res.calls[[c for c in CALL_COLUMNS if c in res.calls.columns]].copy()
+        calls["night"] = calls["night"].astype(object)
+        self.calls = {a: df for a, df in calls.groupby("agent", sort=False)}
+        self.checks = {a: df for a, df in res.checks.groupby("agent", sort=False)}
+        fails = res.checks.loc[res.checks["status"] == "fail", ["call_id", "check", "reason", "evidence"]]
+        self.fails: dict[str, list[dict]] = {}
+        for f in fails.to_dict("records"):
+            self.fails.setdefault(f["call_id"], []).append(f)
+
+
+def _agent(team: _Team, agent: str, row: dict, audio: _Audio, worst: int, max_rows: int = 300) -> str:
+    calls = team.calls.get(agent, pd.DataFrame(columns=CALL_COLUMNS))
+    checks = team.checks.get(agent, team.res.checks.iloc[0:0])
     name = row.get("agent_name") or ""
     title = f"{agent} {name}".strip()
     out = ['<p><a href="../index.html">← team</a></p>', f"<h1>{_e(title)}</h1>"]
@@ -284,9 +306,7 @@ def _agent(res: Results, agent: str, row: dict, audio: _Audio, worst: int, card_
             ("passed", _fmt_pct(row.get("pass_rate"))), ("critical fails", row.get("critical_failures", 0)),
             ("slipping since", row.get("slipping_since") or "–")]) + "</div>")
 
-    nights = sorted(res.calls["night"].dropna().unique())
-    own_n = nightly_scores(res.calls)
-    team_n = team_nightly(res.calls)
+    nights, own_n, team_n = team.nights, team.nightly, team.team_nightly
     out.append("<h2>Score over time</h2>")
     if nights and agent in own_n.index:
         series = [{"name": "team", "values": [team_n.get(n) for n in nights], "color": charts.TEAM, "width": 2,
@@ -299,11 +319,10 @@ def _agent(res: Results, agent: str, row: dict, audio: _Audio, worst: int, card_
         out.append('<p class="muted">No dated, scored calls.</p>')
 
     out.append("<h2>Pass rate per check, against the team</h2>")
-    rates, team = pass_rates(res.checks), team_pass_rates(res.checks)
-    names = check_names(res.checks, card_checks)
+    rates, team_rates, names = team.rates, team.team_rates, team.names
     if names:
         rows = [(n, None if agent not in rates.index or pd.isna(rates.at[agent, n]) else float(rates.at[agent, n]),
-                 None if pd.isna(team.get(n)) else float(team.get(n))) for n in names]
+                 None if pd.isna(team_rates.get(n)) else float(team_rates.get(n))) for n in names]
         out.append(charts.paired_bars(rows, label=f"pass rate per check: {agent} (lower bar) vs team (upper bar)",
                                       names=(agent, "team")))
         out.append(charts.legend([(f"{agent}, at or above the team", charts.GOOD),
@@ -360,17 +379,17 @@ def _agent(res: Results, agent: str, row: dict, audio: _Audio, worst: int, card_
     scored = calls.sort_values(["score", "started_at"], na_position="last").head(worst)
     for c in scored.itertuples(index=False):
         href = audio.href(getattr(c, "audio_path", None))
-        fails = checks[(checks["call_id"] == c.call_id) & (checks["status"] == "fail")]
+        fails = team.fails.get(c.call_id, [])
         when = c.started_at.strftime("%Y-%m-%d %H:%M") if pd.notna(c.started_at) else (c.night or "")
         out.append(f'<div class="call"><b>{_e(c.call_id)}</b> <span class="muted">{_e(when)} · '
                    f"{float(c.duration_s or 0):.0f} s</span> · score <b>{_fmt_score(c.score)}</b>")
         if not href:
             out.append('<br><span class="muted">recording not reachable from this report</span>')
-        if fails.empty:
+        if not fails:
             out.append('<p class="muted">No failed check.</p>')
-        for f in fails.itertuples(index=False):
-            out.append(f'<div class="ev"><span class="pill">{_e(f.check)}</span> {_e(f.reason)}')
-            evidence = json.loads(f.evidence) if isinstance(f.evidence, str) and f.evidence else []
+        for f in fails:
+            out.append(f'<div class="ev"><span class="pill">{_e(f["check"])}</span> {_e(f["reason"])}')
+            evidence = json.loads(f["evidence"]) if isinstance(f["evidence"], str) and f["evidence"] else []
             for ev in evidence[:4]:
                 start, end = ev.get("start_s"), ev.get("end_s")
                 said = f' <q>{_e(ev["text"])}</q>' if ev.get("text") else ""
@@ -385,10 +404,12 @@ def _agent(res: Results, agent: str, row: dict, audio: _Audio, worst: int, card_
             out.append("</div>")
         out.append("</div>")
 
-    out.append("<h2>All calls</h2><div class=\"scroll\"><table><thead><tr><th>call</th><th>night</th>"
+    recent = calls.iloc[::-1].head(max_rows)
+    more = f" (the latest {max_rows} of {len(calls)})" if len(calls) > max_rows else ""
+    out.append(f"<h2>All calls{more}</h2><div class=\"scroll\"><table><thead><tr><th>call</th><th>night</th>"
                "<th class=num>score</th><th>failed checks</th></tr></thead><tbody>")
-    for c in calls.itertuples(index=False):
-        failed = checks[(checks["call_id"] == c.call_id) & (checks["status"] == "fail")]["check"].tolist()
+    for c in recent.itertuples(index=False):
+        failed = [f["check"] for f in team.fails.get(c.call_id, [])]
         out.append(f"<tr><td>{_e(c.call_id)}</td><td>{_e(c.night)}</td><td class=num>{_fmt_score(c.score)}</td>"
                    f"<td>{''.join(f'<span class=pill>{_e(n)}</span>' for n in failed)}</td></tr>")
     out.append("</tbody></table></div>")
@@ -403,17 +424,18 @@ def write_html_report(res: Results, out_dir: str | Path, *, worst: int = 5,
     card, card_checks, card_critical = scorecard_info(res.root)
     critical_given = critical is not None
     critical = card_critical if critical is None else critical
-    summary = agent_summary(res, critical)
-    files = agent_file_names(summary["agent"].tolist())
     slips = find_slips(res)
+    summary = agent_summary(res, critical, slips=slips)
+    files = agent_file_names(summary["agent"].tolist())
     csv_name = "agent_summary.csv"
     write_summary(summary, out / csv_name, "csv")
     pages = [out / "index.html"]
     _write(pages[0], _index(res, summary, files, card, critical, slips, csv_name, card_checks, critical_given))
     audio = _Audio(res.root, out / "agents")
+    team = _Team(res, card_checks)
     for row in summary.to_dict("records"):
         page = out / "agents" / files[row["agent"]]
-        _write(page, _agent(res, row["agent"], row, audio, worst, card_checks))
+        _write(page, _agent(team, row["agent"], row, audio, worst))
         pages.append(page)
     return pages
 

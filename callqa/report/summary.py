@@ -157,7 +157,7 @@ def critical_failures(res: Results, critical: list[str]) -> pd.DataFrame:
         ["started_at", "call_id"], na_position="last")
 
 
-def agent_summary(res: Results, critical: list[str] | None = None) -> pd.DataFrame:
+def agent_summary(res: Results, critical: list[str] | None = None, *, slips: list[Slip] | None = None) -> pd.DataFrame:
     """One row per agent, best average score first: calls, average/median score, share of calls passed,
     critical failures, first/last night, last night's score, change vs the nights before, slipping since,
     weakest check, and `<check>_pass_rate` (0..1) for every check."""
@@ -167,14 +167,15 @@ def agent_summary(res: Results, critical: list[str] | None = None) -> pd.DataFra
     critical = critical or []
     rates = pass_rates(res.checks)
     nightly = nightly_scores(calls)
-    slips = {s.agent: s for s in find_slips(res) if s.what == "score"}
+    slips_by_agent = {s.agent: s for s in (find_slips(res) if slips is None else slips) if s.what == "score"}
+    crit_rows = res.checks[(res.checks["status"] == "fail") & res.checks["check"].isin(critical)]
+    crit_counts = crit_rows.groupby("agent")["call_id"].nunique()
     rows = []
     for agent, own in calls.groupby("agent", sort=False):
         scores = own["score"].dropna()
         names = own["agent_name"].dropna()
         passed = own["passed"].dropna().astype(bool) if "passed" in own else pd.Series(dtype=bool)
-        crit = res.checks[(res.checks["agent"] == agent) & (res.checks["status"] == "fail")
-                          & res.checks["check"].isin(critical)]["call_id"].nunique()
+        crit = int(crit_counts.get(agent, 0))
         night_scores = nightly.loc[agent].dropna() if agent in nightly.index else pd.Series(dtype=float)
         last = float(night_scores.iloc[-1]) if len(night_scores) else None
         change = float(night_scores.iloc[-1] - night_scores.iloc[:-1].mean()) if len(night_scores) > 1 else None
@@ -192,7 +193,7 @@ def agent_summary(res: Results, critical: list[str] | None = None) -> pd.DataFra
             "last_night": own["night"].dropna().max() if own["night"].notna().any() else None,
             "last_night_score": round(last, 1) if last is not None else None,
             "change_vs_before": round(change, 1) if change is not None else None,
-            "slipping_since": slips[agent].since if agent in slips else None,
+            "slipping_since": slips_by_agent[agent].since if agent in slips_by_agent else None,
             "weakest_check": str(agent_rates.idxmin()) if len(agent_rates) and agent_rates.min() < 1 else None,
         }
         for check in rates.columns:
