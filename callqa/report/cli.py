@@ -11,6 +11,14 @@ def report_files(root: Path, *, html: str | None, fmt: str | None, output: str |
     from callqa.report.load import load_results
     from callqa.report.summary import agent_summary, critical_checks, csv_safe, write_summary
 
+    if critical:
+        from callqa.checks.registry import all_checks
+
+        unknown = sorted(set(critical) - set(all_checks()))
+        if unknown:
+            print(f"--critical: unknown check '{unknown[0]}' (known: {', '.join(sorted(all_checks()))})",
+                  file=sys.stderr)
+            return 2
     res = load_results(root)
     if res.calls.empty:
         print(f"{root}: no scored calls to report on", file=sys.stderr)

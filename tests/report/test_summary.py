@@ -86,3 +86,9 @@ def test_one_bad_call_is_not_a_trend() -> None:
     s = pd.Series([95.0, 96.0, 40.0], index=["n1", "n2", "n3"])
     assert slipping_since(s, 10, pd.Series({"n1": 3, "n2": 3, "n3": 1})) is None
     assert slipping_since(s, 10, pd.Series({"n1": 3, "n2": 3, "n3": 2})) == "n3"
+
+
+def test_unknown_critical_check_is_an_error(nights: Path, tmp_path: Path, capsys) -> None:
+    assert main(["report", str(nights), "--html", str(tmp_path / "h"), "--critical", "greting"]) == 2
+    assert "unknown check 'greting'" in capsys.readouterr().err
+    assert not (tmp_path / "h").exists()
