@@ -23,8 +23,8 @@ def _num(v: float) -> str:
 
 
 def _svg(body: list[str], label: str, *, width: int = W, height: int = H) -> str:
-    return (f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{_e(label)}" '
-            f'xmlns="http://www.w3.org/2000/svg"><title>{_e(label)}</title>' + "".join(body) + "</svg>")
+    return (f'<div class="scroll"><svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{_e(label)}" '
+            f'xmlns="http://www.w3.org/2000/svg"><title>{_e(label)}</title>' + "".join(body) + "</svg></div>")
 
 
 def _nice_max(v: float) -> float:
@@ -44,9 +44,9 @@ def _y_axis(lo: float, hi: float, y_of, unit: str, ticks: int = 5) -> list[str]:
         y = y_of(v)
         out.append(f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{_num(y)}" y2="{_num(y)}" stroke="{GRID}" stroke-width="1"/>')
         label = f"{v:.0f}" if hi - lo >= ticks else f"{v:.2g}"
-        out.append(f'<text x="{PAD_L - 6}" y="{_num(y + 4)}" text-anchor="end" font-size="11" fill="{MUTED}">{_e(label)}</text>')
+        out.append(f'<text x="{PAD_L - 6}" y="{_num(y + 4)}" text-anchor="end" font-size="13" fill="{MUTED}">{_e(label)}</text>')
     if unit:
-        out.append(f'<text x="4" y="12" font-size="11" fill="{MUTED}">{_e(unit)}</text>')
+        out.append(f'<text x="4" y="12" font-size="13" fill="{MUTED}">{_e(unit)}</text>')
     return out
 
 
@@ -56,7 +56,7 @@ def _x_labels(labels: Sequence[str], x_of, *, every: int = 1) -> list[str]:
         if i % every:
             continue
         x = x_of(i)
-        out.append(f'<text x="{_num(x)}" y="{H - PAD_B + 14}" text-anchor="end" font-size="11" fill="{MUTED}" '
+        out.append(f'<text x="{_num(x)}" y="{H - PAD_B + 14}" text-anchor="end" font-size="13" fill="{MUTED}" '
                    f'transform="rotate(-40 {_num(x)} {H - PAD_B + 14})">{_e(str(lab)[-16:])}</text>')
     return out
 
@@ -122,11 +122,11 @@ def scatter(points: Sequence[dict], *, band: tuple[float, float] | None, label: 
     body = _y_axis(0, top, y_of, "")
     for i in range(6):
         v = top * i / 5
-        body.append(f'<text x="{_num(x_of(v))}" y="{H - PAD_B + 16}" text-anchor="middle" font-size="11" '
+        body.append(f'<text x="{_num(x_of(v))}" y="{H - PAD_B + 16}" text-anchor="middle" font-size="13" '
                     f'fill="{MUTED}">{v:.0f}</text>')
-    body.append(f'<text x="{_num(PAD_L + plot_w / 2)}" y="{H - 12}" text-anchor="middle" font-size="12" '
+    body.append(f'<text x="{_num(PAD_L + plot_w / 2)}" y="{H - 12}" text-anchor="middle" font-size="14" '
                 f'fill="{MUTED}">{_e(x_title)}</text>')
-    body.append(f'<text x="12" y="{_num(PAD_T + plot_h / 2)}" text-anchor="middle" font-size="12" fill="{MUTED}" '
+    body.append(f'<text x="12" y="{_num(PAD_T + plot_h / 2)}" text-anchor="middle" font-size="14" fill="{MUTED}" '
                 f'transform="rotate(-90 12 {_num(PAD_T + plot_h / 2)})">{_e(y_title)}</text>')
     if band:
         lo, hi = band
@@ -184,15 +184,15 @@ def bars(items: Sequence[dict], *, threshold: float | None, threshold_label: str
         body.append(f'<rect x="{_num(x)}" y="{_num(y_of(v))}" width="{_num(slot * 0.7)}" height="{_num(y_of(0) - y_of(v))}" '
                     f'fill="{BAD if over else PALETTE[0]}"><title>{_e(item["title"])}</title></rect>')
         if n <= 24:
-            body.append(f'<text x="{_num(x + slot * 0.35)}" y="{_num(y_of(v) - 3)}" text-anchor="middle" font-size="10" '
+            body.append(f'<text x="{_num(x + slot * 0.35)}" y="{_num(y_of(v) - 3)}" text-anchor="middle" font-size="12" '
                         f'fill="#24292f">{v:.0f}</text>' if v >= 10 or v == 0 else
-                        f'<text x="{_num(x + slot * 0.35)}" y="{_num(y_of(v) - 3)}" text-anchor="middle" font-size="10" '
+                        f'<text x="{_num(x + slot * 0.35)}" y="{_num(y_of(v) - 3)}" text-anchor="middle" font-size="12" '
                         f'fill="#24292f">{v:.1f}</text>')
     if threshold is not None:
         y = y_of(threshold)
         body.append(f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{_num(y)}" y2="{_num(y)}" stroke="{BAD}" '
                     f'stroke-width="2" stroke-dasharray="6 4"/>')
-        body.append(f'<text x="{PAD_L + 4}" y="{_num(y - 5)}" font-size="11" fill="{BAD}" stroke="#fff" '
+        body.append(f'<text x="{PAD_L + 4}" y="{_num(y - 5)}" font-size="13" fill="{BAD}" stroke="#fff" '
                     f'stroke-width="3" paint-order="stroke">{_e(threshold_label)}</text>')
     return _svg(body, label)
 
@@ -202,16 +202,16 @@ def paired_bars(rows: Sequence[tuple[str, float | None, float | None]], *, label
     """Horizontal bars per check: the agent's pass rate (solid) over the team's (grey), 0-100 %."""
     row_h = 34
     height = PAD_T + row_h * max(len(rows), 1) + 24
-    left, right = 130, 60
+    left, right = 160, 60
     plot_w = W - left - right
     body = []
     for i in range(5):
         x = left + plot_w * i / 4
         body.append(f'<line x1="{_num(x)}" x2="{_num(x)}" y1="{PAD_T}" y2="{height - 20}" stroke="{GRID}"/>')
-        body.append(f'<text x="{_num(x)}" y="{height - 6}" text-anchor="middle" font-size="11" fill="{MUTED}">{25 * i}%</text>')
+        body.append(f'<text x="{_num(x)}" y="{height - 6}" text-anchor="middle" font-size="13" fill="{MUTED}">{25 * i}%</text>')
     for k, (name, mine, team) in enumerate(rows):
         y = PAD_T + row_h * k
-        body.append(f'<text x="{left - 8}" y="{y + 20}" text-anchor="end" font-size="12" fill="#24292f">{_e(name)}</text>')
+        body.append(f'<text x="{left - 8}" y="{y + 20}" text-anchor="end" font-size="14" fill="#24292f">{_e(name)}</text>')
         if team is not None:
             body.append(f'<rect x="{left}" y="{y + 4}" width="{_num(plot_w * team)}" height="10" fill="{TEAM}">'
                         f'<title>{_e(names[1])} · {_e(name)}: {team:.0%}</title></rect>')
@@ -219,9 +219,9 @@ def paired_bars(rows: Sequence[tuple[str, float | None, float | None]], *, label
             color = GOOD if team is None or mine >= team - 1e-9 else BAD
             body.append(f'<rect x="{left}" y="{y + 15}" width="{_num(plot_w * mine)}" height="13" fill="{color}">'
                         f'<title>{_e(names[0])} · {_e(name)}: {mine:.0%}</title></rect>')
-            body.append(f'<text x="{_num(left + plot_w * mine + 4)}" y="{y + 26}" font-size="11" fill="#24292f">{mine:.0%}</text>')
+            body.append(f'<text x="{_num(left + plot_w * mine + 4)}" y="{y + 26}" font-size="13" fill="#24292f">{mine:.0%}</text>')
         else:
-            body.append(f'<text x="{left + 4}" y="{y + 26}" font-size="11" fill="{MUTED}">n/a</text>')
+            body.append(f'<text x="{left + 4}" y="{y + 26}" font-size="13" fill="{MUTED}">n/a</text>')
     return _svg(body, label, height=height)
 
 

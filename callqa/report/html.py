@@ -49,7 +49,7 @@ a{color:#0969da}.muted{color:#57606a}.scroll{overflow-x:auto;-webkit-overflow-sc
 table{border-collapse:collapse;font-size:.93em}th,td{padding:4px 8px;border-bottom:1px solid #eaeef2;text-align:left;
 vertical-align:top}th{background:#f6f8fa;position:sticky;top:0}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .heat td.cell{text-align:center;min-width:4.2em;font-variant-numeric:tabular-nums}
-svg.chart{width:100%;height:auto;max-width:760px;display:block;margin:.3em 0}
+svg.chart{width:100%;height:auto;max-width:760px;min-width:480px;display:block;margin:.3em 0}
 .legend span{display:inline-block;margin:0 12px 4px 0;font-size:.9em}.legend i{display:inline-block;width:12px;height:12px;
 margin-right:4px;border-radius:2px;vertical-align:-1px}
 .bad{color:#cf222e}.good{color:#1a7f37}.pill{display:inline-block;padding:0 6px;border-radius:9px;font-size:.85em;
