@@ -21,6 +21,17 @@ from callqa.report.headless import Chromium
 REPO = Path(__file__).resolve().parents[1]
 
 
+def _shrink(path: Path) -> None:
+    """256-colour PNG (a quarter of the size; the report has few colours). Skipped without Pillow."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(colors=256, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+
+
 def main(argv: list[str]) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="callqa-shots-"))
     results = Path(argv[0]) if argv else build_demo_nights(tmp / "demo")
@@ -37,6 +48,7 @@ def main(argv: list[str]) -> int:
                 print(f"{page}: {visit.errors} {visit.network_requests}", file=sys.stderr)
                 return 1
             (out / name).write_bytes(visit.screenshot)
+            _shrink(out / name)
             print(out / name)
     return 0
 
