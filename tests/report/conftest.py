@@ -6,15 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from report_hostile import HOSTILE
 
 from callqa.report.demo_nights import AGENTS, build_demo_nights
-
-HOSTILE = (
-    ("<script>alert('id')</script>", 'Eve "<img src=x onerror=alert(1)>"'),
-    ("../../etc/passwd", "Ann & Co"),
-    ("李娜", "李娜"),
-    ("CON", "Reserved Name"),
-)
 
 
 @pytest.fixture(scope="session")

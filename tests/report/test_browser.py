@@ -13,7 +13,7 @@ import struct
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE
+from report_hostile import HOSTILE
 
 from callqa.cli import main
 from callqa.report.headless import Chromium, find_chromium

@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import HOSTILE
+from report_hostile import HOSTILE
 
 from callqa.cli import main
 from callqa.report.html import agent_file_names
