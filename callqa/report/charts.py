@@ -8,8 +8,8 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-W, H = 640, 300
-PAD_L, PAD_R, PAD_T, PAD_B = 76, 16, 24, 72
+W, H = 640, 320
+PAD_L, PAD_R, PAD_T, PAD_B = 76, 16, 24, 96
 GOOD, BAD, TEAM, MUTED, GRID = "#1a7f37", "#cf222e", "#8c959f", "#57606a", "#d0d7de"
 PALETTE = ["#0969da", "#bf3989", "#1a7f37", "#9a6700", "#8250df", "#cf222e", "#0a7d8c", "#6e7781"]
 
@@ -165,11 +165,12 @@ def _clip_box(poly: list[tuple[float, float]], top: float) -> list[tuple[float, 
 
 
 def bars(items: Sequence[dict], *, threshold: float | None, threshold_label: str, label: str, unit: str) -> str:
-    """Vertical bars (one per call/hold) with a dashed threshold line. items: {"label","value","title"};
-    a bar over the threshold is red."""
+    """Vertical bars (one per call/hold) with a dashed threshold line. items: {"label","value","title"}
+    and optionally "back" (a lighter, wider bar behind); a bar over the threshold is red."""
     n = max(len(items), 1)
     plot_w, plot_h = W - PAD_L - PAD_R, H - PAD_T - PAD_B
-    top = _nice_max(max([float(i["value"]) for i in items] + [threshold or 0.0, 1.0]) * 1.15)
+    top = _nice_max(max([float(i["value"]) for i in items] + [float(i.get("back") or 0.0) for i in items]
+                        + [threshold or 0.0, 1.0]) * 1.15)
 
     def y_of(v: float) -> float:
         return PAD_T + plot_h * (1 - v / top)
@@ -181,6 +182,11 @@ def bars(items: Sequence[dict], *, threshold: float | None, threshold_label: str
         v = float(item["value"])
         over = threshold is not None and v > threshold
         x = PAD_L + slot * k + slot * 0.15
+        if item.get("back") is not None:  # e.g. the whole hold behind its longest unattended stretch
+            b = float(item["back"])
+            body.append(f'<rect x="{_num(x - slot * 0.08)}" y="{_num(y_of(b))}" width="{_num(slot * 0.86)}" '
+                        f'height="{_num(y_of(0) - y_of(b))}" fill="{TEAM}" fill-opacity="0.35">'
+                        f'<title>{_e(item["title"])}</title></rect>')
         body.append(f'<rect x="{_num(x)}" y="{_num(y_of(v))}" width="{_num(slot * 0.7)}" height="{_num(y_of(0) - y_of(v))}" '
                     f'fill="{BAD if over else PALETTE[0]}"><title>{_e(item["title"])}</title></rect>')
         if n <= 24:

@@ -351,14 +351,15 @@ def _agent(team: _Team, agent: str, row: dict, audio: _Audio, worst: int, max_ro
     holds = holds_table(checks)
     if not holds.empty:
         limit = float(holds["max_unattended_s"].dropna().iloc[0]) if holds["max_unattended_s"].notna().any() else 30.0
-        items = [{"label": f"{r.call_id}", "value": float(r.longest_unattended_s),
+        items = [{"label": f"{r.call_id}", "value": float(r.longest_unattended_s), "back": float(r.duration_s),
                   "title": f"{r.call_id} at {_fmt_time(r.start_s)}: hold {r.duration_s:.0f} s "
                            f"({'music' if r.music else 'silence'}), {r.checkins} check-in(s), longest unattended "
                            f"{r.longest_unattended_s:.0f} s"} for r in holds.itertuples(index=False)]
         out.append(charts.bars(items, threshold=limit, threshold_label=f"{limit:g} s unattended",
                                label="longest unattended stretch of each hold", unit="seconds"))
-        out.append(f'<p class="muted">{len(holds)} hold(s) in {holds["call_id"].nunique()} call(s); bar = the longest '
-                   f"time the customer waited without hearing the agent; red: over {limit:g} s.</p>")
+        out.append(f'<p class="muted">{len(holds)} hold(s) in {holds["call_id"].nunique()} call(s). Grey: the whole '
+                   f"hold; blue: the longest time the customer waited without hearing the agent (check-ins "
+                   f"restart it); red: over {limit:g} s.</p>")
     else:
         out.append('<p class="muted">No hold in this agent\'s calls.</p>')
 
