@@ -278,8 +278,8 @@ CALL_COLUMNS = ["call_id", "agent", "night", "started_at", "score", "duration_s"
 class _Team:
     """What every agent page compares against, computed once (pages stay fast for thousands of calls)."""
 
-    def __init__(self, res: Results, card_checks: list[str]):
-        self.res = res
+    def __init__(self, res: Results, card_checks: list[str], slips: list[Slip]):
+        self.res, self.slips = res, slips
         self.nights = sorted(res.calls["night"].dropna().unique())
         self.nightly, self.team_nightly = nightly_scores(res.calls), team_nightly(res.calls)
         self.rates, self.team_rates = pass_rates(res.checks), team_pass_rates(res.checks)
@@ -306,6 +306,10 @@ def _agent(team: _Team, agent: str, row: dict, audio: _Audio, worst: int, max_ro
             ("passed", _fmt_pct(row.get("pass_rate"))), ("critical fails", row.get("critical_failures", 0)),
             ("slipping since", row.get("slipping_since") or "–")]) + "</div>")
 
+    own_slips = [sl for sl in team.slips if sl.agent == agent]
+    if own_slips:
+        out.append("<h2>Slipping</h2>" + _slips_html(own_slips, {}, {}).replace(
+            f"<li>{_e(agent)}: ", "<li>"))
     nights, own_n, team_n = team.nights, team.nightly, team.team_nightly
     out.append("<h2>Score over time</h2>")
     if nights and agent in own_n.index:
@@ -433,7 +437,7 @@ def write_html_report(res: Results, out_dir: str | Path, *, worst: int = 5,
     pages = [out / "index.html"]
     _write(pages[0], _index(res, summary, files, card, critical, slips, csv_name, card_checks, critical_given))
     audio = _Audio(res.root, out / "agents")
-    team = _Team(res, card_checks)
+    team = _Team(res, card_checks, slips)
     for row in summary.to_dict("records"):
         page = out / "agents" / files[row["agent"]]
         _write(page, _agent(team, row["agent"], row, audio, worst))

@@ -149,3 +149,10 @@ def test_undated_calls_unknown_agents_and_errors(nights: Path, tmp_path: Path) -
     assert "Files that could not be analysed" in html and "truncated &lt;b&gt;file&lt;/b&gt;" in html
     unknown = [p for p in (tmp_path / "site" / "agents").iterdir() if p.name.startswith("unknown-")]
     assert len(unknown) == 1 and "(unknown)" in _text(unknown[0])
+
+
+def test_agent_page_says_what_slipped_since_when(site: Path) -> None:
+    kevin = _text(site / "agents" / "A102.html")
+    slipped = kevin.split("<h2>Slipping</h2>")[1].split("<h2>")[0]
+    assert "since <b>2025-03-04</b>" in slipped and "<b>holds</b> passed 100% → 0% since 2025-03-04" in slipped
+    assert "<h2>Slipping</h2>" not in _text(site / "agents" / "A101.html")
