@@ -26,7 +26,7 @@ def report_files(root: Path, *, html: str | None, fmt: str | None, output: str |
     if html:
         from callqa.report.html import write_html_report
 
-        pages = write_html_report(res, html, worst=worst, critical=critical)
+        pages = write_html_report(res, html, worst=max(0, worst), critical=critical)
         print(f"wrote {len(pages)} page(s): {Path(html).resolve() / 'index.html'} and {len(pages) - 1} agent page(s)")
     if fmt:
         summary = agent_summary(res, critical if critical is not None else critical_checks(root)[1])
