@@ -28,6 +28,7 @@ demo: $(STAMP)
 	$(VENV)/bin/callqa score data/demo/manifest.csv --out results/demo
 	$(VENV)/bin/callqa report --out results/demo
 	$(VENV)/bin/callqa report --out results/demo --by-agent
+	$(VENV)/bin/callqa report results/demo --html results/demo/report
 
 test: $(STAMP)
 	$(PY) -m pytest -q -ra --timeout=1800

@@ -111,8 +111,23 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from callqa.store.report import format_agents, format_summary
     from callqa.store.results import ResultStore
 
-    store = ResultStore(args.out)
+    if args.results and args.out and Path(args.results).resolve() != Path(args.out).resolve():
+        print("give the results folder once (RESULTS or --out)", file=sys.stderr)
+        return 2
+    folder = args.results or args.out
+    if not folder:
+        print("callqa report: give the results folder (RESULTS or --out)", file=sys.stderr)
+        return 2
+    if not Path(folder).is_dir():
+        print(f"{folder}: no such results folder", file=sys.stderr)
+        return 2
+    store = ResultStore(folder)
     store.write_tables()
+    if args.html or args.format:
+        from callqa.report.cli import report_files
+
+        return report_files(store.root, html=args.html, fmt=args.format, output=args.output,
+                            critical=args.critical, worst=args.worst)
     calls = list(store.iter_calls())
     print(format_agents(calls) if args.by_agent else format_summary(calls, store.read_errors(), root=store.root))
     return 0
@@ -190,9 +205,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--transcript", action="store_true", help="also print the transcript")
     p.set_defaults(func=_cmd_show)
 
-    p = sub.add_parser("report", help="summary table of a results folder (rebuilds Parquet/DuckDB)")
-    p.add_argument("--out", required=True)
+    p = sub.add_parser("report", help="summary table, per-agent report, HTML report or agent summary (CSV/XLSX)")
+    p.add_argument("results", nargs="?", help="results folder (same as --out)")
+    p.add_argument("--out", help="results folder")
     p.add_argument("--by-agent", action="store_true", help="per-agent report: average score, pass rate, failed checks")
+    p.add_argument("--html", metavar="DIR", help="write a static HTML report: DIR/index.html, DIR/agents/*.html")
+    p.add_argument("--format", choices=("csv", "xlsx"), help="write the agent summary as CSV or XLSX")
+    p.add_argument("-o", "--output", help="file for --format (default: stdout for csv, agent_summary.xlsx)")
+    p.add_argument("--critical", action="append", metavar="CHECK",
+                   help="treat CHECK as critical in the report (default: the scorecard's critical checks)")
+    p.add_argument("--worst", type=int, default=5, help="worst calls shown per agent in --html (default 5)")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("export", help="export a call as WebVTT subtitles or RTTM speaker turns")
