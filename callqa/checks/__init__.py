@@ -4,6 +4,7 @@ from callqa.checks import (  # noqa: F401  (import registers)
     closing,
     etiquette,
     fillers,
+    formal_address,
     greeting,
     holds,
     interruptions,
