@@ -9,6 +9,7 @@ from callqa.checks import (  # noqa: F401  (import registers)
     holds,
     interruptions,
     nontalk,
+    restating_need,
     rings,
     speaking_rate,
     timing,
