@@ -13,6 +13,7 @@ from callqa.checks import (  # noqa: F401  (import registers)
     rings,
     speaking_rate,
     timing,
+    transfer,
     volume,
 )
 from callqa.checks.registry import all_checks, get_check, register_check, run_checks
