@@ -8,6 +8,7 @@ from callqa.checks import (  # noqa: F401  (import registers)
     greeting,
     holds,
     interruptions,
+    jargon,
     nontalk,
     restating_need,
     rings,
