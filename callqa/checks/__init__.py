@@ -2,6 +2,7 @@
 
 from callqa.checks import (  # noqa: F401  (import registers)
     closing,
+    dead_air,
     etiquette,
     fillers,
     formal_address,
