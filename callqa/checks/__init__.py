@@ -10,6 +10,7 @@ from callqa.checks import (  # noqa: F401  (import registers)
     holds,
     interruptions,
     jargon,
+    monotone,
     nontalk,
     restating_need,
     rings,
