@@ -17,6 +17,7 @@ from callqa.checks import (  # noqa: F401  (import registers)
     speaking_rate,
     timing,
     transfer,
+    voicemail,
     volume,
 )
 from callqa.checks.registry import all_checks, get_check, register_check, run_checks
