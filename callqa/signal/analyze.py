@@ -135,7 +135,8 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     extras["hangup_reason"] = ev.note if ev is not None else None
     if config.pitch.enabled:  # per channel; the `monotone` check picks each party's frames
         extras["pitch"] = tuple(
-            pitch_track(audio.samples[ch], sr, channel=ch, config=config.pitch) for ch in range(audio.n_channels)
+            pitch_track(audio.samples[ch], sr, channel=ch, config=config.pitch, active=lv.active, active_hop_s=hop_s)
+            for ch, lv in enumerate(levels)
         )
     return SignalReport(sr, audio.duration_s, audio.n_channels, tuple(levels), tuple(events), extras)
 

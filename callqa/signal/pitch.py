@@ -29,9 +29,11 @@ class PitchTrack:
 
 
 def pitch_track(x: np.ndarray, sample_rate: int, *, channel: int = 0, config: PitchConfig | None = None,
-                chunk: int = 4096) -> PitchTrack:  # fmt: skip
+                active: np.ndarray | None = None, active_hop_s: float = 0.02, chunk: int = 4096) -> PitchTrack:  # fmt: skip
     """YIN pitch of one channel: difference function by FFT, cumulative-mean normalisation, first dip
-    under `threshold` (else the global minimum if under `max_aperiodicity`), parabolic refinement."""
+    under `threshold` (else the global minimum if under `max_aperiodicity`), parabolic refinement.
+
+    `active`: the signal layer's per-frame activity (hop `active_hop_s`); only active frames are tracked."""
     cfg = config or PitchConfig()
     sr = TRACK_SAMPLE_RATE if sample_rate > TRACK_SAMPLE_RATE else sample_rate
     x = resample(np.asarray(x, dtype=np.float32), sample_rate, sr).astype(np.float64)
@@ -48,7 +50,11 @@ def pitch_track(x: np.ndarray, sample_rate: int, *, channel: int = 0, config: Pi
     starts = np.arange(n_frames) * hop  # frame k covers pad[k*hop : k*hop+span], centred at k*hop
     cs = np.concatenate([[0.0], np.cumsum(pad**2)])
     level = 10 * np.log10(np.maximum((cs[starts + w] - cs[starts]) / w, 1e-20)) + 3.01
-    todo = np.nonzero(level >= cfg.min_level_dbfs)[0]
+    keep = level >= cfg.min_level_dbfs
+    if active is not None and len(active):
+        at = np.minimum((starts * (1.0 / sr) / active_hop_s).astype(int), len(active) - 1)
+        keep &= np.asarray(active, dtype=bool)[at]
+    todo = np.nonzero(keep)[0]
     nfft = 1 << int(np.ceil(np.log2(span + w)))
     taus = np.arange(tau_max + 1)
     for lo in range(0, len(todo), chunk):
