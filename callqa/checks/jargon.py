@@ -15,6 +15,7 @@ class JargonParams:
     terms: list[str] = field(default_factory=list)  # the company's internal terms (added to the phrase book's)
     use_phrasebook: bool = True  # also the generic `jargon` list of configs/phrases/<lang>.yaml
     explain_window_s: float = 10.0  # an explanation ("which means", 也就是说, то есть) this soon after the term
+    explain_before_s: float = 3.0  # ... or just before it ("that's our engineering team on the back end")
     customer_first_ok: bool = True  # a term the customer used first is not jargon to them
     max_unexplained: int = 0  # fail when more terms than this go unexplained
     phrases_path: str | None = None
@@ -50,7 +51,11 @@ def check_jargon(call: Call, params: JargonParams) -> CheckResult:
     explained_terms: set[str] = set()
     items, evidence = [], []
     for h in used:
-        ok = any(h.end_s - 0.5 <= x.start_s <= h.end_s + params.explain_window_s for x in explains)
+        ok = any(
+            h.end_s - 0.5 <= x.start_s <= h.end_s + params.explain_window_s  # right after the term
+            or (x.utterance == h.utterance and h.start_s - params.explain_before_s <= x.start_s < h.start_s)
+            for x in explains
+        )
         if ok:
             explained_terms.add(h.phrase)
         why = "explained" if ok else None

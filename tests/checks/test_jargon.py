@@ -20,6 +20,13 @@ def test_en_company_term_unexplained_fails_explained_passes():
     assert r.status == "pass" and r.values.count == 2 and r.values.unexplained == 0
 
 
+def test_explanation_just_before_the_term_in_the_same_sentence():
+    good = make_call("en", [("agent", 0.0, 4.0, "Yeah, that's our engineering team on the back end.")], timed_words=True)
+    assert check_jargon(good, JargonParams()).status == "pass"
+    bad = make_call("en", [("agent", 0.0, 4.0, "I will ask the back end about it.")], timed_words=True)
+    assert check_jargon(bad, JargonParams()).status == "fail"
+
+
 def test_customer_used_the_term_first():
     call = make_call("en", [("customer", 0.0, 3.0, "I need my port-out PIN please."),
                             ("agent", 4.0, 7.0, "Sure, your port-out PIN is on the way.")])  # fmt: skip

@@ -53,6 +53,16 @@ def test_zh_and_ru_restatements():
     assert check_restating_need(ru_no, P).status == "fail"
 
 
+def test_hedged_real_world_restatement():
+    """From a real sales call (Azure sample transcript): "So you're kind of comparing Shopify versus Azure"."""
+    call = make_call("en", [
+        ("customer", 0.0, 6.0, "We are looking at Shopify and at Azure for our shop."),
+        ("agent", 36.7, 40.7, "So you're kind of comparing Shopify versus Azure."),
+    ])  # fmt: skip
+    r = check_restating_need(call, P)
+    assert r.status == "pass" and r.values.phrase == "so you're kind of"
+
+
 def test_customer_who_does_not_explain_is_na():
     call = make_call("en", [("agent", 0.0, 3.0, "Hello?"), ("customer", 3.0, 4.0, "Hi.")])
     assert check_restating_need(call, P).status == "na"
