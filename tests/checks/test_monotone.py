@@ -64,6 +64,21 @@ def test_natural_passes_flat_fails(language):
     assert mono.to_dict()["sd_st"] == mono.values.sd_st and "monotone" in mono.reason
 
 
+def test_robust_to_line_noise_and_mulaw():
+    """White noise at 10 dB SNR (over the speech) and a G.711 µ-law round trip: still apart."""
+    from callqa.signal.synth import mulaw_roundtrip
+
+    x = real("osr-joinly/OSR_us_000_0034_8k.wav")
+
+    def line(y):
+        rms = np.sqrt(np.mean(y[np.abs(y) > 0.01] ** 2))
+        noise = np.random.default_rng(0).standard_normal(len(y)) * rms * 10 ** (-10 / 20)
+        return mulaw_roundtrip((y + noise).astype(np.float32))
+
+    assert agent_only(line(x)).status == "pass"
+    assert agent_only(line(flat(x))).status == "fail"
+
+
 def test_stereo_real_call_leg_and_customer_comparison():
     agent = real("aws-lca/Auto_Repairs_40_UTC_agent.wav", 60)
     caller = real("aws-lca/Auto_Repairs_40_UTC_caller.wav", 60)
