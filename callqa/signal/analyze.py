@@ -133,10 +133,11 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     )
     extras["hangup_party"] = party
     extras["hangup_reason"] = ev.note if ev is not None else None
-    if config.pitch.enabled:  # per channel; the `monotone` check picks each party's frames
+    # per channel, gated by level only (activity gating lost most voiced frames of a 10 dB SNR line);
+    # the `monotone` check picks each party's frames
+    if config.pitch.enabled:
         extras["pitch"] = tuple(
-            pitch_track(audio.samples[ch], sr, channel=ch, config=config.pitch, active=lv.active, active_hop_s=hop_s)
-            for ch, lv in enumerate(levels)
+            pitch_track(audio.samples[ch], sr, channel=ch, config=config.pitch) for ch in range(audio.n_channels)
         )
     return SignalReport(sr, audio.duration_s, audio.n_channels, tuple(levels), tuple(events), extras)
 
