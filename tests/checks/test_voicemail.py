@@ -70,8 +70,17 @@ def test_zh_and_ru_messages():
     assert check_voicemail(ru, P).status == "pass"
 
 
+def test_operator_announcement_without_mailbox_is_na():
+    """"The subscriber is switched off" is no mailbox: there is nowhere to leave a message."""
+    zh = make_call("zh", [("customer", 0.0, 4.0, "您拨打的电话已关机，请稍后再拨")], direction="outbound")
+    assert check_voicemail(zh, P).status == "na"
+    ru = make_call("ru", [("customer", 0.0, 4.0, "Абонент не отвечает или временно недоступен.")], direction="outbound")
+    assert check_voicemail(ru, P).status == "na"
+
+
 def test_not_a_mailbox_or_inbound_is_na():
-    live = make_call("en", [("agent", 0.0, 3.0, "Hi, this is Anna from Acme."), ("customer", 3.0, 4.0, "Hi!")], **META)
+    live = make_call("en", [("agent", 0.0, 3.0, "Hi, this is Anna from Acme."), ("customer", 3.0, 4.0, "Hi!"),
+                            ("agent", 4.0, 7.0, "I'll call you back tomorrow with the quote.")], **META)  # fmt: skip
     assert check_voicemail(live, P).status == "na"
     inbound = make_call("en", [GREETING], agent_name="Anna", direction="inbound")
     assert check_voicemail(inbound, P).status == "na"
