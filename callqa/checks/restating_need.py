@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from callqa.checks.language import answer_time_s, match_evidence, match_list, phrasebook_for, role_tokens
 from callqa.checks.registry import register_check
+from callqa.checks.voicemail import mailbox_greeting
 from callqa.types import Call, CheckResult, Evidence, na
 
 
@@ -51,6 +52,8 @@ def check_restating_need(call: Call, params: RestatingNeedParams) -> CheckResult
     if not call.utterances_of("agent"):
         return na("restating_need", "no agent speech")
     book = phrasebook_for(call, path=params.phrases_path)
+    if mailbox_greeting(call, book):
+        return na("restating_need", "the call reached a mailbox (no conversation)")
     hits = match_list(role_tokens(call, "agent", book=book), book, "restate")
     after = [m for m in hits if m.start_s >= span[0]]
     first = after[0] if after else None

@@ -48,6 +48,13 @@ class VoicemailValues:
     missing: tuple[str, ...]
 
 
+def mailbox_greeting(call: Call, book, *, greeting_max_s: float = 60.0) -> list:
+    """Matches of a mailbox greeting (an invitation to leave a message) in anyone's speech, early in the call."""
+    toks = [tokens_of_utterance(u, language=book.language, index=i, pause_s=book.pause_s)
+            for i, u in enumerate(call.utterances)]  # fmt: skip
+    return [m for m in match_list(toks, book, "voicemail_greeting") if m.start_s <= greeting_max_s]
+
+
 def _longest_digit_run(tokens, language: str) -> int:
     best = run = 0
     for t in tokens:
@@ -65,7 +72,7 @@ def check_voicemail(call: Call, params: VoicemailParams) -> CheckResult:
     book = phrasebook_for(call, path=params.phrases_path)
     lang = book.language
     toks = [tokens_of_utterance(u, language=lang, index=i, pause_s=book.pause_s) for i, u in enumerate(call.utterances)]
-    greet = [m for m in match_list(toks, book, "voicemail_greeting") if m.start_s <= params.greeting_max_s]
+    greet = mailbox_greeting(call, book, greeting_max_s=params.greeting_max_s)
     if not greet:
         return na("voicemail", "no mailbox reached (no voicemail greeting heard)")
     g_utts = {m.utterance for m in greet}

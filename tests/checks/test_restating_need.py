@@ -63,6 +63,12 @@ def test_hedged_real_world_restatement():
     assert r.status == "pass" and r.values.phrase == "so you're kind of"
 
 
-def test_customer_who_does_not_explain_is_na():
+def test_customer_who_does_not_explain_or_a_mailbox_is_na():
     call = make_call("en", [("agent", 0.0, 3.0, "Hello?"), ("customer", 3.0, 4.0, "Hi.")])
     assert check_restating_need(call, P).status == "na"
+    mailbox = make_call("en", [
+        ("customer", 0.0, 6.0, "Hi, this is Sam, I cannot take your call, please leave a message after the tone."),
+        ("agent", 7.0, 15.0, "Hi Sam, this is Daniel from Northwind, please call us back."),
+    ])  # fmt: skip
+    r = check_restating_need(mailbox, P)
+    assert r.status == "na" and "mailbox" in r.reason
