@@ -63,6 +63,13 @@ def check_transfer(call: Call, params: TransferParams) -> CheckResult:
     if not episodes:
         return na("transfer", "no transfer (no transfer phrase, no new voice after silence)")
     found = {k: match_list(tokens, book, f"transfer_{k}") for k in ("consent", "reason", "target")}
+    by_utt = {toks[0].utterance: toks for toks in tokens}
+
+    def asked(m) -> bool:  # a one-word consent ("хорошо", "можно") counts only as a question
+        last = by_utt[m.utterance][m.last_token]
+        return m.last_token > m.first_token or last.at_end or last.raw.rstrip().endswith(("?", "？"))
+
+    found["consent"] = [m for m in found["consent"] if asked(m)]
     items, evidence, bad = [], [], 0
     for s, e, source in sorted(episodes):
         hi = e + params.after_s if source == "phrase" else s

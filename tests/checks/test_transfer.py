@@ -38,6 +38,12 @@ def test_zh_and_ru_transfers():
     assert check_transfer(ru, P).status == "pass"
     ru_bad = make_call("ru", [("agent", 5.0, 8.0, "Соединяю вас.")])
     assert check_transfer(ru_bad, P).status == "fail"
+    # "хорошо" as an acknowledgement is not consent; as a question it is
+    ack = make_call("ru", [("agent", 5.0, 10.0, "Хорошо, я переключу вас на отдел возвратов, потому что они решат ваш вопрос.")])
+    assert check_transfer(ack, P).values.with_consent == 0
+    asked = make_call("ru", [("agent", 5.0, 12.0, "Я переключу вас на отдел возвратов, они решат ваш вопрос, хорошо? Спасибо.")],
+                      timed_words=True)  # fmt: skip
+    assert check_transfer(asked, P).values.with_consent == 1
 
 
 def test_new_voice_after_silence_without_announcement_fails():
