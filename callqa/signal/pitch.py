@@ -55,7 +55,7 @@ def pitch_track(x: np.ndarray, sample_rate: int, *, channel: int = 0, config: Pi
         at = np.minimum((starts * (1.0 / sr) / active_hop_s).astype(int), len(active) - 1)
         keep &= np.asarray(active, dtype=bool)[at]
     todo = np.nonzero(keep)[0]
-    nfft = 1 << int(np.ceil(np.log2(span + w)))
+    nfft = 1 << int(np.ceil(np.log2(span)))  # lags j + tau < span never wrap around
     taus = np.arange(tau_max + 1)
     for lo in range(0, len(todo), chunk):
         idx = todo[lo : lo + chunk]
