@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from callqa.ingest.audio import load_audio, resample
+from callqa.signal.config import PitchConfig
 from callqa.signal.pitch import pitch_track, pitch_variation
 from callqa.signal.resynth import revoice
 
@@ -30,6 +31,9 @@ def clip(path: str) -> np.ndarray:
     return resample(a.mono(), a.sample_rate, SR)
 
 
+FINE = PitchConfig(hop_s=0.01)  # the re-voicing follows a 10-ms track; measurements use the default track
+
+
 def sd(x: np.ndarray) -> float:
     tr = pitch_track(x, SR)
     return pitch_variation(tr.f0_hz, tr.hop_s).sd_st
@@ -39,12 +43,11 @@ def main() -> None:
     print("clip | natural SD st | vocoder own contour | vocoder flat")
     for path in CLIPS:
         x = clip(path)
-        tr = pitch_track(x, SR)
-        st = pitch_variation(tr.f0_hz, tr.hop_s)
-        print(f"{path} | {st.sd_st:.2f} | {sd(revoice(x, SR, tr, tr.f0_hz)):.2f} | "
-              f"{sd(revoice(x, SR, tr, st.median_f0_hz)):.2f}")  # fmt: skip
+        tr = pitch_track(x, SR, config=FINE)
+        med = pitch_variation(tr.f0_hz, tr.hop_s).median_f0_hz
+        print(f"{path} | {sd(x):.2f} | {sd(revoice(x, SR, tr, tr.f0_hz)):.2f} | {sd(revoice(x, SR, tr, med)):.2f}")
     x = clip(CLIPS[0])
-    tr = pitch_track(x, SR)
+    tr = pitch_track(x, SR, config=FINE)
     med = pitch_variation(tr.f0_hz, tr.hop_s).median_f0_hz
     semis = 12 * np.log2(tr.f0_hz / med)
     for scale in (1.0, 0.75, 0.5, 0.35, 0.25, 0.0):

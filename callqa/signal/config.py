@@ -120,7 +120,7 @@ class PitchConfig:
     """Pitch (F0) tracking with YIN (callqa/signal/pitch.py), read by the `monotone` check."""
 
     enabled: bool = True  # compute the pitch track in the signal layer (the `monotone` check needs it)
-    hop_s: float = 0.01
+    hop_s: float = 0.02  # 20 ms, as the level frames (10 ms: same SDs within 0.15 st, twice the time)
     fmin_hz: float = 60.0
     fmax_hz: float = 400.0
     window_s: float = 0.025  # YIN integration window (at least one longest period)

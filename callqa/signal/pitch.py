@@ -102,7 +102,7 @@ class PitchStats:
 def pitch_variation(f0_hz: np.ndarray, hop_s: float, *, min_run_frames: int = 3) -> PitchStats | None:
     """Pitch variation of one party's voiced frames (NaN = unvoiced, kept for run lengths).
 
-    Voiced runs shorter than `min_run_frames` are dropped (spurious), each run is median-smoothed over 3
+    Voiced runs shorter than `min_run_frames` (60 ms at the default 20-ms hop) are dropped (spurious), each run is median-smoothed over 3
     frames, semitones are taken from the party's median; a frame more than 7 semitones away that is
     within 5 of an octave jump is folded back (octave error), and what is still beyond 12 is dropped.
     """

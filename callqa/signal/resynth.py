@@ -27,7 +27,7 @@ def _lpc(frame: np.ndarray, order: int) -> tuple[np.ndarray, float]:
 
 
 def revoice(x: np.ndarray, sample_rate: int, track: PitchTrack, f0_hz: np.ndarray | float,
-            *, order: int = 12, seed: int = 0) -> np.ndarray:  # fmt: skip
+            *, order: int = 12, lpc_hop_s: float = 0.01, seed: int = 0) -> np.ndarray:  # fmt: skip
     """The speech `x` re-voiced at `f0_hz` (per track frame, or one value), at 8 kHz float32."""
     sr = TRACK_SAMPLE_RATE
     x = resample(np.asarray(x, dtype=np.float32), sample_rate, sr).astype(np.float64)
@@ -45,6 +45,7 @@ def revoice(x: np.ndarray, sample_rate: int, track: PitchTrack, f0_hz: np.ndarra
     period = np.where(voiced, sr / np.where(voiced, per_sample, 1.0), 1.0)
     exc[voiced] = 0.0
     exc[pulses] = np.sqrt(period[pulses])
+    hop = round(lpc_hop_s * sr)  # the envelope is analysed every 10 ms whatever the track's hop
     win_len = 2 * hop
     win = np.hanning(win_len + 1)[:-1]  # periodic Hann: overlap-adds to one at 50 %
     out = np.zeros(n + win_len)

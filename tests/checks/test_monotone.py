@@ -14,6 +14,7 @@ from signal_calls import call_from_audio
 
 from callqa.checks.monotone import MonotoneParams, check_monotone
 from callqa.ingest.audio import load_audio, resample
+from callqa.signal.config import PitchConfig
 from callqa.signal.pitch import pitch_track, pitch_variation
 from callqa.signal.resynth import revoice
 
@@ -28,15 +29,18 @@ def real(path: str, seconds: float | None = None) -> np.ndarray:
     return x[: int(seconds * SR)] if seconds else x
 
 
+FINE = PitchConfig(hop_s=0.01)  # re-voicing follows a 10-ms track (the check reads the default 20-ms one)
+
+
 def flat(x: np.ndarray) -> np.ndarray:
     """The same speech re-voiced at its median pitch (LPC vocoder)."""
-    tr = pitch_track(x, SR)
+    tr = pitch_track(x, SR, config=FINE)
     return revoice(x, SR, tr, pitch_variation(tr.f0_hz, tr.hop_s).median_f0_hz)
 
 
 def same(x: np.ndarray) -> np.ndarray:
     """The vocoder's control: re-voiced on its own contour."""
-    tr = pitch_track(x, SR)
+    tr = pitch_track(x, SR, config=FINE)
     return revoice(x, SR, tr, tr.f0_hz)
 
 
