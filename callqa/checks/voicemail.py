@@ -109,7 +109,8 @@ def check_voicemail(call: Call, params: VoicemailParams) -> CheckResult:
     ) if req and ok is False)  # fmt: skip
     values = VoicemailValues(round(g_end, 3), None if start is None else round(start, 3), round(max(length, 0.0), 3),
                              agent_name, company, number, when, missing)  # fmt: skip
-    evidence = [Evidence(round(min(m.start_s for m in greet), 3), round(g_end, 3), note="mailbox greeting (excluded)")]
+    g_start = min(call.utterances[i].start_s for i in g_utts)
+    evidence = [Evidence(round(g_start, 3), round(g_end, 3), note="mailbox greeting (excluded)")]
     if start is not None:
         evidence.append(Evidence(round(start, 3), round(start + length, 3), "agent", text,
                                  f"message {length:.0f} s" + (f"; missing: {', '.join(missing)}" if missing else "")))

@@ -20,6 +20,7 @@ def test_en_complete_message_passes_and_greeting_is_excluded():
     assert r.status == "pass", r.reason
     assert (r.values.greeting_end_s, r.values.message_start_s, r.values.message_s) == (6.0, 7.0, 15.0)
     assert r.values.agent_name and r.values.company and r.values.callback_number and r.values.callback_time
+    assert (r.evidence[0].start_s, r.evidence[0].end_s) == (0.0, 6.0) and "excluded" in r.evidence[0].note
 
 
 def test_en_long_message_without_number_or_time_fails():
