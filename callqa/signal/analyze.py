@@ -133,11 +133,13 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     )
     extras["hangup_party"] = party
     extras["hangup_reason"] = ev.note if ev is not None else None
-    # per channel, gated by level only (activity gating lost most voiced frames of a 10 dB SNR line);
-    # the `monotone` check picks each party's frames
+    # per channel, gated by level (activity gating lost most voiced frames of a 10 dB SNR line); ring, busy
+    # and music frames are skipped (the `monotone` check drops them anyway) and it picks each party's frames
     if config.pitch.enabled:
         extras["pitch"] = tuple(
-            pitch_track(audio.samples[ch], sr, channel=ch, config=config.pitch) for ch in range(audio.n_channels)
+            pitch_track(audio.samples[ch], sr, channel=ch, config=config.pitch, skip=not_speech[ch],
+                        skip_hop_s=levels[ch].frame_hop_s)  # fmt: skip
+            for ch in range(audio.n_channels)
         )
     return SignalReport(sr, audio.duration_s, audio.n_channels, tuple(levels), tuple(events), extras)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.fft
+from numpy.lib.stride_tricks import sliding_window_view
 
 from callqa.ingest.audio import resample
 from callqa.signal.config import PitchConfig
@@ -29,14 +31,16 @@ class PitchTrack:
 
 
 def pitch_track(x: np.ndarray, sample_rate: int, *, channel: int = 0, config: PitchConfig | None = None,
-                active: np.ndarray | None = None, active_hop_s: float = 0.02, chunk: int = 4096) -> PitchTrack:  # fmt: skip
+                skip: np.ndarray | None = None, skip_hop_s: float = 0.02, chunk: int = 2048) -> PitchTrack:  # fmt: skip
     """YIN pitch of one channel: difference function by FFT, cumulative-mean normalisation, first dip
     under `threshold` (else the global minimum if under `max_aperiodicity`), parabolic refinement.
 
-    `active`: the signal layer's per-frame activity (hop `active_hop_s`); only active frames are tracked."""
+    Frames quieter than `min_level_dbfs` are not tracked, nor frames flagged in `skip` (hop `skip_hop_s`:
+    the signal layer's ring, busy-tone and music frames, which the `monotone` check drops anyway).
+    float32 throughout and only the tracked frames are framed: ≈ 2,000x real time per channel."""
     cfg = config or PitchConfig()
     sr = TRACK_SAMPLE_RATE if sample_rate > TRACK_SAMPLE_RATE else sample_rate
-    x = resample(np.asarray(x, dtype=np.float32), sample_rate, sr).astype(np.float64)
+    x = resample(np.asarray(x, dtype=np.float32), sample_rate, sr)
     hop = max(1, round(cfg.hop_s * sr))
     tau_min, tau_max = max(2, int(sr / cfg.fmax_hz)), int(np.ceil(sr / cfg.fmin_hz))
     w = max(tau_max, round(cfg.window_s * sr))
@@ -46,28 +50,33 @@ def pitch_track(x: np.ndarray, sample_rate: int, *, channel: int = 0, config: Pi
     if n_frames == 0:
         return PitchTrack(channel, hop / sr, f0, aper)
     span = w + tau_max + 1
-    pad = np.concatenate([np.zeros(w // 2), x, np.zeros(span + hop)])
-    starts = np.arange(n_frames) * hop  # frame k covers pad[k*hop : k*hop+span], centred at k*hop
-    cs = np.concatenate([[0.0], np.cumsum(pad**2)])
-    level = 10 * np.log10(np.maximum((cs[starts + w] - cs[starts]) / w, 1e-20)) + 3.01
+    pad = np.zeros(w // 2 + n_frames * hop + span, dtype=np.float32)
+    pad[w // 2 : w // 2 + len(x)] = x
+    frames_all = sliding_window_view(pad, span)[::hop][:n_frames]  # frame k: pad[k*hop : k*hop+span], centred at k*hop
+    head = frames_all[:, :w]
+    level = 10 * np.log10(np.maximum(np.einsum("ij,ij->i", head, head) / w, 1e-20)) + 3.01
     keep = level >= cfg.min_level_dbfs
-    if active is not None and len(active):
-        at = np.minimum((starts * (1.0 / sr) / active_hop_s).astype(int), len(active) - 1)
-        keep &= np.asarray(active, dtype=bool)[at]
+    if skip is not None and len(skip):
+        at = np.minimum((np.arange(n_frames) * (hop / sr) / skip_hop_s).astype(int), len(skip) - 1)
+        keep &= ~np.asarray(skip, dtype=bool)[at]
     todo = np.nonzero(keep)[0]
-    nfft = 1 << int(np.ceil(np.log2(span)))  # lags j + tau < span never wrap around
-    taus = np.arange(tau_max + 1)
+    nfft = scipy.fft.next_fast_len(span, real=True)  # lags j + tau < span never wrap around
+    taus = np.arange(tau_max + 1, dtype=np.float32)
+    # running sums over the lags as products with a triangular matrix (BLAS; numpy's row-wise cumsum is
+    # several times slower): the energy of the window lagged by tau, and the cumulative difference
+    upper = np.triu(np.ones((tau_max, tau_max), dtype=np.float32))
     for lo in range(0, len(todo), chunk):
         idx = todo[lo : lo + chunk]
-        frames = pad[starts[idx, None] + np.arange(span)]
-        a = np.fft.rfft(frames[:, :w], nfft)
-        b = np.fft.rfft(frames, nfft)
-        r = np.fft.irfft(np.conj(a) * b, nfft)[:, : tau_max + 1]
-        e_tau = cs[starts[idx, None] + taus + w] - cs[starts[idx, None] + taus]
-        d = np.maximum(e_tau[:, :1] + e_tau - 2 * r, 0.0)
-        cum = np.cumsum(d[:, 1:], axis=1)
+        frames = frames_all[idx]
+        a = scipy.fft.rfft(frames[:, :w], nfft, axis=1, workers=1)
+        b = scipy.fft.rfft(frames, nfft, axis=1, workers=1)
+        r = scipy.fft.irfft(np.conj(a) * b, nfft, axis=1, workers=1)[:, : tau_max + 1]
+        sq = frames * frames
+        e0 = sq[:, :w].sum(axis=1, keepdims=True)
+        e_tau = np.concatenate([e0, e0 + (sq[:, w : w + tau_max] - sq[:, :tau_max]) @ upper], axis=1)
+        d = np.maximum(e0 + e_tau - 2 * r, 0.0)
         cmnd = np.ones_like(d)
-        cmnd[:, 1:] = d[:, 1:] * taus[1:] / np.maximum(cum, 1e-20)
+        cmnd[:, 1:] = d[:, 1:] * taus[1:] / np.maximum(d[:, 1:] @ upper, 1e-20)
         win = cmnd[:, tau_min:]
         below = win < cfg.threshold
         first = np.where(below.any(1), below.argmax(1), win.argmin(1))
