@@ -75,3 +75,72 @@ def test_signal_layer_stores_a_track_per_channel(agent_leg, caller_leg):
     tracks = rep.extras["pitch"]
     assert [t.channel for t in tracks] == [0, 1] and len(tracks[0].f0_hz) == pytest.approx(1500, abs=2)
     assert np.isfinite(tracks[0].f0_hz).mean() > 0.05
+
+
+def _reference_yin(x: np.ndarray, cfg: PitchConfig, sr: int = SR) -> tuple[np.ndarray, np.ndarray]:
+    """YIN written out frame by frame in float64 (de Cheveigné & Kawahara eqs. 1, 6), same picking rule."""
+    hop, tau_min = round(cfg.hop_s * sr), max(2, int(sr / cfg.fmax_hz))
+    tau_max = int(np.ceil(sr / cfg.fmin_hz))
+    w = max(tau_max, round(cfg.window_s * sr))
+    pad = np.concatenate([np.zeros(w // 2), x.astype(np.float64), np.zeros(w + tau_max + hop + 1)])
+    n = -(-len(x) // hop)
+    f0, aper = np.full(n, np.nan), np.ones(n)
+    for k in range(n):
+        fr = pad[k * hop : k * hop + w + tau_max + 1]
+        if 10 * np.log10(max(np.mean(fr[:w] ** 2), 1e-20)) + 3.01 < cfg.min_level_dbfs:
+            continue
+        d = np.array([np.sum((fr[:w] - fr[tau : tau + w]) ** 2) for tau in range(tau_max + 1)])
+        cmnd = np.ones(tau_max + 1)
+        cmnd[1:] = d[1:] * np.arange(1, tau_max + 1) / np.maximum(np.cumsum(d[1:]), 1e-20)
+        below = np.nonzero(cmnd[tau_min:] < cfg.threshold)[0]
+        t = below[0] + tau_min if len(below) else int(np.argmin(cmnd[tau_min:])) + tau_min
+        while t < tau_max and cmnd[t + 1] < cmnd[t]:
+            t += 1
+        aper[k] = cmnd[t]
+        if cmnd[t] <= cfg.max_aperiodicity and tau_min < t < tau_max:
+            y0, y1, y2 = cmnd[t - 1], cmnd[t], cmnd[t + 1]
+            den = y0 - 2 * y1 + y2
+            f0[k] = sr / (t + (np.clip(0.5 * (y0 - y2) / den, -1, 1) if abs(den) > 1e-12 else 0.0))
+    return f0, aper
+
+
+def test_fast_track_matches_plain_yin_on_real_speech():
+    """The float32 FFT/BLAS implementation gives the textbook YIN's track (4 s of a real phone leg)."""
+    x = real("aws-lca/Auto_Repairs_40_UTC_agent.wav")[: 4 * SR]
+    cfg = PitchConfig()
+    want_f0, want_aper = _reference_yin(x, cfg)
+    got = pitch_track(x, SR, config=cfg)
+    assert np.isfinite(want_f0).sum() > 40
+    assert np.array_equal(np.isfinite(got.f0_hz), np.isfinite(want_f0))
+    ok = np.isfinite(want_f0)
+    assert np.max(np.abs(got.f0_hz[ok] - want_f0[ok])) < 0.01  # Hz
+    assert np.max(np.abs(got.aperiodicity - want_aper)) < 1e-3
+
+
+def test_skipped_frames_are_not_tracked_and_the_rest_is_unchanged():
+    x = real("osr-joinly/OSR_us_000_0034_8k.wav")
+    full = pitch_track(x, SR)
+    skip = np.zeros(len(full.f0_hz), dtype=bool)
+    skip[100:400] = True
+    part = pitch_track(x, SR, skip=skip, skip_hop_s=full.hop_s)
+    assert np.isfinite(full.f0_hz[100:400]).sum() > 50
+    assert not np.isfinite(part.f0_hz[100:400]).any() and (part.aperiodicity[100:400] == 1).all()
+    np.testing.assert_allclose(part.f0_hz[~skip], full.f0_hz[~skip], rtol=1e-6)  # NaN where NaN
+
+
+def test_signal_layer_skips_music_on_hold_same_speech_sd(agent_leg):
+    """Real speech, real music on hold, real speech: the signal layer does not track the music frames, and
+    the speech's pitch SD is the one of full tracking with the music dropped (as the check does)."""
+    from callqa.signal.synth import mulaw_roundtrip
+
+    moh = real("qmoh/qMOH-friends_inline.wav")
+    x = mulaw_roundtrip(np.concatenate([agent_leg[100 * SR : 120 * SR], 0.5 * moh, agent_leg[140 * SR : 160 * SR]]))
+    rep = analyze(x)
+    (music,) = [e for e in rep.events if e.kind == "music"]
+    tr = rep.extras["pitch"][0]
+    full = pitch_track(x, SR)
+    in_music = (tr.times_s() >= music.start_s) & (tr.times_s() <= music.end_s)
+    assert (tr.aperiodicity[in_music] == 1).mean() > 0.95 and np.isfinite(full.f0_hz[in_music]).sum() > 20
+    speech_full = np.where(in_music, np.nan, full.f0_hz)
+    sd_layer, sd_full = pitch_variation(tr.f0_hz, tr.hop_s), pitch_variation(speech_full, full.hop_s)
+    assert sd_layer.sd_st == pytest.approx(sd_full.sd_st, abs=0.1) and sd_layer.voiced_s > 10
