@@ -31,7 +31,7 @@ class PitchTrack:
 
 
 def pitch_track(x: np.ndarray, sample_rate: int, *, channel: int = 0, config: PitchConfig | None = None,
-                skip: np.ndarray | None = None, skip_hop_s: float = 0.02, chunk: int = 2048) -> PitchTrack:  # fmt: skip
+                skip: np.ndarray | None = None, skip_hop_s: float = 0.02, chunk: int = 512) -> PitchTrack:  # fmt: skip
     """YIN pitch of one channel: difference function by FFT, cumulative-mean normalisation, first dip
     under `threshold` (else the global minimum if under `max_aperiodicity`), parabolic refinement.
 
