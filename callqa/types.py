@@ -5,6 +5,7 @@ Time is always float seconds from the start of the recording. Units go in names.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -118,14 +119,17 @@ class CheckResult:
     name: str
     status: Status
     reason: str | None = None
-    values: Mapping[str, Any] = field(default_factory=dict)
+    values: Any = field(default_factory=dict)  # a Mapping, or a frozen dataclass of the check's values
     evidence: tuple[Evidence, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"status": self.status}
         if self.reason is not None:
             out["reason"] = self.reason
-        out.update(self.values)
+        values = self.values
+        if dataclasses.is_dataclass(values) and not isinstance(values, type):
+            values = dataclasses.asdict(values)
+        out.update(values)
         out["evidence"] = [e.to_dict() for e in self.evidence]
         return out
 
