@@ -1,0 +1,144 @@
+"""Rewrite a transcript so that no personal data remains: utterance text and words, times kept.
+
+Each found span becomes a placeholder, `[CARD]`, `[PHONE]`, `[EMAIL]` or `[ID]` (stable: checks may look
+for them). In the utterance text a span becomes one placeholder. In the word list every redacted word
+becomes as many placeholder words as it had tokens (an en/ru word one, a zh word one per character), with
+the word's start/end split among them, so word counts, speech time and speaking rates, and with them
+the call's score, do not change. Text without words is redacted token by token for the same reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from callqa.redact.config import RedactConfig
+from callqa.redact.detect import Span, find_pii
+from callqa.text.tokens import tokenize_text
+from callqa.types import CallTranscript, Utterance, Word
+
+PLACEHOLDERS = {"card": "[CARD]", "phone": "[PHONE]", "email": "[EMAIL]", "id": "[ID]"}
+
+
+def _n_tokens(text: str, language: str) -> int:
+    return max(1, len(tokenize_text(text, language=language)))
+
+
+def redact_text(text: str, *, language: str, config: RedactConfig, per_token: bool = False) -> tuple[str, list[Span]]:
+    """`text` with every span of personal data replaced by its placeholder (one per token when `per_token`).
+
+    >>> redact_text("call me on 202-555-0187 please", language="en", config=RedactConfig())[0]
+    'call me on [PHONE] please'
+    """
+    spans = find_pii(text, language=language, config=config)
+    out = text
+    for s in reversed(spans):
+        ph = PLACEHOLDERS[s.kind]
+        sep = "" if language == "zh" else " "
+        rep = sep.join([ph] * _n_tokens(text[s.start : s.end], language)) if per_token else ph
+        out = out[: s.start] + rep + out[s.end :]
+    return out, spans
+
+
+def _has_alnum(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
+def _rewrite_word(word: Word, ranges: list[tuple[int, int, str]], language: str) -> list[Word]:
+    """One word with redacted character ranges (in its stripped text) -> kept pieces and placeholder words."""
+    body = word.text.strip()
+    lead = word.text[: len(word.text) - len(word.text.lstrip())]
+    pieces: list[dict] = []  # text (original), kind (None = kept), pre/post punctuation kept next to a placeholder
+    pos = 0
+    for a, b, kind in ranges:
+        if a > pos:
+            pieces.append(dict(text=body[pos:a], kind=None, pre="", post=""))
+        pieces.append(dict(text=body[a:b], kind=kind, pre="", post=""))
+        pos = b
+    if pos < len(body):
+        pieces.append(dict(text=body[pos:], kind=None, pre="", post=""))
+    merged: list[dict] = []
+    for k, p in enumerate(pieces):  # punctuation-only kept pieces stick to a neighbouring placeholder
+        if p["kind"] is None and not _has_alnum(p["text"]):
+            if merged and merged[-1]["kind"] is not None:
+                merged[-1]["post"] += p["text"]
+                merged[-1]["text"] += p["text"]
+                continue
+            if k + 1 < len(pieces) and pieces[k + 1]["kind"] is not None:
+                pieces[k + 1]["pre"] += p["text"]
+                pieces[k + 1]["text"] = p["text"] + pieces[k + 1]["text"]
+                continue
+        merged.append(p)
+    out_texts: list[str] = []
+    weights: list[float] = []
+    for p in merged:
+        if p["kind"] is None:
+            out_texts.append(p["text"])
+            weights.append(float(len(p["text"])))
+            continue
+        core = p["text"][len(p["pre"]) : len(p["text"]) - len(p["post"])]
+        n = _n_tokens(core, language)
+        texts = [PLACEHOLDERS[p["kind"]]] * n
+        texts[0] = p["pre"] + texts[0]
+        texts[-1] = texts[-1] + p["post"]
+        out_texts += texts
+        weights += [len(p["text"]) / n] * n
+    out_texts[0] = lead + out_texts[0]
+    total = sum(weights) or 1.0
+    dur = word.end_s - word.start_s
+    words, acc = [], 0.0
+    for k, (text, w) in enumerate(zip(out_texts, weights, strict=True)):
+        start = word.start_s if k == 0 else round(word.start_s + dur * acc / total, 3)
+        acc += w
+        end = word.end_s if k == len(out_texts) - 1 else round(word.start_s + dur * acc / total, 3)
+        words.append(Word(text, start, end, word.probability))
+    return words
+
+
+def redact_words(words: tuple[Word, ...] | list[Word], *, language: str, config: RedactConfig) -> tuple[tuple[Word, ...], list[Span]]:
+    """Words with personal data replaced by placeholder words (detected across word boundaries)."""
+    offsets, parts, pos = [], [], 0
+    for w in words:
+        body = w.text.strip()
+        offsets.append(pos)
+        parts.append(body)
+        pos += len(body) + 1
+    surface = " ".join(parts)
+    spans = find_pii(surface, language=language, config=config)
+    if not spans:
+        return tuple(words), []
+    out: list[Word] = []
+    for w, off, body in zip(words, offsets, parts, strict=True):
+        ranges = [(max(s.start, off) - off, min(s.end, off + len(body)) - off, s.kind)
+                  for s in spans if s.start < off + len(body) and s.end > off]  # fmt: skip
+        out += _rewrite_word(w, ranges, language) if ranges else [w]
+    return tuple(out), spans
+
+
+def redact_utterance(u: Utterance, *, language: str, config: RedactConfig) -> tuple[Utterance, Counter]:
+    """One utterance redacted, and how many spans of each kind were found in it."""
+    words, word_spans = redact_words(u.words, language=language, config=config) if u.words else ((), [])
+    text, text_spans = redact_text(u.text, language=language, config=config, per_token=not u.words)
+    found = Counter(s.kind for s in text_spans) | Counter(s.kind for s in word_spans)
+    if not found:
+        return u, found
+    return replace(u, text=text, words=words), found
+
+
+def redact_transcript(transcript: CallTranscript, config: RedactConfig) -> CallTranscript:
+    """The transcript with every configured kind of personal data replaced in utterance text and words.
+
+    Idempotent: a redacted transcript comes back unchanged (its `info["redaction"]` counts are kept).
+    """
+    if not config.kinds:
+        return transcript
+    counts: Counter = Counter()
+    utterances = []
+    for u in transcript.utterances:
+        red, found = redact_utterance(u, language=transcript.language, config=config)
+        utterances.append(red)
+        counts += found
+    before = dict(transcript.info.get("redaction", {}).get("found", {}))
+    found_all = {k: before.get(k, 0) + counts.get(k, 0) for k in sorted(set(before) | set(counts))}
+    info = {**transcript.info, "redaction": {"kinds": sorted(config.kinds), "found": found_all}}
+    return replace(transcript, utterances=tuple(utterances), info=info)
