@@ -2,7 +2,7 @@
 
 "four five three two", "四五三二", "четыре пять три два" and "4532" all become the digit group "4532";
 "девятьсот шестнадцать" becomes "916", "eight hundred" "800", "double five" "55", "plus" / "плюс" / "加" a
-leading "+". A run is a sequence of groups separated only by spaces, hyphens, brackets or ", ".
+leading "+". A run is a sequence of groups separated only by spaces, hyphens, brackets, ", " or "，".
 """
 
 from __future__ import annotations
@@ -92,9 +92,9 @@ def _separator_ok(text: str) -> bool:
     """Between two number groups of one run: nothing, spaces, hyphens, brackets, or a comma then a space."""
     if text == "":
         return True
-    if not re.fullmatch(r"[\s\-–—(),]*", text):
+    if not re.fullmatch(r"[\s\-–—(),，、]*", text):
         return False
-    return "," not in text or bool(re.search(r",\s", text))
+    return "," not in text or bool(re.search(r",\s", text))  # "1,250" is one amount, "12, 50" two numbers
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ def _word_groups(items: list[_Item]) -> list[Group]:
             out.append(Group("0", it.tok, it.tok + 1))
             i += 1
             continue
-        parsed = below_thousand(i)
+        parsed = below_thousand(i) if it.kind != "K" else (1, i)  # "тысяча двести" is 1200
         if parsed is None:  # a stray multiplier or repeat word
             i += 1
             continue
