@@ -234,8 +234,8 @@ def _email_spans(text: str, tokens: list[Token]) -> list[Span]:
         if spelled:
             start = spelled.start()
         else:  # "邮箱是zhang wei艾特...": Latin words right after zh/ru text belong to the address
-            latin = re.search(r"(?:^|(?<=[^\sA-Za-z0-9]))(?:[A-Za-z0-9]+\s+){1,2}$", view[:start])
-            if latin and (latin.start() == 0 or not view[latin.start() - 1].isascii()):
+            latin = re.search(r"(?<=[^\sA-Za-z0-9])(?:[A-Za-z0-9]+\s+){1,2}$", view[:start])
+            if latin and not view[latin.start() - 1].isascii():
                 start = latin.start()
         out.append(Span(where[start][0], where[end - 1][1], "email"))
     return out
