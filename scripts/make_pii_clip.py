@@ -1,5 +1,5 @@
 """Make tests/data/generated/pii/card_call.flac: a short stereo call (agent left) where the customer reads a card
-number and a phone number, for the real-model redaction test (tests/redact/test_offline.py).
+number and a phone number, for the real-model redaction test (tests/redact/test_offline_batch.py).
 
 Both parties are espeak-ng (Debian package, GPL-3.0): agent ``en-us``, customer ``en-us+f4``; band-passed to
 300-3400 Hz, 8 kHz, 16-bit. Usage: ``PYTHONPATH=. python scripts/make_pii_clip.py`` (needs espeak-ng).
