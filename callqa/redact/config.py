@@ -15,6 +15,8 @@ class RedactConfig:
         RU SNILS/INN/passport, US SSN; off by default)
     phone_regions : per call language, the regions whose numbering plans make a number without "+"
         a phone number (libphonenumber region codes)
+    join_gap_s : consecutive utterances of one speaker at most this far apart are searched as one text
+        (a number read with pauses is often split into several utterances)
     card_context : also redact 13-19 digits that fail the Luhn check when a card word ("card", "карта", "卡")
         comes just before them (an ASR error in one digit must not leak the other fifteen)
     """
@@ -24,6 +26,7 @@ class RedactConfig:
         default_factory=lambda: {"en": ["US", "GB"], "zh": ["CN"], "ru": ["RU"]}
     )
     card_context: bool = True
+    join_gap_s: float = 3.0
 
 
 def validate_redact_config(config: RedactConfig, *, source: str) -> None:

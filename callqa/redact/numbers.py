@@ -2,7 +2,7 @@
 
 "four five three two", "四五三二", "четыре пять три два" and "4532" all become the digit group "4532";
 "девятьсот шестнадцать" becomes "916", "eight hundred" "800", "double five" "55", "plus" / "плюс" / "加" a
-leading "+". A run is a sequence of groups separated only by spaces, hyphens, brackets, ", " or "，".
+leading "+". A run is a sequence of groups separated only by spaces, hyphens, brackets, ", ", ". " (a pause), "，" or "。".
 """
 
 from __future__ import annotations
@@ -92,9 +92,10 @@ def _separator_ok(text: str) -> bool:
     """Between two number groups of one run: nothing, spaces, hyphens, brackets, or a comma then a space."""
     if text == "":
         return True
-    if not re.fullmatch(r"[\s\-–—(),，、]*", text):
+    if not re.fullmatch(r"[\s\-–—(),.，、。]*", text):
         return False
-    return "," not in text or bool(re.search(r",\s", text))  # "1,250" is one amount, "12, 50" two numbers
+    # "1,250" / "12.50" are one amount, "4532, 0151" / "4532. 0151" (a pause) two groups of one number
+    return all(re.search(rf"\{p}\s", text) for p in ",." if p in text)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,21 @@ def _n_tokens(text: str, language: str) -> int:
     return max(1, len(tokenize_text(text, language=language)))
 
 
+def _replace(text: str, ranges: list[tuple[int, int, str]], language: str, per_token: bool) -> str:
+    sep = "" if language == "zh" else " "
+    for a, b, kind in sorted(ranges, reverse=True):
+        ph = PLACEHOLDERS[kind]
+        rep = sep.join([ph] * _n_tokens(text[a:b], language)) if per_token else ph
+        text = text[:a] + rep + text[b:]
+    return text
+
+
+def _clip(spans: list[Span], offset: int, length: int) -> list[tuple[int, int, str]]:
+    """The parts of `spans` inside [offset, offset + length), relative to offset."""
+    return [(max(s.start, offset) - offset, min(s.end, offset + length) - offset, s.kind)
+            for s in spans if s.start < offset + length and s.end > offset]  # fmt: skip
+
+
 def redact_text(text: str, *, language: str, config: RedactConfig, per_token: bool = False) -> tuple[str, list[Span]]:
     """`text` with every span of personal data replaced by its placeholder (one per token when `per_token`).
 
@@ -31,13 +46,7 @@ def redact_text(text: str, *, language: str, config: RedactConfig, per_token: bo
     'call me on [PHONE] please'
     """
     spans = find_pii(text, language=language, config=config)
-    out = text
-    for s in reversed(spans):
-        ph = PLACEHOLDERS[s.kind]
-        sep = "" if language == "zh" else " "
-        rep = sep.join([ph] * _n_tokens(text[s.start : s.end], language)) if per_token else ph
-        out = out[: s.start] + rep + out[s.end :]
-    return out, spans
+    return _replace(text, [(s.start, s.end, s.kind) for s in spans], language, per_token), spans
 
 
 def _has_alnum(text: str) -> bool:
@@ -95,48 +104,76 @@ def _rewrite_word(word: Word, ranges: list[tuple[int, int, str]], language: str)
     return words
 
 
+def _redact_word_lists(lists: list[tuple[Word, ...]], *, language: str, config: RedactConfig) -> tuple[list[tuple[Word, ...]], list[Span]]:
+    """Several utterances' words searched as one stretch; each list comes back rewritten."""
+    where, parts, pos = [], [], 0
+    for k, words in enumerate(lists):
+        for w in words:
+            body = w.text.strip()
+            where.append((k, w, pos, body))
+            parts.append(body)
+            pos += len(body) + 1
+    spans = find_pii(" ".join(parts), language=language, config=config)
+    if not spans:
+        return list(lists), []
+    out: list[list[Word]] = [[] for _ in lists]
+    for k, w, off, body in where:
+        ranges = _clip(spans, off, len(body))
+        out[k] += _rewrite_word(w, ranges, language) if ranges else [w]
+    return [tuple(o) for o in out], spans
+
+
 def redact_words(words: tuple[Word, ...] | list[Word], *, language: str, config: RedactConfig) -> tuple[tuple[Word, ...], list[Span]]:
     """Words with personal data replaced by placeholder words (detected across word boundaries)."""
-    offsets, parts, pos = [], [], 0
-    for w in words:
-        body = w.text.strip()
-        offsets.append(pos)
-        parts.append(body)
-        pos += len(body) + 1
-    surface = " ".join(parts)
-    spans = find_pii(surface, language=language, config=config)
-    if not spans:
-        return tuple(words), []
-    out: list[Word] = []
-    for w, off, body in zip(words, offsets, parts, strict=True):
-        ranges = [(max(s.start, off) - off, min(s.end, off + len(body)) - off, s.kind)
-                  for s in spans if s.start < off + len(body) and s.end > off]  # fmt: skip
-        out += _rewrite_word(w, ranges, language) if ranges else [w]
-    return tuple(out), spans
+    lists, spans = _redact_word_lists([tuple(words)], language=language, config=config)
+    return lists[0], spans
 
 
-def redact_utterance(u: Utterance, *, language: str, config: RedactConfig) -> tuple[Utterance, Counter]:
-    """One utterance redacted, and how many spans of each kind were found in it."""
-    words, word_spans = redact_words(u.words, language=language, config=config) if u.words else ((), [])
-    text, text_spans = redact_text(u.text, language=language, config=config, per_token=not u.words)
+def _stretches(utterances: tuple[Utterance, ...], gap_s: float) -> list[list[int]]:
+    """Indices of utterances grouped per speaker while each starts within `gap_s` of the previous one's end."""
+    groups: list[list[int]] = []
+    last: dict[str, list[int]] = {}
+    for i, u in enumerate(utterances):
+        g = last.get(u.speaker)
+        if g is not None and u.start_s - utterances[g[-1]].end_s <= gap_s:
+            g.append(i)
+        else:
+            g = [i]
+            groups.append(g)
+            last[u.speaker] = g
+    return groups
+
+
+def redact_stretch(utts: list[Utterance], *, language: str, config: RedactConfig) -> tuple[list[Utterance], Counter]:
+    """Consecutive utterances of one speaker searched together (a number read with pauses may be split)."""
+    texts = [u.text for u in utts]
+    offsets = [sum(len(t) + 1 for t in texts[:k]) for k in range(len(texts))]
+    text_spans = find_pii(" ".join(texts), language=language, config=config)
+    words, word_spans = _redact_word_lists([u.words for u in utts], language=language, config=config)
     found = Counter(s.kind for s in text_spans) | Counter(s.kind for s in word_spans)
     if not found:
-        return u, found
-    return replace(u, text=text, words=words), found
+        return utts, found
+    out = []
+    for u, off, new_words in zip(utts, offsets, words, strict=True):
+        text = _replace(u.text, _clip(text_spans, off, len(u.text)), language, per_token=not u.words)
+        out.append(replace(u, text=text, words=new_words) if (text, new_words) != (u.text, u.words) else u)
+    return out, found
 
 
 def redact_transcript(transcript: CallTranscript, config: RedactConfig) -> CallTranscript:
     """The transcript with every configured kind of personal data replaced in utterance text and words.
 
-    Idempotent: a redacted transcript comes back unchanged (its `info["redaction"]` counts are kept).
+    Utterances of one speaker less than `config.join_gap_s` apart are searched together. Idempotent: a
+    redacted transcript comes back unchanged (its `info["redaction"]` counts are kept).
     """
     if not config.kinds:
         return transcript
     counts: Counter = Counter()
-    utterances = []
-    for u in transcript.utterances:
-        red, found = redact_utterance(u, language=transcript.language, config=config)
-        utterances.append(red)
+    utterances = list(transcript.utterances)
+    for idx in _stretches(transcript.utterances, config.join_gap_s):
+        red, found = redact_stretch([utterances[i] for i in idx], language=transcript.language, config=config)
+        for i, u in zip(idx, red, strict=True):
+            utterances[i] = u
         counts += found
     before = dict(transcript.info.get("redaction", {}).get("found", {}))
     found_all = {k: before.get(k, 0) + counts.get(k, 0) for k in sorted(set(before) | set(counts))}

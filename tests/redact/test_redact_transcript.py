@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,32 @@ def test_score_and_check_values_do_not_change(tmp_path: Path, lang: str) -> None
 
     assert values(a) == values(b)
     assert a["checks"]["speaking_rate"]["status"] != "na"  # the rate check really ran on the redacted words
+
+
+def _said(speaker: str, start_s: float, text: str, role: str = "customer") -> Utterance:
+    words = tuple(Word(t, start_s + 0.3 * i, start_s + 0.3 * i + 0.25) for i, t in enumerate(text.split()))
+    return Utterance(speaker, role, words[0].start_s, words[-1].end_s, text, words)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("with_words", [True, False])
+def test_number_read_with_pauses_over_two_utterances_is_found(with_words: bool) -> None:
+    utts = [
+        _said("spk_1", 10.0, "My card is 4532 0151."),
+        _said("spk_0", 11.6, "Okay.", role="agent"),  # the agent's backchannel in between
+        _said("spk_1", 12.5, "1283 0366."),
+    ]
+    if not with_words:
+        utts = [replace(u, words=()) for u in utts]
+    red = redact_transcript(_transcript("en", *utts), CFG).utterances
+    assert red[0].text == "My card is [CARD]" if with_words else red[0].text.startswith("My card is [CARD]")
+    assert red[1] == utts[1]
+    assert "1283" not in red[2].text and "[CARD]" in red[2].text
+    if with_words:
+        assert [w.text for w in red[2].words] == ["[CARD]", "[CARD]."]
+
+
+def test_far_apart_or_other_speakers_numbers_are_not_joined() -> None:
+    far = [_said("spk_1", 10.0, "My card is 4532 0151."), _said("spk_1", 30.0, "1283 0366 is the ticket.")]
+    assert redact_transcript(_transcript("en", *far), CFG).utterances == tuple(far)
+    other = [_said("spk_1", 10.0, "My card is 4532 0151."), _said("spk_0", 12.0, "1283 0366.", role="agent")]
+    assert redact_transcript(_transcript("en", *other), CFG).utterances == tuple(other)
