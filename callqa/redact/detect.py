@@ -99,16 +99,19 @@ def _has_context(tokens: list[Token], tok_start: int, tok_end: int, words: tuple
 def _pick_windows(run: NumberRun, accept: Callable[[int, int, str], bool], lo: int, hi: int) -> list[tuple[int, int]]:
     """Non-overlapping group windows [i, j) of a run, longest first from the left, whose digits `accept`."""
     groups = run.groups
+    ends = [0]  # digits before group k: windows longer than `hi` are never built (a long run stays linear)
+    for g in groups:
+        ends.append(ends[-1] + len(g.digits))
     out, i = [], 0
     while i < len(groups):
-        for j in range(len(groups), i, -1):
-            digits = "".join(g.digits for g in groups[i:j])
-            if lo <= len(digits) <= hi and accept(i, j, digits):
-                out.append((i, j))
-                i = j
-                break
-        else:
-            i += 1
+        top = i
+        while top < len(groups) and ends[top + 1] - ends[i] <= hi:
+            top += 1
+        found = next((j for j in range(top, i, -1) if ends[j] - ends[i] >= lo
+                      and accept(i, j, "".join(g.digits for g in groups[i:j]))), None)  # fmt: skip
+        if found is not None:
+            out.append((i, found))
+        i = found if found is not None else i + 1
     return out
 
 

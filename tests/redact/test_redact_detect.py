@@ -110,3 +110,12 @@ def test_config_section_is_strict(tmp_path: Path) -> None:
         load_config(overrides=["redact.phone_regions={en: [XX]}"])
     with pytest.raises(ConfigError, match="redact.mask"):
         load_config(overrides=["redact.mask=true"])
+
+
+@pytest.mark.timeout(60)
+def test_absurdly_long_run_of_digits_is_handled() -> None:
+    """10,000 spoken digits in one run (windows are bounded by 19 digits, so this stays linear)."""
+    text = "my numbers are " + " ".join(["one two three four five six seven eight nine zero"] * 1000)
+    spans = find_pii(text, language="en", config=ALL)
+    assert spans and all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
+    assert {s.kind for s in spans} <= {"card", "phone", "id"}
