@@ -9,6 +9,7 @@ the call's score, do not change. Text without words is redacted token by token f
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -18,6 +19,8 @@ from callqa.text.tokens import tokenize_text
 from callqa.types import CallTranscript, Utterance, Word
 
 PLACEHOLDERS = {"card": "[CARD]", "phone": "[PHONE]", "email": "[EMAIL]", "id": "[ID]"}
+# what a check uses to find redacted data in a transcript, e.g. a callback number: group 1 is CARD|PHONE|EMAIL|ID
+PLACEHOLDER_RE = re.compile(r"\[(CARD|PHONE|EMAIL|ID)\]")
 
 
 def _n_tokens(text: str, language: str) -> int:

@@ -12,7 +12,7 @@ from pii_calls import SECRETS, transcript_doc, write_calls
 from callqa.config import load_config
 from callqa.ingest.transcript import parse_transcript
 from callqa.pipeline import analyze_call
-from callqa.redact import RedactConfig, redact_transcript, redact_words
+from callqa.redact import PLACEHOLDER_RE, RedactConfig, redact_transcript, redact_words
 from callqa.text.tokens import tokens_of_utterance
 from callqa.types import CallMeta, CallTranscript, Utterance, Word
 
@@ -62,6 +62,7 @@ def test_secrets_gone_token_counts_and_times_kept(lang: str, with_words: bool) -
     for kind in ("[CARD]", "[PHONE]", "[EMAIL]"):
         assert kind in dump
     assert red.info["redaction"]["found"] == {"card": 1, "email": 1, "phone": 1}
+    assert {m.group(1) for u in red.utterances for m in PLACEHOLDER_RE.finditer(u.text)} == {"CARD", "PHONE", "EMAIL"}
     for a, b in zip(t.utterances, red.utterances, strict=True):
         assert (a.start_s, a.end_s, a.role, a.speaker) == (b.start_s, b.end_s, b.role, b.speaker)
         before = tokens_of_utterance(a, language=lang)
