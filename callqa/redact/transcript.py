@@ -107,29 +107,62 @@ def _rewrite_word(word: Word, ranges: list[tuple[int, int, str]], language: str)
     return words
 
 
-def _redact_word_lists(lists: list[tuple[Word, ...]], *, language: str, config: RedactConfig) -> tuple[list[tuple[Word, ...]], list[Span]]:
-    """Several utterances' words searched as one stretch; each list comes back rewritten."""
+Marks = dict[tuple[int, int], str]  # (word index, character index in its stripped text) -> kind
+
+
+def _word_marks(lists: list[tuple[Word, ...]], *, language: str, config: RedactConfig) -> tuple[list[Marks], list[Span]]:
+    """Several utterances' words searched as one text: the redacted characters of each list's words."""
     where, parts, pos = [], [], 0
     for k, words in enumerate(lists):
-        for w in words:
+        for i, w in enumerate(words):
             body = w.text.strip()
-            where.append((k, w, pos, body))
+            where.append((k, i, pos, body))
             parts.append(body)
             pos += len(body) + 1
     spans = find_pii(" ".join(parts), language=language, config=config)
-    if not spans:
-        return list(lists), []
-    out: list[list[Word]] = [[] for _ in lists]
-    for k, w, off, body in where:
-        ranges = _clip(spans, off, len(body))
-        out[k] += _rewrite_word(w, ranges, language) if ranges else [w]
-    return [tuple(o) for o in out], spans
+    marks: list[Marks] = [{} for _ in lists]
+    for k, i, off, body in where:
+        for a, b, kind in _clip(spans, off, len(body)):
+            marks[k].update({(i, j): kind for j in range(a, b)})
+    return marks, spans
+
+
+def _align(text: str, words: tuple[Word, ...]) -> list[tuple[int, tuple[int, int]]] | None:
+    """(text index, (word, index)) of each non-space character, when text and words hold the same ones."""
+    t_idx = [i for i, c in enumerate(text) if not c.isspace()]
+    w_idx = [(k, j) for k, w in enumerate(words) for j, c in enumerate(w.text.strip()) if not c.isspace()]
+    if len(t_idx) != len(w_idx):
+        return None
+    pairs = list(zip(t_idx, w_idx, strict=True))
+    if any(text[i] != words[k].text.strip()[j] for i, (k, j) in pairs):
+        return None
+    return pairs
+
+
+def _runs(kinds: dict[int, str], text: str) -> list[tuple[int, int, str]]:
+    """Character -> kind marks as ranges; spaces between two marks of one kind join them."""
+    out: list[tuple[int, int, str]] = []
+    for i in sorted(kinds):
+        if out and out[-1][2] == kinds[i] and text[out[-1][1] : i].isspace() | (out[-1][1] == i):
+            out[-1] = (out[-1][0], i + 1, kinds[i])
+        else:
+            out.append((i, i + 1, kinds[i]))
+    return out
+
+
+def _rewrite_words(words: tuple[Word, ...], marks: Marks, language: str) -> tuple[Word, ...]:
+    out: list[Word] = []
+    for i, w in enumerate(words):
+        body = w.text.strip()
+        ranges = _runs({j: kind for (k, j), kind in marks.items() if k == i}, body)
+        out += _rewrite_word(w, ranges, language) if ranges else [w]
+    return tuple(out)
 
 
 def redact_words(words: tuple[Word, ...] | list[Word], *, language: str, config: RedactConfig) -> tuple[tuple[Word, ...], list[Span]]:
     """Words with personal data replaced by placeholder words (detected across word boundaries)."""
-    lists, spans = _redact_word_lists([tuple(words)], language=language, config=config)
-    return lists[0], spans
+    marks, spans = _word_marks([tuple(words)], language=language, config=config)
+    return (_rewrite_words(tuple(words), marks[0], language) if spans else tuple(words)), spans
 
 
 def _stretches(utterances: tuple[Utterance, ...], gap_s: float) -> list[list[int]]:
@@ -148,18 +181,29 @@ def _stretches(utterances: tuple[Utterance, ...], gap_s: float) -> list[list[int
 
 
 def redact_stretch(utts: list[Utterance], *, language: str, config: RedactConfig) -> tuple[list[Utterance], Counter]:
-    """Consecutive utterances of one speaker searched together (a number read with pauses may be split)."""
+    """Consecutive utterances of one speaker searched together (a number read with pauses may be split).
+
+    Text and words are searched separately; where the utterance text is the words' text (as Whisper writes
+    it), whatever either finds is redacted in both, so a zh e-mail split into sub-word pieces goes too.
+    """
     texts = [u.text for u in utts]
     offsets = [sum(len(t) + 1 for t in texts[:k]) for k in range(len(texts))]
     text_spans = find_pii(" ".join(texts), language=language, config=config)
-    words, word_spans = _redact_word_lists([u.words for u in utts], language=language, config=config)
+    word_marks, word_spans = _word_marks([u.words for u in utts], language=language, config=config)
     found = Counter(s.kind for s in text_spans) | Counter(s.kind for s in word_spans)
     if not found:
         return utts, found
     out = []
-    for u, off, new_words in zip(utts, offsets, words, strict=True):
-        text = _replace(u.text, _clip(text_spans, off, len(u.text)), language, per_token=not u.words)
-        out.append(replace(u, text=text, words=new_words) if (text, new_words) != (u.text, u.words) else u)
+    for u, off, marks in zip(utts, offsets, word_marks, strict=True):
+        text_kinds = {i: kind for a, b, kind in _clip(text_spans, off, len(u.text)) for i in range(a, b)}
+        for i, kj in _align(u.text, u.words) or [] if u.words else []:
+            if i in text_kinds:
+                marks.setdefault(kj, text_kinds[i])
+            elif kj in marks:
+                text_kinds[i] = marks[kj]
+        text = _replace(u.text, _runs(text_kinds, u.text), language, per_token=not u.words)
+        words = _rewrite_words(u.words, marks, language) if marks else u.words
+        out.append(replace(u, text=text, words=words) if (text, words) != (u.text, u.words) else u)
     return out, found
 
 

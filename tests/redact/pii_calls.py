@@ -37,12 +37,13 @@ SCRIPTS = {
     ],
 }
 
-# what must never be stored: digits as written (separators removed) and as spoken, e-mail parts
+# what must never be stored: the numbers as written and as spoken, e-mail parts (long enough that a
+# timestamp or temporary path cannot hold them by chance)
 SECRETS = {
-    "en": ["4532", "0151", "1283", "0366", "four five three two", "zero three six six", "415", "2671",
-           "john", "smith"],
+    "en": ["4532 0151", "1283 0366", "four five three two", "zero three six six", "415-555-2671", "john dot smith",
+           "gmail dot com"],
     "zh": ["六二二二", "七八九四", "一三八一", "五六七八", "zhangwei", "qq.com"],
-    "ru": ["2200", "1542", "3411", "2349", "девятьсот шестнадцать", "шестьдесят семь", "иван", "петров"],
+    "ru": ["2200 1542", "3411 2349", "девятьсот шестнадцать", "шестьдесят семь", "иван точка", "петров"],
 }  # fmt: skip
 
 

@@ -132,3 +132,15 @@ def test_far_apart_or_other_speakers_numbers_are_not_joined() -> None:
     assert redact_transcript(_transcript("en", *far), CFG).utterances == tuple(far)
     other = [_said("spk_1", 10.0, "My card is 4532 0151."), _said("spk_0", 12.0, "1283 0366.", role="agent")]
     assert redact_transcript(_transcript("en", *other), CFG).utterances == tuple(other)
+
+
+def test_whisper_zh_subword_pieces_are_redacted_like_the_text() -> None:
+    """Whisper splits Latin inside zh into sub-word pieces with no spaces: the words alone hide the e-mail."""
+    pieces = ["邮箱", "是", "zh", "ang", "wei", "@", "qq", ".", "com", "，", "谢谢"]
+    words = [Word(p, 0.2 * i, 0.2 * i + 0.2) for i, p in enumerate(pieces)]
+    utt = _utt(words, "".join(pieces))
+    out = redact_transcript(_transcript("zh", utt), CFG).utterances[0]
+    assert out.text == "邮箱是[EMAIL]，谢谢"
+    texts = [w.text for w in out.words]
+    assert texts[:2] == ["邮箱", "是"] and texts[-2:] == ["，", "谢谢"]
+    assert set(texts[2:-2]) == {"[EMAIL]"} and "".join(texts).count("qq") == 0
