@@ -108,6 +108,8 @@ def test_config_section_is_strict(tmp_path: Path) -> None:
         load_config(overrides=["redact.kinds=[card, address]"])
     with pytest.raises(ConfigError, match="redact.phone_regions.en"):
         load_config(overrides=["redact.phone_regions={en: [XX]}"])
+    with pytest.raises(ConfigError, match="redact.join_gap_s"):
+        load_config(overrides=["redact.join_gap_s=-1"])
     with pytest.raises(ConfigError, match="redact.mask"):
         load_config(overrides=["redact.mask=true"])
 
