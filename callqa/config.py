@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from callqa.redact.config import RedactConfig, validate_redact_config
 from callqa.signal.config import SignalConfig
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
@@ -99,6 +100,7 @@ class Config:
     roles: RolesConfig = field(default_factory=RolesConfig)
     signal: SignalConfig = field(default_factory=SignalConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
+    redact: RedactConfig = field(default_factory=RedactConfig)
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> params; validated by registry
     scorecard: str = "default"
     source: str = "<defaults>"
@@ -213,6 +215,7 @@ def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str
     from callqa.checks.registry import validate_check_params
 
     validate_check_params(cfg.checks, source=source)
+    validate_redact_config(cfg.redact, source=source)
     from callqa.scoring.scorecard import load_scorecard
 
     load_scorecard(cfg.scorecard, source=source)  # fail early on an unknown scorecard

@@ -21,6 +21,7 @@ from callqa.checks.timing import merge_intervals, summarize_timing
 from callqa.config import Config
 from callqa.ingest.audio import Audio, AudioError, for_model, load_audio
 from callqa.models.paths import file_sha256
+from callqa.redact import redact_transcript
 from callqa.scoring.scorecard import load_scorecard, score_call
 from callqa.types import (
     Call,
@@ -319,7 +320,7 @@ def analyze_call(
         transcript = cache_get(key) if (cache_get and config.runtime.cache) else None
         if transcript is None:
             try:
-                transcript = transcribe_call(audio, meta, config, models, signal, timings)
+                transcript = redact_transcript(transcribe_call(audio, meta, config, models, signal, timings), config.redact)
             except StageError:
                 raise
             except Exception as exc:
@@ -330,6 +331,7 @@ def analyze_call(
             timings["cache_hit"] = 1.0
     else:
         raise StageError("input", meta.call_id, "neither audio_path nor transcript_path given")
+    transcript = redact_transcript(transcript, config.redact)  # imported, cached or rescored: nothing unredacted goes on
     if transcript.info.get("diarization") == "channels":
         transcript = replace(transcript, turns=tuple(channel_turns(signal, transcript.utterances)))
     call = Call(meta=meta, transcript=transcript, signal=signal)
