@@ -37,7 +37,7 @@ class FillerRule:
     """A word or phrase that is a filler only in some contexts ("like", "you know", 那个, ну).
 
     It counts as a filler when the word before is not in `not_after`, the word after is not in
-    `not_before`, and the required `boundary` (punctuation or pause) is present: none | before |
+    `not_before` (unless a comma or pause separates them: "you know, a ..."), and the required `boundary` (punctuation or pause) is present: none | before |
     after | either | both. The start/end of an utterance counts as a boundary unless
     `start_is_boundary` / `end_is_boundary` is false.
     """
@@ -211,7 +211,8 @@ def find_fillers(tokens: Sequence[Token], book: PhraseBook) -> list[FillerHit]:
             nxt2 = nxt + _neighbour(tokens, i + n + 1) if book.language == "zh" else nxt
             if prev in rule.not_after or prev2 in rule.not_after:
                 continue
-            if nxt in rule.not_before or nxt2 in rule.not_before:
+            # a comma/pause after the filler separates it from the next word ("you know, a ...")
+            if not tokens[i + n - 1].boundary_after and (nxt in rule.not_before or nxt2 in rule.not_before):
                 continue
             if not _boundary_ok(rule, tokens[i], tokens[i + n - 1]):
                 continue
