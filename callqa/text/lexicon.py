@@ -23,6 +23,8 @@ PHRASE_LISTS = (
     "farewell",
     "hold_request",
     "hold_thanks",
+    "hold_reason",  # why the hold ("I need to check your account")
+    "hold_duration",  # for how long ("about two minutes"); numbers + units are also found by pattern
     "negative",
 )
 BOUNDARY_MODES = ("none", "before", "after", "either", "both")
