@@ -80,6 +80,16 @@ class RuntimeConfig:
 
 
 @dataclass(frozen=True)
+class TrustConfig:
+    """Text checks are `na` for a party whose transcript is unreliable (callqa/checks/trust.py)."""
+
+    enabled: bool = True
+    min_mean_word_probability: float = 0.7  # a party's mean Whisper word probability below this: not trusted
+    by_language: dict[str, float] = field(default_factory=dict)  # per-language thresholds, e.g. {ru: 0.75}
+    min_words: int = 3  # fewer words with a probability: too few to judge, trusted
+
+
+@dataclass(frozen=True)
 class Defaults:
     """Manifest defaults for calls that do not say otherwise."""
 
@@ -99,6 +109,7 @@ class Config:
     roles: RolesConfig = field(default_factory=RolesConfig)
     signal: SignalConfig = field(default_factory=SignalConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
+    trust: TrustConfig = field(default_factory=TrustConfig)
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> params; validated by registry
     scorecard: str = "default"
     source: str = "<defaults>"

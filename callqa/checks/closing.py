@@ -29,7 +29,8 @@ def hangup_party(call: Call) -> tuple[str, Evidence | None]:
     return detect_hangup_party(call)
 
 
-@register_check("closing", params=ClosingParams)
+@register_check("closing", params=ClosingParams, uses_text=True,
+                keep_when_untrusted=("hangup_party", "hangup_source", "hangup_ok"))
 def check_closing(call: Call, params: ClosingParams) -> CheckResult:
     """Summary before thanks, a farewell, and the customer (not the agent) hanging up first."""
     agent = call.utterances_of("agent")

@@ -58,7 +58,7 @@ def duration_mentions(call: Call, tokens, book) -> list[PhraseMatch]:
     return sorted(found, key=lambda m: m.start_s)
 
 
-@register_check("hold_etiquette", params=HoldEtiquetteParams)
+@register_check("hold_etiquette", params=HoldEtiquetteParams, uses_text=True)
 def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult:
     """Each hold: the agent asked permission before it and thanked the customer after it."""
     if not call.utterances_of("agent"):
@@ -166,7 +166,7 @@ class CustomerNameParams:
     phrases_path: str | None = None
 
 
-@register_check("customer_name", params=CustomerNameParams)
+@register_check("customer_name", params=CustomerNameParams, uses_text=True)
 def check_customer_name(call: Call, params: CustomerNameParams) -> CheckResult:
     """The agent addresses the customer by name (fuzzy, as for the agent's name)."""
     name = call.meta.customer_name
@@ -202,7 +202,7 @@ class PositiveLanguageParams:
     phrases_path: str | None = None
 
 
-@register_check("positive_language", params=PositiveLanguageParams)
+@register_check("positive_language", params=PositiveLanguageParams, uses_text=True)
 def check_positive_language(call: Call, params: PositiveLanguageParams) -> CheckResult:
     """No negative phrases ("I don't know", "我不知道", "я не знаю" ...) from the agent."""
     if not call.utterances_of("agent"):

@@ -21,7 +21,7 @@ class FillersParams:
     phrases_path: str | None = None  # a phrase book instead of configs/phrases/<lang>.yaml
 
 
-@register_check("fillers", params=FillersParams)
+@register_check("fillers", params=FillersParams, uses_text=True)
 def check_fillers(call: Call, params: FillersParams) -> CheckResult:
     """Filler words from the per-language lexicon (context rules for like / 那个 / ну), per minute."""
     book = phrasebook_for(call, path=params.phrases_path)

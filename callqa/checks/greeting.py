@@ -74,7 +74,7 @@ def opening_end_s(call: Call, *, window_s: float) -> float | None:
     return last
 
 
-@register_check("greeting", params=GreetingParams)
+@register_check("greeting", params=GreetingParams, uses_text=True)
 def check_greeting(call: Call, params: GreetingParams) -> CheckResult:
     """Greeting, company name and agent name (fuzzy) within the agent's first seconds of speech."""
     end_s = opening_end_s(call, window_s=params.window_s)

@@ -177,6 +177,12 @@ class FillerHit:
     end_s: float
     utterance: int
     rule: str  # "always" or the contextual phrase
+    probability: float | None = None  # ASR word probability (least over the filler's tokens); None: unknown
+
+
+def _least_probability(tokens: Sequence[Token]) -> float | None:
+    probs = [t.probability for t in tokens if t.probability is not None]
+    return min(probs) if probs else None
 
 
 def _neighbour(tokens: Sequence[Token], i: int) -> str:
@@ -219,13 +225,14 @@ def find_fillers(tokens: Sequence[Token], book: PhraseBook) -> list[FillerHit]:
             if not _boundary_ok(rule, tokens[i], tokens[i + n - 1]):
                 continue
             word = ("" if book.language == "zh" else " ").join(rule.tokens)
-            hits.append(FillerHit(word, tok.start_s, tokens[i + n - 1].end_s, tok.utterance, rule.phrase))
+            hits.append(FillerHit(word, tok.start_s, tokens[i + n - 1].end_s, tok.utterance, rule.phrase,
+                                  _least_probability(tokens[i : i + n])))  # fmt: skip
             i += n
             matched = True
             break
         if matched:
             continue
         if tok.text in book.filler_words or any(p.fullmatch(tok.text) for p in book.filler_patterns):
-            hits.append(FillerHit(tok.text, tok.start_s, tok.end_s, tok.utterance, "always"))
+            hits.append(FillerHit(tok.text, tok.start_s, tok.end_s, tok.utterance, "always", tok.probability))
         i += 1
     return hits
