@@ -30,7 +30,7 @@ def phone(x: np.ndarray, sr: int) -> np.ndarray:
 
 
 def main() -> None:
-    base = AsrConfig(chinese_script="keep")
+    base = AsrConfig(chinese_script="keep", keep_fillers=True)
     variants = {
         "default": base,
         "no_prompt": dataclasses.replace(base, keep_fillers=False),

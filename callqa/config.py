@@ -33,7 +33,9 @@ class AsrConfig:
     vad_filter: bool = True
     vad_min_silence_ms: int = 500
     condition_on_previous_text: bool = False
-    keep_fillers: bool = True  # bias decoding to keep um/uh (see README: fillers)
+    # bias decoding to keep um/uh with a disfluent prompt: true/false, or per language. Measured on real clips
+    # (docs/fillers-asr.md): the prompt invents fillers and raises the error rate on zh/ru, so it is off there
+    keep_fillers: bool | dict[str, bool] = field(default_factory=lambda: {"en": True, "zh": False, "ru": False})
     initial_prompt: dict[str, str] = field(default_factory=dict)  # per language; overrides built-ins
     # Temperature fallback: a window whose text repeats (gzip ratio > compression_ratio_threshold) or is
     # improbable is decoded again at the next temperature. It stops the loops a disfluent prompt can cause.

@@ -104,6 +104,12 @@ _MODEL_CACHE: dict[tuple, object] = {}
 _MODEL_LOCK = threading.Lock()
 
 
+def keeps_fillers(config: AsrConfig, language: str) -> bool:
+    """`asr.keep_fillers`: one switch for every language, or per language (a language not listed: off)."""
+    kf = config.keep_fillers
+    return bool(kf.get(language, False)) if isinstance(kf, dict) else bool(kf)
+
+
 class WhisperTranscriber:
     """faster-whisper on a local CTranslate2 model (base multilingual from the registry by default)."""
 
@@ -136,7 +142,7 @@ class WhisperTranscriber:
     def prompt_for(self, language: str) -> str | None:
         if language in self.config.initial_prompt:
             return self.config.initial_prompt[language] or None
-        if self.config.keep_fillers:
+        if keeps_fillers(self.config, language):
             return FILLER_PROMPTS.get(language)
         return None
 
