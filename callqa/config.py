@@ -34,7 +34,9 @@ class AsrConfig:
     vad_filter: bool = True
     vad_min_silence_ms: int = 500
     condition_on_previous_text: bool = False
-    keep_fillers: bool = True  # bias decoding to keep um/uh (see README: fillers)
+    # bias decoding to keep um/uh with a disfluent prompt: true/false, or per language. Measured on real clips
+    # (docs/fillers-asr.md): the prompt invents fillers and raises the error rate on zh/ru, so it is off there
+    keep_fillers: bool | dict[str, bool] = field(default_factory=lambda: {"en": True, "zh": False, "ru": False})
     initial_prompt: dict[str, str] = field(default_factory=dict)  # per language; overrides built-ins
     # Temperature fallback: a window whose text repeats (gzip ratio > compression_ratio_threshold) or is
     # improbable is decoded again at the next temperature. It stops the loops a disfluent prompt can cause.
@@ -81,6 +83,16 @@ class RuntimeConfig:
 
 
 @dataclass(frozen=True)
+class TrustConfig:
+    """Text checks are `na` for a party whose transcript is unreliable (callqa/checks/trust.py)."""
+
+    enabled: bool = True
+    min_mean_word_probability: float = 0.7  # a party's mean Whisper word probability below this: not trusted
+    by_language: dict[str, float] = field(default_factory=dict)  # per-language thresholds, e.g. {ru: 0.75}
+    min_words: int = 3  # fewer words with a probability: too few to judge, trusted
+
+
+@dataclass(frozen=True)
 class Defaults:
     """Manifest defaults for calls that do not say otherwise."""
 
@@ -101,6 +113,7 @@ class Config:
     signal: SignalConfig = field(default_factory=SignalConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
     redact: RedactConfig = field(default_factory=RedactConfig)
+    trust: TrustConfig = field(default_factory=TrustConfig)
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> params; validated by registry
     scorecard: str = "default"
     source: str = "<defaults>"

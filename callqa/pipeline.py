@@ -18,6 +18,7 @@ from callqa.align.words import assign_words, group_utterances
 from callqa.asr.whisper import AsrSegment, Transcriber
 from callqa.checks.registry import run_checks
 from callqa.checks.timing import merge_intervals, summarize_timing
+from callqa.checks.trust import transcript_confidence
 from callqa.config import Config
 from callqa.ingest.audio import Audio, AudioError, for_model, load_audio
 from callqa.models.paths import file_sha256
@@ -114,6 +115,7 @@ class CallResult:
             "timing": timing.to_dict(),
             "meta": asdict(meta),
             "transcript_info": dict(call.transcript.info),
+            "transcript_confidence": transcript_confidence(call),  # mean word probability per party
             "stage_seconds": {k: round(v, 3) for k, v in self.timings_s.items()},
             "cache_key": self.cache_key,
             "versions": self.versions,
@@ -336,7 +338,7 @@ def analyze_call(
         transcript = replace(transcript, turns=tuple(channel_turns(signal, transcript.utterances)))
     call = Call(meta=meta, transcript=transcript, signal=signal)
     t = time.perf_counter()
-    checks = run_checks(call, config.checks, source=config.source)
+    checks = run_checks(call, config.checks, source=config.source, trust=config.trust)
     card = load_scorecard(config.scorecard, source=config.source)
     score = score_call(checks, card).to_dict()
     timings["checks"] = time.perf_counter() - t

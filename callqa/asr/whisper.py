@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from typing import Protocol
@@ -9,12 +10,15 @@ from typing import Protocol
 import numpy as np
 
 from callqa.config import AsrConfig
+from callqa.text.normalize import is_han
 from callqa.types import Word
 
 # Whisper drops disfluencies unless its context shows them: a disfluent prompt brings them back.
 FILLER_PROMPTS = {
     "en": "Um, so, uh, I was like, you know, hmm, er, well, um, let me see, uh-huh.",
-    "zh": "嗯，那个，呃，就是，啊，我想问一下，嗯，额，这个。",
+    # ASCII commas on purpose: with "，" in the prompt Whisper starts writing "，" (3 byte tokens EF BC 8C)
+    # and guesses the last byte almost at random, giving "４"/"１"/"Ｓ" where commas belong (docs/fillers-asr.md)
+    "zh": "嗯,那个,呃,就是,啊,我想问一下,嗯,额,这个。",
     "ru": "Э-э, ну, как бы, эм, это самое, ну, вот, э, значит.",
 }
 
@@ -50,8 +54,60 @@ def to_simplified(text: str) -> str:
     return _T2S.convert(text)
 
 
+# Fullwidth digits and Latin letters (U+FF10-FF19, FF21-FF3A, FF41-FF5A): a fullwidth "，" whose last byte
+# was mis-decoded (see FILLER_PROMPTS). Whisper writes real numbers with ASCII digits.
+_FW_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_ALNUM = re.compile(r"[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+
+
+def repair_fullwidth_commas(text: str) -> tuple[str, int]:
+    """A lone fullwidth digit/letter next to a Han character is a mis-decoded "，": put the comma back.
+
+    Returns (text, how many were replaced). Fullwidth characters inside a number or a Latin word
+    (a neighbour is a digit or a letter) are kept. Length is preserved (one character for one).
+
+    >>> repair_fullwidth_commas("你这个假期有什么安排啊４反正待在家里也没事")
+    ('你这个假期有什么安排啊，反正待在家里也没事', 1)
+    >>> repair_fullwidth_commas("第４５号")[1]
+    0
+    """
+    if not _FW_ALNUM.search(text):
+        return text, 0
+    chars = list(text)
+    n = 0
+    for i, ch in enumerate(chars):
+        if not _FW_ALNUM.fullmatch(ch):
+            continue
+        prev = text[i - 1] if i > 0 else ""
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if _ALNUM.fullmatch(prev or " ") or _ALNUM.fullmatch(nxt or " "):
+            continue
+        if is_han(prev) or is_han(nxt):
+            chars[i] = "，"
+            n += 1
+    return "".join(chars), n
+
+
+def _repair_words(texts: list[str]) -> list[str]:
+    """`repair_fullwidth_commas` over a segment's words, with the neighbouring words as context."""
+    joined, n = repair_fullwidth_commas("".join(texts))
+    if not n:
+        return texts
+    out, k = [], 0
+    for t in texts:
+        out.append(joined[k : k + len(t)])
+        k += len(t)
+    return out
+
+
 _MODEL_CACHE: dict[tuple, object] = {}
 _MODEL_LOCK = threading.Lock()
+
+
+def keeps_fillers(config: AsrConfig, language: str) -> bool:
+    """`asr.keep_fillers`: one switch for every language, or per language (a language not listed: off)."""
+    kf = config.keep_fillers
+    return bool(kf.get(language, False)) if isinstance(kf, dict) else bool(kf)
 
 
 class WhisperTranscriber:
@@ -86,7 +142,7 @@ class WhisperTranscriber:
     def prompt_for(self, language: str) -> str | None:
         if language in self.config.initial_prompt:
             return self.config.initial_prompt[language] or None
-        if self.config.keep_fillers:
+        if keeps_fillers(self.config, language):
             return FILLER_PROMPTS.get(language)
         return None
 
@@ -114,17 +170,21 @@ class WhisperTranscriber:
         convert = language == "zh" and cfg.chinese_script == "simplified"
         out: list[AsrSegment] = []
         for seg in segments:
+            raw = [w for w in (seg.words or []) if w.word.strip()]
+            texts = [w.word.strip() for w in raw]
+            text = seg.text.strip()
+            if language == "zh":  # mis-decoded "，" (see repair_fullwidth_commas)
+                texts = _repair_words(texts)
+                text = repair_fullwidth_commas(text)[0]
             words = tuple(
                 Word(
-                    text=to_simplified(w.word.strip()) if convert else w.word.strip(),
+                    text=to_simplified(t) if convert else t,
                     start_s=round(float(w.start), 3),
                     end_s=round(float(w.end), 3),
                     probability=round(float(w.probability), 4),
                 )
-                for w in (seg.words or [])
-                if w.word.strip()
+                for w, t in zip(raw, texts, strict=True)
             )
-            text = seg.text.strip()
             out.append(
                 AsrSegment(
                     start_s=float(seg.start),

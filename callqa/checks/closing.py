@@ -29,12 +29,18 @@ def hangup_party(call: Call) -> tuple[str, Evidence | None]:
     return detect_hangup_party(call)
 
 
-@register_check("closing", params=ClosingParams)
+@register_check("closing", params=ClosingParams, uses_text=True,
+                keep_when_untrusted=("hangup_party", "hangup_source", "hangup_ok"))
 def check_closing(call: Call, params: ClosingParams) -> CheckResult:
     """Summary before thanks, a farewell, and the customer (not the agent) hanging up first."""
     agent = call.utterances_of("agent")
-    if not agent:
-        return na("closing", "no agent speech")
+    if not agent:  # the hang-up party still comes from the signal (a tone, a dead leg) without words
+        decision = hangup_party(call)
+        party, hang_ev = decision
+        res = na("closing", "no agent speech", hangup_party=party,
+                 hangup_source=getattr(decision, "source", None))  # fmt: skip
+        return CheckResult(res.name, res.status, res.reason, res.values,
+                           (hang_ev,) if hang_ev is not None else ())  # fmt: skip
     book = phrasebook_for(call, path=params.phrases_path)
     last_end = max(u.end_s for u in call.utterances)
     start_s = max(0.0, last_end - params.window_s)
@@ -49,7 +55,8 @@ def check_closing(call: Call, params: ClosingParams) -> CheckResult:
     evidence = [match_evidence(m, role="agent", note="summary") for m in summary[:1]]
     evidence += [match_evidence(m, role="agent", note="thanks") for m in thanks[-1:]]
     evidence += [match_evidence(m, role="agent", note="farewell") for m in farewell[-1:]]
-    party, hang_ev = hangup_party(call)
+    decision = hangup_party(call)
+    party, hang_ev = decision
     if hang_ev is not None:
         evidence.append(hang_ev)
     # the closing thanks is the last one; a recap must come before it
@@ -86,6 +93,7 @@ def check_closing(call: Call, params: ClosingParams) -> CheckResult:
             "thanks": bool(thanks),
             "farewell": bool(farewell),
             "hangup_party": party,
+            "hangup_source": getattr(decision, "source", None),  # manifest|busy_tone|dead_line|inferred|none
             "hangup_ok": hangup_ok,
             "summary_before_thanks": summary_before_thanks,
             "order_ok": order_ok,

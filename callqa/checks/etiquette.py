@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from callqa.checks.holds import HoldsParams, find_holds
 from callqa.checks.language import match_evidence, match_list, phrasebook_for, role_tokens
 from callqa.checks.registry import register_check
-from callqa.text.match import find_name
+from callqa.text.match import PhraseMatch, find_name
+from callqa.text.normalize import normalize_text
 from callqa.types import Call, CheckResult, Evidence, na
+
+# "for how long" said with a number: any number (digits or words) and a unit of time, per language
+_DURATION_RE = {
+    "en": re.compile(
+        r"\b(\d+|a|an|one|two|three|four|five|ten|fifteen|twenty|thirty|few|couple(?: of)?)\s+"
+        r"(?:more\s+)?(seconds?|secs?|minutes?|mins?)\b"
+    ),
+    "zh": re.compile(r"(\d+|[一二两三四五六七八九十几半]+)\s*(分钟|秒钟|秒)"),
+    "ru": re.compile(
+        r"(\d+|одну|одна|две|два|три|четыре|пять|десять|пару|пара|несколько|пол)\s*"
+        r"(минут\w*|секунд\w*)"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -16,9 +31,34 @@ class HoldEtiquetteParams:
     before_s: float = 60.0  # with signal holds: permission asked at most this long before the hold
     after_s: float = 60.0  # ... and thanks at most this long after it ends
     phrases_path: str | None = None
+    # the course also asks the agent to say why and for how long before the hold: always reported
+    # per hold (`explained_reason`, `said_duration`); a hold without them fails only when required
+    require_reason: bool = False
+    require_duration: bool = False
 
 
-@register_check("hold_etiquette", params=HoldEtiquetteParams)
+def duration_mentions(call: Call, tokens, book) -> list[PhraseMatch]:
+    """'for how long' phrases (list `hold_duration`) plus any number + time unit in the agent's words."""
+    found = match_list(tokens, book, "hold_duration")
+    rx = _DURATION_RE.get(book.language)
+    if rx is None:
+        return found
+    for i, u in enumerate(call.utterances):
+        if u.role != "agent":
+            continue
+        text = normalize_text(u.text, language=book.language)
+        for m in rx.finditer(text):
+            if any(f.utterance == i for f in found):
+                continue  # already found by the phrase list in this utterance
+            n = max(1, len(text))
+            span = u.end_s - u.start_s  # place the mention by its position in the utterance's text
+            start = u.start_s + span * m.start() / n
+            found.append(PhraseMatch("<number + unit>", m.group(0), start, u.start_s + span * m.end() / n,
+                                     1.0, i, -1, -1))  # fmt: skip
+    return sorted(found, key=lambda m: m.start_s)
+
+
+@register_check("hold_etiquette", params=HoldEtiquetteParams, uses_text=True)
 def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult:
     """Each hold: the agent asked permission before it and thanked the customer after it."""
     if not call.utterances_of("agent"):
@@ -27,6 +67,16 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
     tokens = role_tokens(call, "agent", book=book)
     asks = match_list(tokens, book, "hold_request")
     thanks = match_list(tokens, book, "hold_thanks")
+    reasons = match_list(tokens, book, "hold_reason")
+    durations = duration_mentions(call, tokens, book)
+
+    def explained(start: float, lo: float) -> tuple[list[PhraseMatch], list[PhraseMatch]]:
+        """Reason and duration said between `lo` and just after the hold starts at `start`."""
+        why = [m for m in reasons if lo <= m.start_s <= start + 2.0]
+        how_long = [m for m in durations if lo <= m.start_s <= start + 2.0]
+        evidence.extend(match_evidence(m, role="agent", note="reason for the hold") for m in why[-1:])
+        evidence.extend(match_evidence(m, role="agent", note="hold duration said") for m in how_long[-1:])
+        return why, how_long
     holds = [(e.start_s, e.end_s) for e in call.events("hold")]
     if not holds and call.signal is not None:  # the same holds the `holds` check finds (music / silence)
         holds = [span for span, _music in find_holds(call, HoldsParams())]
@@ -37,15 +87,18 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
         for start, end in holds:
             ask = [m for m in asks if start - params.before_s <= m.start_s <= start + 2.0]
             thank = [m for m in thanks if end - 2.0 <= m.start_s <= end + params.after_s]
+            evidence.append(Evidence(round(start, 3), round(end, 3), note="hold"))
+            why, how_long = explained(start, start - params.before_s)
             items.append(
                 {
                     "start_s": round(start, 3),
                     "end_s": round(end, 3),
                     "permission": bool(ask),
                     "thanked": bool(thank),
+                    "explained_reason": bool(why),
+                    "said_duration": bool(how_long),
                 }
             )
-            evidence.append(Evidence(round(start, 3), round(end, 3), note="hold"))
             evidence += [match_evidence(m, role="agent", note="hold permission") for m in ask[-1:]]
             evidence += [match_evidence(m, role="agent", note="thanks after hold") for m in thank[:1]]
     else:
@@ -59,9 +112,14 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
             thank = [(j, m) for j, m in enumerate(thanks) if ask.end_s <= m.start_s < nxt and j not in used]
             if thank:
                 used.add(thank[0][0])
-            items.append({"start_s": round(ask.start_s, 3), "end_s": round((thank[0][1] if thank else ask).end_s, 3),
-                          "permission": True, "thanked": bool(thank)})  # fmt: skip
             evidence.append(match_evidence(ask, role="agent", note="hold permission"))
+            prev_end = asks[k - 1].end_s if k else ask.start_s - params.before_s
+            # the hold starts after the request: reason/duration said since the previous hold, up to the
+            # request's end (+2 s: "May I put you on hold? It will take two minutes.")
+            why, how_long = explained(ask.end_s + 3.0, max(prev_end, ask.start_s - params.before_s))
+            items.append({"start_s": round(ask.start_s, 3), "end_s": round((thank[0][1] if thank else ask).end_s, 3),
+                          "permission": True, "thanked": bool(thank), "explained_reason": bool(why),
+                          "said_duration": bool(how_long)})  # fmt: skip
             if thank:
                 evidence.append(match_evidence(thank[0][1], role="agent", note="thanks after hold"))
         for j, m in enumerate(thanks):
@@ -72,18 +130,29 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
                         "end_s": round(m.end_s, 3),
                         "permission": False,
                         "thanked": True,
+                        "explained_reason": False,
+                        "said_duration": False,
                     }
                 )
                 evidence.append(match_evidence(m, role="agent", note="thanks after a hold nobody asked for"))
-    bad = [it for it in items if not (it["permission"] and it["thanked"])]
+    def ok(it: dict) -> bool:
+        return (it["permission"] and it["thanked"]
+                and (it["explained_reason"] or not params.require_reason)
+                and (it["said_duration"] or not params.require_duration))  # fmt: skip
+
+    bad = [it for it in items if not ok(it)]
+    what = "permission or thanks" + (" or reason" if params.require_reason else "") + (
+        " or duration" if params.require_duration else "")  # fmt: skip
     return CheckResult(
         "hold_etiquette",
         "fail" if bad else "pass",
-        reason=f"{len(bad)} of {len(items)} holds without permission or thanks" if bad else None,
+        reason=f"{len(bad)} of {len(items)} holds without {what}" if bad else None,
         values={
             "holds": len(items),
             "permission_asked": sum(it["permission"] for it in items),
             "thanked_after": sum(it["thanked"] for it in items),
+            "explained_reason": sum(it["explained_reason"] for it in items),
+            "said_duration": sum(it["said_duration"] for it in items),
             "items": sorted(items, key=lambda it: it["start_s"]),
             "source": source,
         },
@@ -97,7 +166,7 @@ class CustomerNameParams:
     phrases_path: str | None = None
 
 
-@register_check("customer_name", params=CustomerNameParams)
+@register_check("customer_name", params=CustomerNameParams, uses_text=True)
 def check_customer_name(call: Call, params: CustomerNameParams) -> CheckResult:
     """The agent addresses the customer by name (fuzzy, as for the agent's name)."""
     name = call.meta.customer_name
@@ -133,7 +202,7 @@ class PositiveLanguageParams:
     phrases_path: str | None = None
 
 
-@register_check("positive_language", params=PositiveLanguageParams)
+@register_check("positive_language", params=PositiveLanguageParams, uses_text=True)
 def check_positive_language(call: Call, params: PositiveLanguageParams) -> CheckResult:
     """No negative phrases ("I don't know", "我不知道", "я не знаю" ...) from the agent."""
     if not call.utterances_of("agent"):

@@ -19,9 +19,17 @@ class FillersParams:
     min_speech_s: float = 10.0  # less speech than this: na (a rate over seconds means nothing)
     max_evidence: int = 50  # at most this many filler items in the evidence
     phrases_path: str | None = None  # a phrase book instead of configs/phrases/<lang>.yaml
+    # count a filler only when the recognizer was this sure of it (its word probability): a filler the agent
+    # never said must not fail the agent. Measured: invented "um" 0.11-0.20, real "you know" 0.94-0.97 with the
+    # prompt (docs/fillers-asr.md). Fillers without a probability (imported text) always count.
+    min_probability: float = 0.5
 
 
-@register_check("fillers", params=FillersParams)
+def _p(prob: float | None) -> str:
+    return "" if prob is None else f", p={prob:.2f}"
+
+
+@register_check("fillers", params=FillersParams, uses_text=True)
 def check_fillers(call: Call, params: FillersParams) -> CheckResult:
     """Filler words from the per-language lexicon (context rules for like / 那个 / ну), per minute."""
     book = phrasebook_for(call, path=params.phrases_path)
@@ -33,6 +41,8 @@ def check_fillers(call: Call, params: FillersParams) -> CheckResult:
         speech_s += total_s(role_speech(call, role, min_pause_s=book.pause_s).intervals)
         for toks in role_tokens(call, role, book=book):
             items += [(role, h) for h in find_fillers(toks, book)]
+    uncertain = [(r, h) for r, h in items if h.probability is not None and h.probability < params.min_probability]
+    items = [(r, h) for r, h in items if h.probability is None or h.probability >= params.min_probability]
     if speech_s < params.min_speech_s:
         return na(
             "fillers",
@@ -53,11 +63,19 @@ def check_fillers(call: Call, params: FillersParams) -> CheckResult:
             "per_min": round(per_min, 2),
             "speech_s": round(speech_s, 2),
             "by_word": by_word,
-            "items": [{"word": h.word, "start_s": round(h.start_s, 3), "role": r} for r, h in items],
+            "items": [{"word": h.word, "start_s": round(h.start_s, 3), "role": r, "probability": h.probability}
+                      for r, h in items],
+            "uncertain": len(uncertain),  # fillers not counted: word probability < min_probability
+            "uncertain_items": [{"word": h.word, "start_s": round(h.start_s, 3), "role": r,
+                                 "probability": h.probability} for r, h in uncertain[: params.max_evidence]],
             "max_per_min": params.max_per_min,
-        },
+        },  # fmt: skip
         evidence=tuple(
-            Evidence(round(h.start_s, 3), round(h.end_s, 3), r, h.word, note=f"filler ({h.rule})")
+            Evidence(round(h.start_s, 3), round(h.end_s, 3), r, h.word, note=f"filler ({h.rule}{_p(h.probability)})")
             for r, h in items[: params.max_evidence]
-        ),
+        ) + tuple(
+            Evidence(round(h.start_s, 3), round(h.end_s, 3), r, h.word,
+                     note=f"not counted: word probability {h.probability:.2f} < {params.min_probability:g}")
+            for r, h in uncertain[: params.max_evidence]
+        ),  # fmt: skip
     )

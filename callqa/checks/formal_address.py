@@ -47,7 +47,7 @@ def _quoted_positions(toks: Sequence[Token], text: str, language: str) -> set[in
     return {k for a, b in _occurrences(toks, [q for q in quoted if q]) for k in range(a, b + 1)}
 
 
-@register_check("formal_address", params=FormalAddressParams)
+@register_check("formal_address", params=FormalAddressParams, uses_text=True)
 def check_formal_address(call: Call, params: FormalAddressParams) -> CheckResult:
     """The agent addresses the customer formally: 您 not 你 (zh), вы/вас/вам not ты/тебя/тебе (ru)."""
     book = phrasebook_for(call, path=params.phrases_path)

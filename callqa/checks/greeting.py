@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from callqa.checks.language import (
     answer_time_s,
@@ -13,7 +14,8 @@ from callqa.checks.language import (
     role_tokens,
 )
 from callqa.checks.registry import register_check
-from callqa.text.match import find_name
+from callqa.text.match import PhraseMatch, find_name
+from callqa.text.tokens import tokenize_text
 from callqa.types import Call, CheckResult, Evidence, na
 
 
@@ -25,6 +27,30 @@ class GreetingParams:
     require_help_offer: bool = False  # the help offer is always reported; counts only if true
     max_wall_s: float = 60.0  # the opening also ends this long after answer, however little was said
     phrases_path: str | None = None  # a phrase book instead of configs/phrases/<lang>.yaml
+    # greetings that are not a proper greeting, per language: "алло" / "喂" never count; an entry ending
+    # in "?" ("hello?") does not count when asked (written with "?") or when it is all the utterance says
+    not_counting: dict[str, list[str]] = field(
+        default_factory=lambda: {"en": ["hello?"], "zh": ["喂"], "ru": ["алло"]}
+    )
+
+
+def not_counting_reason(call: Call, m: PhraseMatch, entries: list[str], language: str) -> str | None:
+    """Why greeting match `m` does not count (an entry of `not_counting`), or None when it counts."""
+    for entry in entries:
+        asked_only = entry.rstrip().endswith(("?", "？"))
+        phrase = entry.strip().rstrip("?？").strip()
+        ptoks = tokenize_text(phrase, language=language)
+        if not ptoks or ptoks != tokenize_text(m.phrase, language=language):
+            continue
+        if not asked_only:
+            return f"'{m.text}' is not a proper greeting (checks.greeting.not_counting)"
+        text = call.utterances[m.utterance].text if 0 <= m.utterance < len(call.utterances) else ""
+        alone = set(tokenize_text(text, language=language)) <= set(ptoks)
+        asked = re.search(re.escape(phrase) + r"[\s,]*[?？]", text, flags=re.IGNORECASE) is not None
+        if alone or asked:
+            how = "alone" if alone else "asked as a question"
+            return f"'{m.text}' {how} is not a proper greeting (checks.greeting.not_counting)"
+    return None
 
 
 def opening_end_s(call: Call, *, window_s: float) -> float | None:
@@ -48,7 +74,7 @@ def opening_end_s(call: Call, *, window_s: float) -> float | None:
     return last
 
 
-@register_check("greeting", params=GreetingParams)
+@register_check("greeting", params=GreetingParams, uses_text=True)
 def check_greeting(call: Call, params: GreetingParams) -> CheckResult:
     """Greeting, company name and agent name (fuzzy) within the agent's first seconds of speech."""
     end_s = opening_end_s(call, window_s=params.window_s)
@@ -59,9 +85,20 @@ def check_greeting(call: Call, params: GreetingParams) -> CheckResult:
     start_s = answer_time_s(call)
     tokens = clip_tokens(role_tokens(call, "agent", book=book, after_s=start_s), start_s=start_s, end_s=end_s)
     evidence: list[Evidence] = []
-    greet = match_list(tokens, book, "greeting")
+    greet = []
+    not_counted = []
+    entries = list(params.not_counting.get(book.language, []))
+    for m in match_list(tokens, book, "greeting"):
+        why = not_counting_reason(call, m, entries, book.language)
+        if why is None:
+            greet.append(m)
+        else:
+            not_counted.append((m, why))
     help_offer = match_list(tokens, book, "help_offer")
     evidence += [match_evidence(m, role="agent", note="greeting") for m in greet[:1]]
+    if not greet:
+        evidence += [Evidence(round(m.start_s, 3), round(m.end_s, 3), "agent", m.text, why)
+                     for m, why in not_counted[:3]]  # fmt: skip
     evidence += [match_evidence(m, role="agent", note="help offer") for m in help_offer[:1]]
 
     def name_found(name: str | None, what: str) -> bool | None:
@@ -94,6 +131,8 @@ def check_greeting(call: Call, params: GreetingParams) -> CheckResult:
     reason = None
     if missing:
         reason = "missing in the opening: " + ", ".join(missing)
+        if not greet and not_counted:
+            reason += f" ({not_counted[0][1]})"
     elif unknown:
         reason = "not checked (not in manifest): " + ", ".join(unknown)
     return CheckResult(
@@ -105,6 +144,7 @@ def check_greeting(call: Call, params: GreetingParams) -> CheckResult:
             "company": company,
             "agent_name": agent_name,
             "help_offer": bool(help_offer),
+            "not_counted": [m.text for m, _ in not_counted],
             "window_s": params.window_s,
             "window_end_s": round(end_s, 3),
         },

@@ -29,7 +29,7 @@ class JargonValues:
     items: tuple[dict, ...]  # term, text, start_s, explained
 
 
-@register_check("jargon", params=JargonParams)
+@register_check("jargon", params=JargonParams, uses_text=True)
 def check_jargon(call: Call, params: JargonParams) -> CheckResult:
     """Internal/technical terms from a configurable list, said by the agent without an explanation."""
     book = phrasebook_for(call, path=params.phrases_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from callqa.types import Call, CheckResult
@@ -16,19 +17,31 @@ class CheckSpec:
     func: Callable[[Call, Any], CheckResult]
     params: type  # a frozen dataclass of the check's parameters
     description: str
+    uses_text: tuple[str, ...] = ()  # parties whose words it reads: gated on transcript confidence (trust.py)
+    keep_when_untrusted: tuple[str, ...] = ()  # signal-based values kept when the text is not trusted
 
 
 _REGISTRY: dict[str, CheckSpec] = {}
 
 
-def register_check(name: str, *, params: type) -> Callable:
-    """Decorator: `@register_check("holds", params=HoldParams)` on `def f(call, params) -> CheckResult`."""
+def register_check(
+    name: str,
+    *,
+    params: type,
+    uses_text: bool | tuple[str, ...] = False,
+    keep_when_untrusted: tuple[str, ...] = (),
+) -> Callable:
+    """Decorator: `@register_check("holds", params=HoldParams)` on `def f(call, params) -> CheckResult`.
+
+    `uses_text`: the check reads the transcript's words — True for the agent's, or a tuple of roles — so it
+    is `na` when those words are not trusted (see callqa/checks/trust.py)."""
+    roles = ("agent",) if uses_text is True else tuple(uses_text or ())
 
     def wrap(func: Callable[[Call, Any], CheckResult]) -> Callable[[Call, Any], CheckResult]:
         if name in _REGISTRY and _REGISTRY[name].func is not func:
             raise ValueError(f"check {name!r} registered twice")
         doc = (func.__doc__ or "").strip().splitlines()
-        _REGISTRY[name] = CheckSpec(name, func, params, doc[0] if doc else "")
+        _REGISTRY[name] = CheckSpec(name, func, params, doc[0] if doc else "", roles, tuple(keep_when_untrusted))
         return func
 
     return wrap
@@ -76,14 +89,29 @@ def enabled_checks(checks: Mapping[str, Any]) -> list[str]:
     return [n for n, raw in checks.items() if not (isinstance(raw, Mapping) and raw.get("enabled") is False)]
 
 
-def run_checks(call: Call, checks: Mapping[str, Any], *, source: str = "<config>") -> dict[str, CheckResult]:
-    """Run every enabled check; a check that raises becomes `na` with the error, never a crash."""
+def text_checks() -> set[str]:
+    """Names of the checks that read the transcript's words (gated on transcript confidence)."""
+    return {n for n, s in all_checks().items() if s.uses_text}
+
+
+def run_checks(
+    call: Call, checks: Mapping[str, Any], *, source: str = "<config>", trust: Any = None
+) -> dict[str, CheckResult]:
+    """Run every enabled check; a check that raises becomes `na` with the error, never a crash.
+
+    `trust` (a `TrustConfig`): text checks of a party whose transcript is unreliable become `na`."""
+    from callqa.checks.trust import check_roles, gate
+
     results: dict[str, CheckResult] = {}
     for name in enabled_checks(checks):
         spec = get_check(name)
         params = build_params(name, checks.get(name), source=source)
         try:
-            res = spec.func(call, params)
+            gated = None
+            if trust is not None and spec.uses_text:
+                gated = gate(call, name, check_roles(params, spec.uses_text), partial(spec.func, call, params),
+                             trust, keep=spec.keep_when_untrusted)  # fmt: skip
+            res = gated if gated is not None else spec.func(call, params)
         except Exception as exc:  # a bug in one check must not lose the call
             res = CheckResult(name=name, status="na", reason=f"check failed: {type(exc).__name__}: {exc}")
         if res is None:

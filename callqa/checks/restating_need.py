@@ -43,7 +43,7 @@ def explanation_span(call: Call, min_explain_s: float) -> tuple[float, float] | 
     return None
 
 
-@register_check("restating_need", params=RestatingNeedParams)
+@register_check("restating_need", params=RestatingNeedParams, uses_text=("agent", "customer"))
 def check_restating_need(call: Call, params: RestatingNeedParams) -> CheckResult:
     """The agent restates the customer's need ("so you're saying", 您的意思是, правильно ли я понимаю)."""
     span = explanation_span(call, params.min_explain_s)

@@ -63,7 +63,7 @@ def rates(speech: RoleSpeech, *, lo: float = -math.inf, hi: float = math.inf) ->
     return secs, 60.0 * units / secs, syl / secs
 
 
-@register_check("speaking_rate", params=SpeakingRateParams)
+@register_check("speaking_rate", params=SpeakingRateParams, uses_text=("agent", "customer"))
 def check_speaking_rate(call: Call, params: SpeakingRateParams) -> CheckResult:
     """Agent/customer articulation-rate ratio within a band, and whether it converged over the call."""
     lang = call_language(call)

@@ -44,7 +44,7 @@ def new_voices(call: Call, min_gap_s: float) -> list[float]:
     return sorted(out)
 
 
-@register_check("transfer", params=TransferParams)
+@register_check("transfer", params=TransferParams, uses_text=("agent", "customer"))
 def check_transfer(call: Call, params: TransferParams) -> CheckResult:
     """Each transfer (announced, or a new voice after silence/ringback): consent asked, reason and target given."""
     if not call.utterances_of("agent"):

@@ -64,7 +64,7 @@ def _longest_digit_run(tokens, language: str) -> int:
     return best
 
 
-@register_check("voicemail", params=VoicemailParams)
+@register_check("voicemail", params=VoicemailParams, uses_text=True)
 def check_voicemail(call: Call, params: VoicemailParams) -> CheckResult:
     """A message left on a mailbox: ≤ 30 s, agent's name, company, callback number and time (greeting excluded)."""
     if (call.meta.direction or "").lower() in ("inbound", "in"):

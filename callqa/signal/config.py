@@ -113,6 +113,9 @@ class HangupConfig:
     min_dead_s: float = 1.0
     min_lead_s: float = 0.3  # the leg that died first must lead by this much
     busy_after_speech_s: float = 1.0  # busy tone may start this long before the last speech ends
+    # No tone, no dead leg: a recording that ends at most this long after the agent's last words (and not
+    # in the customer's speech) was ended by the agent (source: inferred). 0 turns the inference off.
+    agent_last_words_max_s: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Who hung up first: manifest, then busy/reorder tone after the last speech, then the stereo leg that died first."""
+"""Who hung up first: manifest, then busy/reorder tone after the last speech, then the stereo leg that died first,
+then (no tone, no dead leg) the agent when the recording ends right after the agent's last words (inferred)."""
 
 from __future__ import annotations
 
@@ -61,22 +62,101 @@ def hangup_from_events(
     return role, Evidence(t, end_s, role=role, note=f"the {role} leg went dead first")  # type: ignore[arg-type]
 
 
+class HangupDecision(tuple):
+    """`(party, evidence)` as before — unpacks to two values — plus `source`: how it was decided
+    (`manifest` | `busy_tone` | `dead_line` | `inferred` | `none`)."""
+
+    source: str
+
+    def __new__(cls, party: HangupParty, evidence: Evidence | None, source: str) -> HangupDecision:
+        obj = super().__new__(cls, (party, evidence))
+        obj.source = source
+        return obj
+
+    @property
+    def party(self) -> HangupParty:
+        return self[0]
+
+    @property
+    def evidence(self) -> Evidence | None:
+        return self[1]
+
+
+def _last_speech_by_role(call: Call) -> tuple[dict[str, float], dict[str, str]]:
+    """End of each role's last speech (transcript; else the stereo legs' activity) and its last words."""
+    ends: dict[str, float] = {}
+    words: dict[str, str] = {}
+    for u in call.utterances:
+        if u.role in ("agent", "customer") and u.end_s >= ends.get(u.role, -1.0):
+            ends[u.role] = float(u.end_s)
+            words[u.role] = u.text
+    if not ends and call.signal is not None:
+        roles = channel_roles(call.meta.channel_layout, call.signal.n_channels)
+        for lv in call.signal.channels:
+            role = roles.get(lv.channel)
+            idx = np.nonzero(np.asarray(lv.active))[0]
+            if role and len(idx):
+                ends[role] = float((idx[-1] + 1) * lv.frame_hop_s)
+    return ends, words
+
+
+def infer_from_last_words(call: Call, *, config: HangupConfig) -> tuple[HangupParty, Evidence | None]:
+    """No disconnect tone: `agent` when the recording ends within `agent_last_words_max_s` of the agent's
+    last words and the customer did not speak after them (nor does the signal carry speech after them);
+    else `unknown` with the reason."""
+    ends, words = _last_speech_by_role(call)
+    agent_end = ends.get("agent")
+    if agent_end is None or config.agent_last_words_max_s <= 0:
+        return "unknown", None
+    end_s = call.duration_s
+    cust_end = ends.get("customer")
+    if cust_end is not None and cust_end > agent_end:
+        return "unknown", Evidence(round(cust_end, 3), round(end_s, 3), "customer",
+                                   note="recording ends after the customer's speech: hang-up party unknown")  # fmt: skip
+    sig_last = call.signal.extras.get("last_speech_s") if call.signal is not None else None
+    if isinstance(sig_last, (int, float)) and sig_last > agent_end + config.agent_last_words_max_s:
+        return "unknown", Evidence(round(agent_end, 3), round(float(sig_last), 3),
+                                   note="sound after the agent's last words: hang-up party unknown")  # fmt: skip
+    gap = end_s - agent_end
+    if gap > config.agent_last_words_max_s:
+        return "unknown", Evidence(round(agent_end, 3), round(end_s, 3),
+                                   note=f"recording ends {gap:.1f} s after the last words, no disconnect tone: "
+                                        "hang-up party unknown")  # fmt: skip
+    return "agent", Evidence(
+        round(agent_end, 3),
+        round(end_s, 3),
+        "agent",
+        words.get("agent"),
+        note=f"no disconnect tone; the recording ends {max(gap, 0.0):.1f} s after the agent's last words "
+        f"(<= {config.agent_last_words_max_s:g} s): the agent ended the call (inferred)",
+    )
+
+
 def detect_hangup_party(
     call: Call, *, config: HangupConfig | None = None
 ) -> tuple[HangupParty, Evidence | None]:
     """agent | customer | unknown, with the evidence; the manifest's `hangup_party` overrides the audio.
 
     The last speech is the end of the last utterance when there is a transcript, else the signal's.
+    The result unpacks to `(party, evidence)` and also has `.source` (see `HangupDecision`).
     """
     if call.meta.hangup_party is not None:
-        return call.meta.hangup_party, Evidence(note="hangup_party from the manifest")
+        return HangupDecision(call.meta.hangup_party, Evidence(note="hangup_party from the manifest"), "manifest")
     if call.signal is None:
-        return "unknown", None
+        return HangupDecision("unknown", None, "none")
+    config = config or HangupConfig()
     ends = [u.end_s for u in call.utterances]
-    return hangup_from_events(
+    party, ev = hangup_from_events(
         call.signal.events,
         roles=channel_roles(call.meta.channel_layout, call.signal.n_channels),
         last_speech_s=max(ends) if ends else call.signal.extras.get("last_speech_s"),
         end_s=call.duration_s,
-        config=config or HangupConfig(),
+        config=config,
     )
+    if party != "unknown":
+        note = (ev.note or "") if ev is not None else ""
+        return HangupDecision(party, ev, "busy_tone" if "busy" in note else "dead_line")
+    inferred, iev = infer_from_last_words(call, config=config)
+    if inferred != "unknown":
+        return HangupDecision(inferred, iev, "inferred")
+    return HangupDecision("unknown", ev or iev, "none")

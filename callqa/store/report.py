@@ -37,6 +37,11 @@ def format_call(call: dict[str, Any], *, transcript: bool = False, max_evidence:
     talk = t.get("talk_s") or {}
     out.append(f"talk: agent {talk.get('agent', 0):.1f} s, customer {talk.get('customer', 0):.1f} s; "
                f"silence {t.get('silence_s', 0):.1f} s; overtalk {t.get('overtalk_s', 0):.1f} s")
+    conf = call.get("transcript_confidence") or {}
+    if conf:
+        out.append("transcript confidence (mean word probability): " + ", ".join(
+            f"{r} {'n/a (no probabilities)' if conf.get(r) is None else format(conf[r], '.2f')}"
+            for r in ("agent", "customer")))  # fmt: skip
     out.append("")
     for name, chk in (call.get("checks") or {}).items():
         status = chk.get("status", "na")

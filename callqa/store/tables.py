@@ -37,6 +37,9 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
         row["talk_ratio"] = timing.get("talk_ratio")
         row["silence_s"] = timing.get("silence_s")
         row["overtalk_s"] = timing.get("overtalk_s")
+        conf = c.get("transcript_confidence") or {}  # mean ASR word probability per party (None: imported)
+        row["transcript_probability_agent"] = conf.get("agent")
+        row["transcript_probability_customer"] = conf.get("customer")
         for name, chk in (c.get("checks") or {}).items():
             row[f"{name}_status"] = chk.get("status")
             for k, v in chk.items():

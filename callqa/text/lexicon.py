@@ -23,6 +23,8 @@ PHRASE_LISTS = (
     "farewell",
     "hold_request",
     "hold_thanks",
+    "hold_reason",  # why the hold ("I need to check your account")
+    "hold_duration",  # for how long ("about two minutes"); numbers + units are also found by pattern
     "negative",
 )
 # Lists of the etiquette checks of issue 11 (top-level block `etiquette:` of a phrase file).
@@ -56,7 +58,7 @@ class FillerRule:
     """A word or phrase that is a filler only in some contexts ("like", "you know", 那个, ну).
 
     It counts as a filler when the word before is not in `not_after`, the word after is not in
-    `not_before`, and the required `boundary` (punctuation or pause) is present: none | before |
+    `not_before` (unless a comma or pause separates them: "you know, a ..."), and the required `boundary` (punctuation or pause) is present: none | before |
     after | either | both. The start/end of an utterance counts as a boundary unless
     `start_is_boundary` / `end_is_boundary` is false.
     """
@@ -200,6 +202,12 @@ class FillerHit:
     end_s: float
     utterance: int
     rule: str  # "always" or the contextual phrase
+    probability: float | None = None  # ASR word probability (least over the filler's tokens); None: unknown
+
+
+def _least_probability(tokens: Sequence[Token]) -> float | None:
+    probs = [t.probability for t in tokens if t.probability is not None]
+    return min(probs) if probs else None
 
 
 def _neighbour(tokens: Sequence[Token], i: int) -> str:
@@ -236,18 +244,20 @@ def find_fillers(tokens: Sequence[Token], book: PhraseBook) -> list[FillerHit]:
             nxt2 = nxt + _neighbour(tokens, i + n + 1) if book.language == "zh" else nxt
             if prev in rule.not_after or prev2 in rule.not_after:
                 continue
-            if nxt in rule.not_before or nxt2 in rule.not_before:
+            # a comma/pause after the filler separates it from the next word ("you know, a ...")
+            if not tokens[i + n - 1].boundary_after and (nxt in rule.not_before or nxt2 in rule.not_before):
                 continue
             if not _boundary_ok(rule, tokens[i], tokens[i + n - 1]):
                 continue
             word = ("" if book.language == "zh" else " ").join(rule.tokens)
-            hits.append(FillerHit(word, tok.start_s, tokens[i + n - 1].end_s, tok.utterance, rule.phrase))
+            hits.append(FillerHit(word, tok.start_s, tokens[i + n - 1].end_s, tok.utterance, rule.phrase,
+                                  _least_probability(tokens[i : i + n])))  # fmt: skip
             i += n
             matched = True
             break
         if matched:
             continue
         if tok.text in book.filler_words or any(p.fullmatch(tok.text) for p in book.filler_patterns):
-            hits.append(FillerHit(tok.text, tok.start_s, tok.end_s, tok.utterance, "always"))
+            hits.append(FillerHit(tok.text, tok.start_s, tok.end_s, tok.utterance, "always", tok.probability))
         i += 1
     return hits

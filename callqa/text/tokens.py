@@ -32,6 +32,7 @@ class Token:
     at_start: bool = False
     at_end: bool = False
     raw: str = ""  # the ASR word this token came from
+    probability: float | None = None  # the ASR word's probability (None: imported text without one)
 
 
 def tokenize_text(text: str, *, language: str) -> list[str]:
@@ -68,10 +69,10 @@ def _split_han(word: str) -> list[str]:
     return parts
 
 
-def _raw_words(utt: Utterance, language: str) -> list[tuple[str, float, float, bool]]:
-    """(raw text, start_s, end_s, timed) per word; words without times get times spread by length."""
+def _raw_words(utt: Utterance, language: str) -> list[tuple[str, float, float, bool, float | None]]:
+    """(raw text, start_s, end_s, timed, probability) per word; words without times get times spread by length."""
     if utt.words:
-        return [(w.text, float(w.start_s), float(w.end_s), True) for w in utt.words]
+        return [(w.text, float(w.start_s), float(w.end_s), True, w.probability) for w in utt.words]
     if language == "zh" or any(is_han(c) for c in utt.text):
         # keep punctuation attached to the chunk before it so boundaries survive
         pieces = [
@@ -88,7 +89,7 @@ def _raw_words(utt: Utterance, language: str) -> list[tuple[str, float, float, b
     out, t = [], float(utt.start_s)
     for p, n in zip(pieces, lengths, strict=True):
         d = span * n / total
-        out.append((p, t, t + d, False))
+        out.append((p, t, t + d, False, None))
         t += d
     return out
 
@@ -101,7 +102,7 @@ def tokens_of_utterance(
     staged: list[dict] = []
     prev_end: float | None = None
     prev_timed = False
-    for text, start_s, end_s, timed in raw:
+    for text, start_s, end_s, timed, prob in raw:
         stripped = text.strip()
         # pieces of the word between punctuation marks (a zh "word" may hold a whole clause)
         pieces = [(body, punct) for body, punct in _PIECE_RE.findall(stripped) if body or punct]
@@ -125,6 +126,7 @@ def tokens_of_utterance(
                         boundary_before=k == 0 and (punct_before or pause_before),
                         boundary_after=j == len(parts) - 1 and punct_after,
                         raw=text,
+                        probability=prob,
                     )
                 )
                 k += 1

@@ -141,3 +141,43 @@ def test_opening_ends_at_max_wall_time_in_short_agent_calls():
     # the agent spoke only 4 s in all, but the "hello" at 91 s is not part of the opening
     r = check_greeting(call, P)
     assert r.status == "fail" and r.values["greeting"] is False and r.values["window_end_s"] == 60.0
+
+
+# --- greetings that do not count (issue 11) -------------------------------------------------------
+
+
+def test_allo_alone_is_not_a_greeting_with_the_reason():
+    call = make_call("ru", [("agent", 0.0, 4.0, "Алло, слушаю вас.")])
+    r = check_greeting(call, GreetingParams())
+    assert r.status == "fail" and r.values["greeting"] is False
+    assert r.values["not_counted"] == ["алло"]
+    assert "not a proper greeting" in r.reason
+    assert any("not a proper greeting" in (e.note or "") for e in r.evidence)
+
+
+def test_allo_then_a_real_greeting_passes():
+    call = make_call("ru", [("agent", 0.0, 4.0, "Алло, здравствуйте, слушаю вас.")])
+    r = check_greeting(call, GreetingParams())
+    assert r.status == "pass" and r.values["greeting"] is True
+
+
+def test_wei_is_not_a_greeting_but_wei_nihao_is():
+    bad = check_greeting(make_call("zh", [("agent", 0.0, 3.0, "喂？请讲。")]), GreetingParams())
+    assert bad.status == "fail" and bad.values["not_counted"] == ["喂"]
+    good = check_greeting(make_call("zh", [("agent", 0.0, 3.0, "喂，您好，请讲。")]), GreetingParams())
+    assert good.status == "pass"
+
+
+def test_hello_asked_or_alone_is_not_a_greeting_but_hello_with_an_introduction_is():
+    for text in ("Hello?", "hello, hello?", "Hello? Yes, what is it?"):
+        r = check_greeting(make_call("en", [("agent", 0.0, 3.0, text)]), GreetingParams())
+        assert r.status == "fail" and r.values["greeting"] is False, text
+    ok = check_greeting(make_call("en", [("agent", 0.0, 3.0, "Hello, this is Anna, how can I help?")]),
+                        GreetingParams())  # fmt: skip
+    assert ok.status == "pass" and ok.values["greeting"] is True
+
+
+def test_not_counting_list_is_configurable():
+    call = make_call("ru", [("agent", 0.0, 4.0, "Алло, слушаю вас.")])
+    r = check_greeting(call, GreetingParams(not_counting={"ru": []}))
+    assert r.status == "pass" and r.values["not_counted"] == []

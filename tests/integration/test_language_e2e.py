@@ -178,7 +178,9 @@ def test_zh_asr_is_simplified_and_close(zh_recognized):
 
 
 RU_CLIPS = {
-    "golos/001ce26c07c20eaa0d666b824c6c6924.wav": ("шестьдесят тысяч тенге сколько будет стоить", ["тысяч", "стоить"]),
+    # "тысяч" or digits: without the filler prompt (asr.keep_fillers.ru: false) Whisper writes "60 000"
+    "golos/001ce26c07c20eaa0d666b824c6c6924.wav": ("шестьдесят тысяч тенге сколько будет стоить",
+                                                   [("тысяч", "000"), "стоить"]),
     "pisets/test_sound_ru.wav": ("нейронные сети это хорошо", ["сети", "хорошо"]),
 }
 
@@ -187,7 +189,7 @@ def test_ru_asr_key_words(ru_recognized):
     for clip, (_ref, keys) in RU_CLIPS.items():
         text, words = ru_recognized[clip]
         low = text.lower().replace("ё", "е")
-        assert words and all(k in low for k in keys), (clip, text)
+        assert words and all(any(a in low for a in ((k,) if isinstance(k, str) else k)) for k in keys), (clip, text)
 
 
 def _scripted(text: str, start_s: float, units_per_s: float, *, language: str) -> tuple[dict, float]:
