@@ -21,7 +21,7 @@ from callqa.checks.timing import merge_intervals, summarize_timing
 from callqa.config import Config
 from callqa.ingest.audio import Audio, AudioError, for_model, load_audio
 from callqa.models.paths import file_sha256
-from callqa.scoring.scorecard import load_scorecard, score_call
+from callqa.scoring.scorecard import score_call
 from callqa.types import (
     Call,
     CallMeta,
@@ -332,11 +332,11 @@ def analyze_call(
         raise StageError("input", meta.call_id, "neither audio_path nor transcript_path given")
     if transcript.info.get("diarization") == "channels":
         transcript = replace(transcript, turns=tuple(channel_turns(signal, transcript.utterances)))
-    call = Call(meta=meta, transcript=transcript, signal=signal)
+    resolved = config.resolved
+    call = Call(meta=meta, transcript=transcript, signal=signal, settings=resolved.settings)
     t = time.perf_counter()
-    checks = run_checks(call, config.checks, source=config.source)
-    card = load_scorecard(config.scorecard, source=config.source)
-    score = score_call(checks, card).to_dict()
+    checks = run_checks(call, resolved.enabled_params())
+    score = score_call(checks, resolved.scorecard).to_dict()
     timings["checks"] = time.perf_counter() - t
     return CallResult(meta=meta, call=call, checks=checks, score=score, timings_s=timings, cache_key=key,
                       versions=versions())

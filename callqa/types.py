@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from callqa.features import CallFeatures, CallSettings
 
 Role = Literal["agent", "customer", "unknown"]
 Status = Literal["pass", "fail", "na"]
@@ -145,11 +149,23 @@ class CallTranscript:
 
 @dataclass(frozen=True, eq=False)
 class Call:
-    """The typed call object every check reads. Checks never do I/O."""
+    """The typed call object every check reads. Checks never do I/O.
+
+    `settings` are the config's resolved settings (phrase books, hold and hang-up parameters); the pipeline
+    sets them, a hand-built call (tests) gets the defaults. `features` are derived from the call with them,
+    once, on first use.
+    """
 
     meta: CallMeta
     transcript: CallTranscript
     signal: SignalReport | None = None
+    settings: CallSettings | None = None
+
+    @cached_property
+    def features(self) -> CallFeatures:
+        from callqa.features import default_settings, derive_features
+
+        return derive_features(self, self.settings or default_settings())
 
     @property
     def duration_s(self) -> float:

@@ -18,17 +18,6 @@ class ClosingParams:
     phrases_path: str | None = None  # a phrase book instead of configs/phrases/<lang>.yaml
 
 
-def hangup_party(call: Call) -> tuple[str, Evidence | None]:
-    """Who hung up: the signal layer's detector when it exists (it honours the manifest), else the manifest."""
-    try:
-        from callqa.signal.hangup import detect_hangup_party
-    except ImportError:
-        party = call.meta.hangup_party or "unknown"
-        ev = Evidence(note=f"hang-up party from manifest: {party}") if call.meta.hangup_party else None
-        return party, ev
-    return detect_hangup_party(call)
-
-
 @register_check("closing", params=ClosingParams)
 def check_closing(call: Call, params: ClosingParams) -> CheckResult:
     """Summary before thanks, a farewell, and the customer (not the agent) hanging up first."""
@@ -49,7 +38,7 @@ def check_closing(call: Call, params: ClosingParams) -> CheckResult:
     evidence = [match_evidence(m, role="agent", note="summary") for m in summary[:1]]
     evidence += [match_evidence(m, role="agent", note="thanks") for m in thanks[-1:]]
     evidence += [match_evidence(m, role="agent", note="farewell") for m in farewell[-1:]]
-    party, hang_ev = hangup_party(call)
+    party, hang_ev = call.features.hangup.party, call.features.hangup.evidence  # configured signal.hangup
     if hang_ev is not None:
         evidence.append(hang_ev)
     # the closing thanks is the last one; a recap must come before it

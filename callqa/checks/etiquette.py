@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from callqa.checks.holds import HoldsParams, find_holds
 from callqa.checks.language import match_evidence, match_list, phrasebook_for, role_tokens
 from callqa.checks.registry import register_check
 from callqa.text.match import find_name
@@ -13,9 +12,10 @@ from callqa.types import Call, CheckResult, Evidence, na
 
 @dataclass(frozen=True)
 class HoldEtiquetteParams:
-    before_s: float = 60.0  # with signal holds: permission asked at most this long before the hold
-    after_s: float = 60.0  # ... and thanks at most this long after it ends
-    phrases_path: str | None = None
+    """Holds, their request and their thanks come from `call.features.holds` (`checks.holds`: the window
+    `phrase_window_s` and the phrase book); these parameters apply to calls without a detected hold."""
+
+    phrases_path: str | None = None  # phrase book for holds inferred from the transcript alone
 
 
 @register_check("hold_etiquette", params=HoldEtiquetteParams)
@@ -27,27 +27,26 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
     tokens = role_tokens(call, "agent", book=book)
     asks = match_list(tokens, book, "hold_request")
     thanks = match_list(tokens, book, "hold_thanks")
-    holds = [(e.start_s, e.end_s) for e in call.events("hold")]
-    if not holds and call.signal is not None:  # the same holds the `holds` check finds (music / silence)
-        holds = [span for span, _music in find_holds(call, HoldsParams())]
+    holds = call.features.holds  # the holds the `holds` check reports, with their request and thanks
     items = []
     evidence = []
     if holds:
         source = "signal"
-        for start, end in holds:
-            ask = [m for m in asks if start - params.before_s <= m.start_s <= start + 2.0]
-            thank = [m for m in thanks if end - 2.0 <= m.start_s <= end + params.after_s]
+        for hold in holds:
+            start, end = hold.start_s, hold.end_s
             items.append(
                 {
                     "start_s": round(start, 3),
                     "end_s": round(end, 3),
-                    "permission": bool(ask),
-                    "thanked": bool(thank),
+                    "permission": hold.request is not None,
+                    "thanked": hold.thanks is not None,
                 }
             )
             evidence.append(Evidence(round(start, 3), round(end, 3), note="hold"))
-            evidence += [match_evidence(m, role="agent", note="hold permission") for m in ask[-1:]]
-            evidence += [match_evidence(m, role="agent", note="thanks after hold") for m in thank[:1]]
+            if hold.request is not None:
+                evidence.append(match_evidence(hold.request, role="agent", note="hold permission"))
+            if hold.thanks is not None:
+                evidence.append(match_evidence(hold.thanks, role="agent", note="thanks after hold"))
     else:
         source = "transcript"
         if not asks and not thanks:

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from callqa.checks.holds import HoldsParams, find_holds
 from callqa.checks.registry import register_check
-from callqa.checks.timing import (
-    Interval,
-    gaps,
-    intersect_intervals,
-    merge_intervals,
-    speech_intervals,
-    total_s,
-)
+from callqa.intervals import Interval, gaps, intersect_intervals, merge_intervals, total_s
 from callqa.types import Call, CheckResult, Evidence, na
 
 # preset -> (min silence s, hold counts as non-talk, threshold inclusive)
@@ -35,37 +25,17 @@ class NonTalkParams:
     max_nontalk_share: float = 0.25  # fail above this share of the call between first and last speech
 
 
-def signal_speech(call: Call) -> list[Interval]:
-    """Where any channel is active and not ringing, busy or playing music (transcript turns if no signal)."""
-    sig = call.signal
-    if sig is None:
-        return merge_intervals(speech_intervals(call, "agent") + speech_intervals(call, "customer"))
-    out: list[Interval] = []
-    for lv in sig.channels:
-        hop = lv.frame_hop_s
-        act = lv.active.copy()
-        for ev in sig.events:
-            if ev.kind in ("ring", "busy_tone", "music") and ev.channel in (None, lv.channel):
-                act[max(0, int(ev.start_s / hop)) : int(np.ceil(ev.end_s / hop))] = False
-        edges = np.diff(np.concatenate([[0], act.astype(np.int8), [0]]))
-        out += [
-            (s * hop, e * hop)
-            for s, e in zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0], strict=False)
-        ]
-    return merge_intervals(out, gap_s=0.2)
-
-
 @register_check("nontalk", params=NonTalkParams)
 def check_nontalk(call: Call, params: NonTalkParams) -> CheckResult:
     """Non-talk time (silence and, per preset, hold) between the first and last speech."""
     min_s, include_hold, inclusive = PRESETS.get(
         params.preset, (params.min_silence_s, params.include_hold, params.inclusive)
     )
-    speech = signal_speech(call)
+    speech = list(call.features.signal_speech)
     if not speech:
         return na("nontalk", "no speech found")
     span = (speech[0][0], speech[-1][1])
-    holds = merge_intervals(h for h, _ in find_holds(call, HoldsParams())) if call.signal else []
+    holds = merge_intervals(h.span for h in call.features.holds)  # the holds the `holds` check reports
 
     def long_enough(iv: Interval) -> bool:
         return iv[1] - iv[0] >= min_s if inclusive else iv[1] - iv[0] > min_s

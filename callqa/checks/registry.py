@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from callqa.dataconf import ConfigError, build_dataclass
 from callqa.types import Call, CheckResult
 
 
@@ -51,8 +52,6 @@ def _load_builtin_checks() -> None:
 
 
 def build_params(name: str, raw: Mapping[str, Any] | None, *, source: str = "<config>") -> Any:
-    from callqa.config import build_dataclass
-
     spec = get_check(name)
     raw = dict(raw or {})
     raw.pop("enabled", None)
@@ -60,8 +59,6 @@ def build_params(name: str, raw: Mapping[str, Any] | None, *, source: str = "<co
 
 
 def validate_check_params(checks: Mapping[str, Any], *, source: str) -> None:
-    from callqa.config import ConfigError
-
     known = all_checks()
     for name, raw in checks.items():
         if name not in known:
@@ -77,11 +74,16 @@ def enabled_checks(checks: Mapping[str, Any]) -> list[str]:
 
 
 def run_checks(call: Call, checks: Mapping[str, Any], *, source: str = "<config>") -> dict[str, CheckResult]:
-    """Run every enabled check; a check that raises becomes `na` with the error, never a crash."""
+    """Run every enabled check; a check that raises becomes `na` with the error, never a crash.
+
+    `checks`: name -> params dataclass (resolved once: `config.resolved.enabled_params()`), or, as written
+    in YAML, name -> mapping (then validated here, for every call: avoid in a loop).
+    """
     results: dict[str, CheckResult] = {}
     for name in enabled_checks(checks):
         spec = get_check(name)
-        params = build_params(name, checks.get(name), source=source)
+        raw = checks.get(name)
+        params = raw if dataclasses.is_dataclass(raw) else build_params(name, raw, source=source)
         try:
             res = spec.func(call, params)
         except Exception as exc:  # a bug in one check must not lose the call

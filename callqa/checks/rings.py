@@ -6,8 +6,6 @@ import math
 from dataclasses import dataclass
 
 from callqa.checks.registry import register_check
-from callqa.checks.timing import speech_intervals
-from callqa.signal.config import RingConfig
 from callqa.types import Call, CheckResult, Evidence, na
 
 
@@ -19,17 +17,10 @@ class RingsParams:
 
 def _answer_after(call: Call, after_s: float) -> float | None:
     """First agent speech after `after_s` (transcript turns), else the signal's first activity."""
-    starts = [s for s, e in speech_intervals(call, "agent") if e > after_s]
+    starts = [s for s, e in call.features.speech_of("agent") if e > after_s]
     if starts:
         return max(starts[0], after_s)
-    return call.signal.extras.get("answer_s") if call.signal is not None else None
-
-
-def _ring_periods_s(call: Call) -> dict[str, float]:
-    """Cadence period per ring profile, as configured for the signal layer (defaults without one)."""
-    if call.signal is not None and "ring_periods_s" in call.signal.extras:
-        return dict(call.signal.extras["ring_periods_s"])
-    return {name: p.period_s() for name, p in RingConfig().profiles.items()}
+    return call.features.signal_answer_s
 
 
 @register_check("rings", params=RingsParams)
@@ -50,7 +41,7 @@ def check_rings(call: Call, params: RingsParams) -> CheckResult:
             for i, e in enumerate(rings)
         )
     elif call.meta.ring_s is not None:
-        periods = _ring_periods_s(call)
+        periods = call.features.ring_periods_s  # the configured signal.rings profiles
         profile = call.meta.ring_profile if call.meta.ring_profile in periods else params.default_profile
         if profile not in periods:
             return na("rings", f"unknown ring profile {profile!r}", source="none")

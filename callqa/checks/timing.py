@@ -2,67 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from callqa.checks.registry import register_check
+from callqa.intervals import Interval, gaps, intersect_intervals, merge_intervals, total_s
 from callqa.types import Call, CheckResult, Evidence, Role
 
-Interval = tuple[float, float]
-
-
-def merge_intervals(intervals: Iterable[Interval], *, gap_s: float = 0.0) -> list[Interval]:
-    """Union of intervals; intervals closer than `gap_s` are joined."""
-    out: list[list[float]] = []
-    for start, end in sorted(intervals):
-        if end <= start:
-            continue
-        if out and start <= out[-1][1] + gap_s:
-            out[-1][1] = max(out[-1][1], end)
-        else:
-            out.append([start, end])
-    return [(a, b) for a, b in out]
-
-
-def intersect_intervals(a: list[Interval], b: list[Interval]) -> list[Interval]:
-    """Pairwise intersection of two sorted, merged interval lists."""
-    out: list[Interval] = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if hi > lo:
-            out.append((lo, hi))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return out
-
-
-def total_s(intervals: Iterable[Interval]) -> float:
-    return float(sum(e - s for s, e in intervals))
+__all__ = ["Interval", "gaps", "intersect_intervals", "merge_intervals", "speech_intervals", "total_s"]
 
 
 def speech_intervals(call: Call, role: Role) -> list[Interval]:
-    """Where `role` speaks: diarization/channel turns when present, else utterance spans."""
-    roles = call.transcript.roles
-    turns = [(t.start_s, t.end_s) for t in call.transcript.turns if roles.get(t.speaker, "unknown") == role]
-    if not turns:
-        turns = [(u.start_s, u.end_s) for u in call.utterances if u.role == role]
-    return merge_intervals(turns)
-
-
-def gaps(intervals: list[Interval], start_s: float, end_s: float) -> list[Interval]:
-    """Complement of merged `intervals` within [start_s, end_s]."""
-    out: list[Interval] = []
-    cursor = start_s
-    for s, e in intervals:
-        if s > cursor:
-            out.append((cursor, min(s, end_s)))
-        cursor = max(cursor, e)
-    if cursor < end_s:
-        out.append((cursor, end_s))
-    return [(s, e) for s, e in out if e > s]
+    """Where `role` speaks: diarization/channel turns when present, else utterance spans (`call.features`)."""
+    return call.features.speech_of(role)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from callqa.checks.registry import register_check
-from callqa.checks.timing import Interval, speech_intervals
+from callqa.checks.timing import speech_intervals
+from callqa.intervals import Interval, spans_mask, without_events
 from callqa.signal.hangup import channel_roles
 from callqa.signal.levels import active_speech_level_dbfs
 from callqa.types import Call, ChannelLevels, CheckResult, Evidence, Role, na
@@ -28,13 +29,8 @@ class VolumeParams:
 def _frames(levels: ChannelLevels, spans: list[Interval], call: Call) -> np.ndarray:
     """Frame mask of `spans`, minus tones and music on that channel."""
     hop = levels.frame_hop_s
-    mask = np.zeros(len(levels.level_dbfs), dtype=bool)
-    for s, e in spans:
-        mask[max(0, int(s / hop)) : max(0, int(np.ceil(e / hop)))] = True
-    for ev in call.signal.events if call.signal else ():
-        if ev.kind in ("ring", "busy_tone", "music") and ev.channel in (None, levels.channel):
-            mask[max(0, int(ev.start_s / hop)) : int(np.ceil(ev.end_s / hop))] = False
-    return mask
+    mask = spans_mask(spans, n_frames=len(levels.level_dbfs), hop_s=hop)
+    return without_events(mask, call.signal.events if call.signal else (), channel=levels.channel, hop_s=hop)
 
 
 def party_level(call: Call, role: Role, params: VolumeParams) -> dict | None:

@@ -61,12 +61,11 @@ def hangup_from_events(
     return role, Evidence(t, end_s, role=role, note=f"the {role} leg went dead first")  # type: ignore[arg-type]
 
 
-def detect_hangup_party(
-    call: Call, *, config: HangupConfig | None = None
-) -> tuple[HangupParty, Evidence | None]:
+def detect_hangup_party(call: Call, *, config: HangupConfig) -> tuple[HangupParty, Evidence | None]:
     """agent | customer | unknown, with the evidence; the manifest's `hangup_party` overrides the audio.
 
     The last speech is the end of the last utterance when there is a transcript, else the signal's.
+    Checks read the decision from `call.features.hangup` (made with the configured `signal.hangup`).
     """
     if call.meta.hangup_party is not None:
         return call.meta.hangup_party, Evidence(note="hangup_party from the manifest")
@@ -78,5 +77,5 @@ def detect_hangup_party(
         roles=channel_roles(call.meta.channel_layout, call.signal.n_channels),
         last_speech_s=max(ends) if ends else call.signal.extras.get("last_speech_s"),
         end_s=call.duration_s,
-        config=config or HangupConfig(),
+        config=config,
     )
