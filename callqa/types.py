@@ -5,8 +5,8 @@ Time is always float seconds from the start of the recording. Units go in names.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -117,8 +117,52 @@ class Evidence:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
+class CheckValues(Mapping[str, Any]):
+    """Base of a check's typed values: subclass it as a frozen dataclass, one field per published value.
+
+    It reads like a mapping too (`res.values["count"]`, `dict(res.values)`), so code written against the
+    older dict values keeps working; `to_dict` is the published JSON (nested dataclasses become dicts).
+    """
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._names():
+            return getattr(self, key)
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def _names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(self))  # type: ignore[arg-type]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+
+def values_to_dict(values: Any) -> dict[str, Any]:
+    """A check's values as plain JSON-able data: a dataclass (built-in checks) or a Mapping (plugin checks)."""
+    if is_dataclass(values) and not isinstance(values, type):
+        return asdict(values)
+    return {k: _plain(v) for k, v in dict(values).items()}
+
+
+def _plain(v: Any) -> Any:
+    if is_dataclass(v) and not isinstance(v, type):
+        return asdict(v)
+    if isinstance(v, Mapping):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    return v
+
+
 @dataclass(frozen=True)
 class CheckResult:
+    """One check's verdict. `values`: a `CheckValues` dataclass (built-in checks) or any Mapping (plugins)."""
+
     name: str
     status: Status
     reason: str | None = None
@@ -126,10 +170,11 @@ class CheckResult:
     evidence: tuple[Evidence, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        """`{status, reason?, <values...>, evidence}`: the published shape of one check."""
         out: dict[str, Any] = {"status": self.status}
         if self.reason is not None:
             out["reason"] = self.reason
-        out.update(self.values)
+        out.update(values_to_dict(self.values))
         out["evidence"] = [e.to_dict() for e in self.evidence]
         return out
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from callqa.config import Config
 from callqa.ingest.manifest import InputError
 from callqa.pipeline import Models, StageError, analyze_call, versions
+from callqa.steps import StepHook
 from callqa.store.results import ResultStore
 from callqa.types import CallMeta
 
@@ -27,7 +28,8 @@ class BatchSummary:
 
 
 def _one(meta: CallMeta, config: Config, store: ResultStore, models: Models) -> dict:
-    result = analyze_call(meta, config, models=models, cache_get=store.cache_get, cache_put=store.cache_put)
+    result = analyze_call(meta, config, models=models, cache_get=store.cache_get, cache_put=store.cache_put,
+                          on_step=_WORKER.get("on_step"))
     data = result.to_dict()
     store.write_call(data)
     store.clear_error(meta.call_id)
@@ -62,7 +64,9 @@ def score_batch(
     force: bool = False,
     models: Models | None = None,
     progress: Callable[[str], None] | None = None,
+    on_step: StepHook | None = None,
 ) -> BatchSummary:
+    """Score `metas` into `out_dir`. `on_step` (single process only) gets each call's finished steps."""
     store = ResultStore(out_dir)
     store.write_run_info(config, versions())
     summary = BatchSummary()
@@ -94,7 +98,7 @@ def score_batch(
         models = models or Models(config)
         for i, meta in enumerate(todo, 1):
             say(f"[{i}/{len(todo)}] {meta.call_id}")
-            _WORKER.update(config=config, store=store, models=models)
+            _WORKER.update(config=config, store=store, models=models, on_step=on_step)
             call_id, _, err = _worker_run(meta)
             record(call_id, meta, err)
     else:

@@ -65,18 +65,18 @@ class ResultStore:
 
     # transcript cache -------------------------------------------------------------------------
     def cache_get(self, key: str) -> CallTranscript | None:
-        from callqa.pipeline import transcript_from_dict
+        from callqa.store.codec import transcript_from_dict
 
         path = self.cache_dir / f"{key}.json"
         if not path.exists():
             return None
         try:
             return transcript_from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (ValueError, KeyError, TypeError):
-            return None  # a damaged cache entry is recomputed, not trusted
+        except (ValueError, KeyError, TypeError):  # CodecError is a ValueError
+            return None  # a damaged or other-version cache entry is recomputed, not trusted
 
     def cache_put(self, key: str, transcript: CallTranscript) -> None:
-        from callqa.pipeline import transcript_to_dict
+        from callqa.store.codec import transcript_to_dict
 
         atomic_write_text(self.cache_dir / f"{key}.json", json.dumps(transcript_to_dict(transcript), ensure_ascii=False))
 
