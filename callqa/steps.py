@@ -170,7 +170,7 @@ def align(
         words = heard.words[0]
         labelled = assign_words(words, turns.turns) if turns.turns else [("SPEAKER_00", w) for w in words]
         utterances = group_utterances(labelled, language=language)
-        answer = signal.extras.get("answer_s") if signal is not None else None
+        answer = signal.extras.answer_s if signal is not None else None
         decision = assign_roles(
             utterances,
             list(turns.turns),

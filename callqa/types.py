@@ -93,36 +93,9 @@ class ChannelLevels:
     active: np.ndarray  # per-frame bool: signal-energy activity (speech or tone)
 
 
-@dataclass(frozen=True, eq=False)
-class SignalReport:
-    """Everything the signal layer measured on the original audio."""
-
-    sample_rate: int
-    duration_s: float
-    n_channels: int
-    channels: tuple[ChannelLevels, ...]
-    events: tuple[SignalEvent, ...] = ()
-    extras: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    start_s: float | None = None
-    end_s: float | None = None
-    role: Role | None = None
-    text: str | None = None
-    note: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
-
-
-class CheckValues(Mapping[str, Any]):
-    """Base of a check's typed values: subclass it as a frozen dataclass, one field per published value.
-
-    It reads like a mapping too (`res.values["count"]`, `dict(res.values)`), so code written against the
-    older dict values keeps working; `to_dict` is the published JSON (nested dataclasses become dicts).
-    """
+class RecordMapping(Mapping[str, Any]):
+    """A frozen dataclass that also reads like a read-only mapping of its fields (`rec["name"]`, `dict(rec)`),
+    so code written against the older string-keyed dicts keeps working while new code uses attributes."""
 
     def __getitem__(self, key: str) -> Any:
         if key in self._names():
@@ -140,6 +113,60 @@ class CheckValues(Mapping[str, Any]):
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)  # type: ignore[call-overload]
+
+
+class CheckValues(RecordMapping):
+    """Base of a check's typed values: subclass it as a frozen dataclass, one field per published value.
+    `to_dict` (nested dataclasses become dicts) is the published JSON of the check."""
+
+
+@dataclass(frozen=True)
+class SignalSummary(RecordMapping):
+    """Call-level facts the signal layer found (typed; `report.extras.answer_s`)."""
+
+    ring_count: int = 0
+    ring_profile: str | None = None
+    ring_channel: int | None = None
+    first_ring_s: float | None = None
+    last_ring_end_s: float | None = None  # end of the first ringback sequence
+    answer_s: float | None = None  # first non-tone activity after the ringback
+    first_speech_s: float | None = None
+    last_speech_s: float | None = None
+    hangup_party: HangupParty = "unknown"  # from the signal alone (the checks use `call.features.hangup`)
+    hangup_reason: str | None = None
+    ring_periods_s: Mapping[str, float] = field(default_factory=dict)  # cadence period per ring profile
+
+
+@dataclass(frozen=True, eq=False)
+class SignalReport:
+    """Everything the signal layer measured on the original audio."""
+
+    sample_rate: int
+    duration_s: float
+    n_channels: int
+    channels: tuple[ChannelLevels, ...]
+    events: tuple[SignalEvent, ...] = ()
+    extras: SignalSummary = field(default_factory=SignalSummary)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.extras, SignalSummary):  # a plain mapping (tests, older callers): typed strictly
+            object.__setattr__(self, "extras", SignalSummary(**dict(self.extras)))
+
+    @property
+    def summary(self) -> SignalSummary:
+        return self.extras
+
+
+@dataclass(frozen=True)
+class Evidence:
+    start_s: float | None = None
+    end_s: float | None = None
+    role: Role | None = None
+    text: str | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
 def values_to_dict(values: Any) -> dict[str, Any]:

@@ -83,9 +83,9 @@ def _answer_s(call: Call) -> float | None:
     safer boundary.)"""
     if call.signal is None:
         return None
-    for key in ("last_ring_end_s", "answer_s"):
-        answer = call.signal.extras.get(key)
-        if isinstance(answer, (int, float)):
+    summary = call.signal.extras
+    for answer in (summary.last_ring_end_s, summary.answer_s):
+        if answer is not None:
             return float(answer)
     events = call.events("answer")
     return float(events[0].start_s) if events else None
@@ -111,12 +111,12 @@ def derive_features(call: Call, settings: CallSettings) -> CallFeatures:
     """Everything several checks need, computed once with the configured parameters."""
     speech = {r: tuple(party_speech(call, r)) for r in ROLES}
     party, evidence = detect_hangup_party(call, config=settings.signal.hangup)
-    answer = call.signal.extras.get("answer_s") if call.signal is not None else None
+    answer = call.signal.extras.answer_s if call.signal is not None else None
     return CallFeatures(
         holds=_holds(call, settings, speech),
         hangup=HangupDecision(party, evidence),
         answer_s=_answer_s(call),
-        signal_answer_s=float(answer) if isinstance(answer, (int, float)) else None,
+        signal_answer_s=None if answer is None else float(answer),
         speech=speech,
         signal_speech=tuple(signal_speech(call, speech)),
         ring_periods_s={name: p.period_s() for name, p in settings.signal.rings.profiles.items()},

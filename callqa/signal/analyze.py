@@ -11,7 +11,7 @@ from callqa.signal.levels import channel_levels
 from callqa.signal.music import detect_music
 from callqa.signal.spectrum import power_spectrogram
 from callqa.signal.tones import ToneMatch, detect_tone, find_bursts, tonal_frames
-from callqa.types import CallMeta, ChannelLevels, SignalEvent, SignalReport
+from callqa.types import CallMeta, ChannelLevels, SignalEvent, SignalReport, SignalSummary
 
 
 def _runs(mask: np.ndarray, hop_s: float, min_s: float) -> list[tuple[float, float]]:
@@ -43,8 +43,8 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
 
     Events: `ring` (one per ring of the first ringback sequence and any later one), `busy_tone`,
     `music`, `silence` (no channel active), `dead_line` (a stereo leg that goes digitally dead).
-    Extras: ring_profile, ring_count, first_ring_s, answer_s (first non-tone activity after the
-    rings), first_speech_s, last_speech_s, hangup_party and its reason.
+    Summary (`report.extras`, a `SignalSummary`): ring_profile, ring_count, first_ring_s, answer_s (first
+    non-tone activity after the rings), first_speech_s, last_speech_s, hangup_party and its reason.
     """
     sr = audio.sample_rate
     rings, busy = config.rings.profiles, config.busy.profiles
@@ -132,7 +132,8 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     )
     extras["hangup_party"] = party
     extras["hangup_reason"] = ev.note if ev is not None else None
-    return SignalReport(sr, audio.duration_s, audio.n_channels, tuple(levels), tuple(events), extras)
+    summary = SignalSummary(**extras)
+    return SignalReport(sr, audio.duration_s, audio.n_channels, tuple(levels), tuple(events), summary)
 
 
 def _ring_extras(ring_seqs: list[tuple[int, list[ToneMatch]]], speech: np.ndarray, hop_s: float) -> dict:

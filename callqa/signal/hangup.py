@@ -75,7 +75,7 @@ def detect_hangup_party(call: Call, *, config: HangupConfig) -> tuple[HangupPart
     return hangup_from_events(
         call.signal.events,
         roles=channel_roles(call.meta.channel_layout, call.signal.n_channels),
-        last_speech_s=max(ends) if ends else call.signal.extras.get("last_speech_s"),
+        last_speech_s=max(ends) if ends else call.signal.extras.last_speech_s,
         end_s=call.duration_s,
         config=config,
     )
