@@ -93,26 +93,39 @@ class ChannelLevels:
     active: np.ndarray  # per-frame bool: signal-energy activity (speech or tone)
 
 
-class RecordMapping(Mapping[str, Any]):
+class RecordMapping:
     """A frozen dataclass that also reads like a read-only mapping of its fields (`rec["name"]`, `dict(rec)`),
-    so code written against the older string-keyed dicts keeps working while new code uses attributes."""
+    so code written against the older string-keyed dicts keeps working while new code uses attributes.
+
+    (Not a `collections.abc.Mapping` subclass: its `items`/`values` methods would shadow fields of those
+    names; it is registered as a virtual Mapping instead.)
+    """
 
     def __getitem__(self, key: str) -> Any:
-        if key in self._names():
+        if key in self.keys():
             return getattr(self, key)
         raise KeyError(key)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._names())
+        return iter(self.keys())
 
     def __len__(self) -> int:
-        return len(self._names())
+        return len(self.keys())
 
-    def _names(self) -> tuple[str, ...]:
+    def __contains__(self, key: object) -> bool:
+        return key in self.keys()
+
+    def keys(self) -> tuple[str, ...]:
         return tuple(f.name for f in fields(self))  # type: ignore[arg-type]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key) if key in self.keys() else default
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)  # type: ignore[call-overload]
+
+
+Mapping.register(RecordMapping)
 
 
 class CheckValues(RecordMapping):
@@ -193,7 +206,7 @@ class CheckResult:
     name: str
     status: Status
     reason: str | None = None
-    values: Mapping[str, Any] = field(default_factory=dict)
+    values: CheckValues | Mapping[str, Any] = field(default_factory=dict)
     evidence: tuple[Evidence, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:

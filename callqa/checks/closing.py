@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from callqa.checks.language import match_evidence, match_list, phrasebook_for, role_tokens
 from callqa.checks.registry import register_check
-from callqa.types import Call, CheckResult, Evidence, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, HangupParty, na
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,18 @@ class ClosingParams:
     require_thanks: bool = True
     require_farewell: bool = True
     phrases_path: str | None = None  # a phrase book instead of configs/phrases/<lang>.yaml
+
+
+@dataclass(frozen=True)
+class ClosingValues(CheckValues):
+    summary: bool
+    thanks: bool
+    farewell: bool
+    hangup_party: HangupParty
+    hangup_ok: bool | None  # None: who hung up is unknown
+    summary_before_thanks: bool | None
+    order_ok: bool | None
+    window_start_s: float
 
 
 @register_check("closing", params=ClosingParams)
@@ -70,15 +82,15 @@ def check_closing(call: Call, params: ClosingParams) -> CheckResult:
         "closing",
         "fail" if problems else "pass",
         reason="; ".join(problems + notes) or None,
-        values={
-            "summary": bool(summary),
-            "thanks": bool(thanks),
-            "farewell": bool(farewell),
-            "hangup_party": party,
-            "hangup_ok": hangup_ok,
-            "summary_before_thanks": summary_before_thanks,
-            "order_ok": order_ok,
-            "window_start_s": round(start_s, 3),
-        },
+        values=ClosingValues(
+            summary=bool(summary),
+            thanks=bool(thanks),
+            farewell=bool(farewell),
+            hangup_party=party,
+            hangup_ok=hangup_ok,
+            summary_before_thanks=summary_before_thanks,
+            order_ok=order_ok,
+            window_start_s=round(start_s, 3),
+        ),
         evidence=tuple(evidence),
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from callqa.checks.language import match_evidence, match_list, phrasebook_for, role_tokens
 from callqa.checks.registry import register_check
 from callqa.text.match import find_name
-from callqa.types import Call, CheckResult, Evidence, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, RecordMapping, na
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,23 @@ class HoldEtiquetteParams:
     `phrase_window_s` and the phrase book); these parameters apply to calls without a detected hold."""
 
     phrases_path: str | None = None  # phrase book for holds inferred from the transcript alone
+
+
+@dataclass(frozen=True)
+class HoldEtiquetteItem(RecordMapping):
+    start_s: float
+    end_s: float
+    permission: bool
+    thanked: bool
+
+
+@dataclass(frozen=True)
+class HoldEtiquetteValues(CheckValues):
+    holds: int
+    permission_asked: int
+    thanked_after: int
+    items: tuple[HoldEtiquetteItem, ...]
+    source: str  # signal (holds found in the audio) | transcript (hold phrases only)
 
 
 @register_check("hold_etiquette", params=HoldEtiquetteParams)
@@ -28,19 +45,14 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
     asks = match_list(tokens, book, "hold_request")
     thanks = match_list(tokens, book, "hold_thanks")
     holds = call.features.holds  # the holds the `holds` check reports, with their request and thanks
-    items = []
+    items: list[HoldEtiquetteItem] = []
     evidence = []
     if holds:
         source = "signal"
         for hold in holds:
             start, end = hold.start_s, hold.end_s
             items.append(
-                {
-                    "start_s": round(start, 3),
-                    "end_s": round(end, 3),
-                    "permission": hold.request is not None,
-                    "thanked": hold.thanks is not None,
-                }
+                HoldEtiquetteItem(round(start, 3), round(end, 3), hold.request is not None, hold.thanks is not None)
             )
             evidence.append(Evidence(round(start, 3), round(end, 3), note="hold"))
             if hold.request is not None:
@@ -58,34 +70,27 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
             thank = [(j, m) for j, m in enumerate(thanks) if ask.end_s <= m.start_s < nxt and j not in used]
             if thank:
                 used.add(thank[0][0])
-            items.append({"start_s": round(ask.start_s, 3), "end_s": round((thank[0][1] if thank else ask).end_s, 3),
-                          "permission": True, "thanked": bool(thank)})  # fmt: skip
+            end_s = (thank[0][1] if thank else ask).end_s
+            items.append(HoldEtiquetteItem(round(ask.start_s, 3), round(end_s, 3), True, bool(thank)))
             evidence.append(match_evidence(ask, role="agent", note="hold permission"))
             if thank:
                 evidence.append(match_evidence(thank[0][1], role="agent", note="thanks after hold"))
         for j, m in enumerate(thanks):
             if j not in used:
-                items.append(
-                    {
-                        "start_s": round(m.start_s, 3),
-                        "end_s": round(m.end_s, 3),
-                        "permission": False,
-                        "thanked": True,
-                    }
-                )
+                items.append(HoldEtiquetteItem(round(m.start_s, 3), round(m.end_s, 3), False, True))
                 evidence.append(match_evidence(m, role="agent", note="thanks after a hold nobody asked for"))
-    bad = [it for it in items if not (it["permission"] and it["thanked"])]
+    bad = [it for it in items if not (it.permission and it.thanked)]
     return CheckResult(
         "hold_etiquette",
         "fail" if bad else "pass",
         reason=f"{len(bad)} of {len(items)} holds without permission or thanks" if bad else None,
-        values={
-            "holds": len(items),
-            "permission_asked": sum(it["permission"] for it in items),
-            "thanked_after": sum(it["thanked"] for it in items),
-            "items": sorted(items, key=lambda it: it["start_s"]),
-            "source": source,
-        },
+        values=HoldEtiquetteValues(
+            holds=len(items),
+            permission_asked=sum(it.permission for it in items),
+            thanked_after=sum(it.thanked for it in items),
+            items=tuple(sorted(items, key=lambda it: it.start_s)),
+            source=source,
+        ),
         evidence=tuple(evidence),
     )
 
@@ -94,6 +99,13 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
 class CustomerNameParams:
     min_mentions: int = 1  # the agent says the customer's name at least this often
     phrases_path: str | None = None
+
+
+@dataclass(frozen=True)
+class CustomerNameValues(CheckValues):
+    addressed: bool
+    mentions: int
+    first_s: float | None
 
 
 @register_check("customer_name", params=CustomerNameParams)
@@ -117,11 +129,7 @@ def check_customer_name(call: Call, params: CustomerNameParams) -> CheckResult:
         "customer_name",
         "pass" if ok else "fail",
         reason=None if ok else f"customer's name '{name}' said {len(hits)} times (< {params.min_mentions})",
-        values={
-            "addressed": bool(hits),
-            "mentions": len(hits),
-            "first_s": round(hits[0].start_s, 3) if hits else None,
-        },
+        values=CustomerNameValues(bool(hits), len(hits), round(hits[0].start_s, 3) if hits else None),
         evidence=tuple(match_evidence(m, role="agent", note="customer name") for m in hits),
     )
 
@@ -130,6 +138,19 @@ def check_customer_name(call: Call, params: CustomerNameParams) -> CheckResult:
 class PositiveLanguageParams:
     max_count: int = 0  # fail when the agent uses more negative phrases than this
     phrases_path: str | None = None
+
+
+@dataclass(frozen=True)
+class NegativePhrase(RecordMapping):
+    phrase: str
+    text: str
+    start_s: float
+
+
+@dataclass(frozen=True)
+class PositiveLanguageValues(CheckValues):
+    count: int
+    items: tuple[NegativePhrase, ...]
 
 
 @register_check("positive_language", params=PositiveLanguageParams)
@@ -144,9 +165,8 @@ def check_positive_language(call: Call, params: PositiveLanguageParams) -> Check
         "positive_language",
         "pass" if ok else "fail",
         reason=None if ok else f"{len(hits)} negative phrases",
-        values={
-            "count": len(hits),
-            "items": [{"phrase": m.phrase, "text": m.text, "start_s": round(m.start_s, 3)} for m in hits],
-        },
+        values=PositiveLanguageValues(
+            len(hits), tuple(NegativePhrase(m.phrase, m.text, round(m.start_s, 3)) for m in hits)
+        ),
         evidence=tuple(match_evidence(m, role="agent", note="negative phrase") for m in hits),
     )

@@ -9,7 +9,7 @@ from callqa.checks.registry import register_check
 from callqa.checks.speaking_rate import role_speech
 from callqa.checks.timing import total_s
 from callqa.text.lexicon import find_fillers
-from callqa.types import Call, CheckResult, Evidence, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, RecordMapping, na
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,23 @@ class FillersParams:
     min_speech_s: float = 10.0  # less speech than this: na (a rate over seconds means nothing)
     max_evidence: int = 50  # at most this many filler items in the evidence
     phrases_path: str | None = None  # a phrase book instead of configs/phrases/<lang>.yaml
+
+
+@dataclass(frozen=True)
+class FillerItem(RecordMapping):
+    word: str
+    start_s: float
+    role: str
+
+
+@dataclass(frozen=True)
+class FillersValues(CheckValues):
+    count: int
+    per_min: float
+    speech_s: float
+    by_word: dict[str, int]
+    items: tuple[FillerItem, ...]
+    max_per_min: float
 
 
 @register_check("fillers", params=FillersParams)
@@ -48,14 +65,14 @@ def check_fillers(call: Call, params: FillersParams) -> CheckResult:
         "fillers",
         "pass" if ok else "fail",
         reason=None if ok else f"{per_min:.1f} fillers/min > {params.max_per_min:g}",
-        values={
-            "count": len(items),
-            "per_min": round(per_min, 2),
-            "speech_s": round(speech_s, 2),
-            "by_word": by_word,
-            "items": [{"word": h.word, "start_s": round(h.start_s, 3), "role": r} for r, h in items],
-            "max_per_min": params.max_per_min,
-        },
+        values=FillersValues(
+            count=len(items),
+            per_min=round(per_min, 2),
+            speech_s=round(speech_s, 2),
+            by_word=by_word,
+            items=tuple(FillerItem(h.word, round(h.start_s, 3), r) for r, h in items),
+            max_per_min=params.max_per_min,
+        ),
         evidence=tuple(
             Evidence(round(h.start_s, 3), round(h.end_s, 3), r, h.word, note=f"filler ({h.rule})")
             for r, h in items[: params.max_evidence]

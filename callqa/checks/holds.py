@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from callqa.checks.registry import register_check
 from callqa.features.holds import HoldsParams
 from callqa.intervals import gaps, intersect_intervals
-from callqa.types import Call, CheckResult, Evidence, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, RecordMapping, na
 
-__all__ = ["HoldsParams", "check_holds"]
+__all__ = ["HoldRow", "HoldsParams", "HoldsValues", "check_holds"]
+
+
+@dataclass(frozen=True)
+class HoldRow(RecordMapping):
+    start_s: float
+    end_s: float
+    music: bool
+    checkins: int
+    longest_unattended_s: float
+    violation: bool
+    asked_permission: bool
+    thanked: bool
+
+
+@dataclass(frozen=True)
+class HoldsValues(CheckValues):
+    count: int
+    total_hold_s: float
+    violations: int
+    holds: tuple[HoldRow, ...]
+    max_unattended_s: float
 
 
 @register_check("holds", params=HoldsParams)
@@ -33,16 +56,16 @@ def check_holds(call: Call, params: HoldsParams) -> CheckResult:
             violation or (params.require_permission and not asked) or (params.require_thanks and not thanked)
         )
         rows.append(
-            {
-                "start_s": round(s, 3),
-                "end_s": round(e, 3),
-                "music": music,
-                "checkins": len(checkins),
-                "longest_unattended_s": round(longest, 3),
-                "violation": violation,
-                "asked_permission": asked is not None,
-                "thanked": thanked is not None,
-            }
+            HoldRow(
+                start_s=round(s, 3),
+                end_s=round(e, 3),
+                music=music,
+                checkins=len(checkins),
+                longest_unattended_s=round(longest, 3),
+                violation=violation,
+                asked_permission=asked is not None,
+                thanked=thanked is not None,
+            )
         )
         note = (
             f"hold {e - s:.0f} s, {'music' if music else 'silence'}, {len(checkins)} check-in(s), "
@@ -50,11 +73,11 @@ def check_holds(call: Call, params: HoldsParams) -> CheckResult:
         )
         evidence.append(Evidence(s, e, note=note))
         evidence += [Evidence(u.start_s, u.end_s, role="agent", text=u.text) for u in (asked, thanked) if u]
-    values = {
-        "count": len(rows),
-        "total_hold_s": round(sum(r["end_s"] - r["start_s"] for r in rows), 3),
-        "violations": sum(r["violation"] for r in rows),
-        "holds": rows,
-        "max_unattended_s": params.max_unattended_s,
-    }
+    values = HoldsValues(
+        count=len(rows),
+        total_hold_s=round(sum(r.end_s - r.start_s for r in rows), 3),
+        violations=sum(r.violation for r in rows),
+        holds=tuple(rows),
+        max_unattended_s=params.max_unattended_s,
+    )
     return CheckResult("holds", "fail" if failed else "pass", values=values, evidence=tuple(evidence))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from callqa.checks.registry import register_check
 from callqa.intervals import Interval, gaps, intersect_intervals, merge_intervals, total_s
-from callqa.types import Call, CheckResult, Evidence, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, na
 
 # preset -> (min silence s, hold counts as non-talk, threshold inclusive)
 PRESETS = {
@@ -23,6 +23,19 @@ class NonTalkParams:
     include_hold: bool = True  # custom preset only
     inclusive: bool = False  # custom preset only: >= rather than >
     max_nontalk_share: float = 0.25  # fail above this share of the call between first and last speech
+
+
+@dataclass(frozen=True)
+class NonTalkValues(CheckValues):
+    preset: str
+    min_silence_s: float
+    include_hold: bool
+    nontalk_s: float
+    count: int
+    share: float
+    nontalk_incl_hold_s: float
+    nontalk_excl_hold_s: float
+    hold_s: float
 
 
 @register_check("nontalk", params=NonTalkParams)
@@ -45,17 +58,17 @@ def check_nontalk(call: Call, params: NonTalkParams) -> CheckResult:
     without_hold = [g for g in (p for s in silent for p in gaps(holds, *s)) if long_enough(g)]
     chosen = with_hold if include_hold else without_hold
     share = total_s(chosen) / max(span[1] - span[0], 1e-9)
-    values = {
-        "preset": params.preset,
-        "min_silence_s": min_s,
-        "include_hold": include_hold,
-        "nontalk_s": round(total_s(chosen), 3),
-        "count": len(chosen),
-        "share": round(share, 4),
-        "nontalk_incl_hold_s": round(total_s(with_hold), 3),
-        "nontalk_excl_hold_s": round(total_s(without_hold), 3),
-        "hold_s": round(total_s(intersect_intervals(holds, [span])), 3),
-    }
+    values = NonTalkValues(
+        preset=params.preset,
+        min_silence_s=min_s,
+        include_hold=include_hold,
+        nontalk_s=round(total_s(chosen), 3),
+        count=len(chosen),
+        share=round(share, 4),
+        nontalk_incl_hold_s=round(total_s(with_hold), 3),
+        nontalk_excl_hold_s=round(total_s(without_hold), 3),
+        hold_s=round(total_s(intersect_intervals(holds, [span])), 3),
+    )
     return CheckResult(
         "nontalk",
         "pass" if share <= params.max_nontalk_share else "fail",

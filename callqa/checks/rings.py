@@ -6,13 +6,23 @@ import math
 from dataclasses import dataclass
 
 from callqa.checks.registry import register_check
-from callqa.types import Call, CheckResult, Evidence, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, na
 
 
 @dataclass(frozen=True)
 class RingsParams:
     max_rings: int = 3  # etiquette: answer within three rings
     default_profile: str = "na"  # cadence that turns a manifest ring_s into rings, unless the call names one
+
+
+@dataclass(frozen=True)
+class RingsValues(CheckValues):
+    count: int
+    answer_time_s: float | None
+    ring_s: float
+    profile: str
+    source: str  # audio | metadata
+    max_rings: int
 
 
 def _answer_after(call: Call, after_s: float) -> float | None:
@@ -57,14 +67,14 @@ def check_rings(call: Call, params: RingsParams) -> CheckResult:
             "no ringback in the audio (recording starts at answer) and no ring_s in the manifest",
             source="none",
         )
-    values = {
-        "count": count,
-        "answer_time_s": None if answer_s is None else round(answer_s, 3),
-        "ring_s": round(ring_s, 3),
-        "profile": profile,
-        "source": source,
-        "max_rings": params.max_rings,
-    }
+    values = RingsValues(
+        count=count,
+        answer_time_s=None if answer_s is None else round(answer_s, 3),
+        ring_s=round(ring_s, 3),
+        profile=str(profile),
+        source=source,
+        max_rings=params.max_rings,
+    )
     return CheckResult(
         "rings", "pass" if count <= params.max_rings else "fail", values=values, evidence=evidence
     )

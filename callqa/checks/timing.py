@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from callqa.checks.registry import register_check
 from callqa.intervals import Interval, gaps, intersect_intervals, merge_intervals, total_s
-from callqa.types import Call, CheckResult, Evidence, Role
+from callqa.types import Call, CheckResult, CheckValues, Evidence, Role
 
 __all__ = ["Interval", "gaps", "intersect_intervals", "merge_intervals", "speech_intervals", "total_s"]
 
@@ -58,6 +58,26 @@ def summarize_timing(call: Call, *, min_silence_s: float = 3.0, min_overtalk_s: 
 
 
 @dataclass(frozen=True)
+class TalkTimeValues(CheckValues):
+    talk_s: dict[str, float]
+    talk_ratio: float | None
+
+
+@dataclass(frozen=True)
+class SilenceValues(CheckValues):
+    silence_s: float
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
+class OvertalkValues(CheckValues):
+    overtalk_s: float
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
 class TalkTimeParams:
     max_agent_share: float = 0.8  # agent monologue: more than this share of talk time fails
     min_agent_share: float = 0.1
@@ -73,7 +93,7 @@ def check_talk_time(call: Call, params: TalkTimeParams) -> CheckResult:
     return CheckResult(
         "talk_time",
         "pass" if ok else "fail",
-        values={"talk_s": t.to_dict()["talk_s"], "talk_ratio": t.to_dict()["talk_ratio"]},
+        values=TalkTimeValues(t.to_dict()["talk_s"], t.to_dict()["talk_ratio"]),
         evidence=(Evidence(note=f"agent share {t.talk_ratio:.0%} of talk time"),),
     )
 
@@ -95,7 +115,7 @@ def check_silence(call: Call, params: SilenceParams) -> CheckResult:
     return CheckResult(
         "silence",
         "pass" if share <= params.max_silence_share else "fail",
-        values={"silence_s": round(t.silence_s, 3), "count": len(t.silences), "share": round(share, 4)},
+        values=SilenceValues(round(t.silence_s, 3), len(t.silences), round(share, 4)),
         evidence=tuple(Evidence(s, e, note=f"{e - s:.1f} s silence") for s, e in t.silences),
     )
 
@@ -117,6 +137,6 @@ def check_overtalk(call: Call, params: OvertalkParams) -> CheckResult:
     return CheckResult(
         "overtalk",
         "pass" if share <= params.max_overtalk_share else "fail",
-        values={"overtalk_s": round(t.overtalk_s, 3), "count": len(t.overtalks), "share": round(share, 4)},
+        values=OvertalkValues(round(t.overtalk_s, 3), len(t.overtalks), round(share, 4)),
         evidence=tuple(Evidence(s, e, note="both talking") for s, e in t.overtalks),
     )

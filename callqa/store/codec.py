@@ -58,9 +58,17 @@ def utterance_from_dict(d: Mapping[str, Any]) -> Utterance:
     )
 
 
+CHECK_FRAME = ("status", "reason", "evidence")  # every published check has these; the rest are its values
+
+
 def check_to_dict(res: CheckResult) -> dict[str, Any]:
     """`{status, reason?, <values...>, evidence}`: the published shape of one check."""
     return res.to_dict()
+
+
+def published_values(check: Mapping[str, Any]) -> dict[str, Any]:
+    """The values of a published check (its dict without status, reason and evidence)."""
+    return {k: v for k, v in check.items() if k not in CHECK_FRAME}
 
 
 # ----------------------------------------------------------------------------------------- transcripts
