@@ -57,7 +57,7 @@ def build_dataclass(cls: type, data: Mapping[str, Any] | None, *, source: str, w
             )
         tp = hints[key]
         if dataclasses.is_dataclass(tp):
-            kwargs[key] = build_dataclass(tp, value, source=source, where=dotted)
+            kwargs[key] = build_dataclass(typing.cast(type, tp), value, source=source, where=dotted)
             continue
         if not _type_ok(value, tp):
             raise ConfigError(f"{source}: config key '{dotted}' has bad value {value!r} (expected {tp})")

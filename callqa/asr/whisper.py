@@ -63,7 +63,7 @@ class WhisperTranscriber:
 
         self.model_dir = resolve_whisper_model(config.model, config.model_path)
         self.name = f"faster-whisper:{config.model_path or config.model}:{config.compute_type}"
-        self._model = None
+        self._model: object | None = None
 
     @property
     def model(self):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from callqa.checks.language import phrasebook_for, role_tokens
 from callqa.checks.registry import register_check
 from callqa.checks.speaking_rate import role_speech
 from callqa.checks.timing import total_s
-from callqa.text.lexicon import find_fillers
-from callqa.types import Call, CheckResult, CheckValues, Evidence, RecordMapping, na
+from callqa.text.lexicon import FillerHit, find_fillers
+from callqa.types import Call, CheckResult, CheckValues, Evidence, RecordMapping, Role, na
 
 
 @dataclass(frozen=True)
@@ -42,11 +43,12 @@ class FillersValues(CheckValues):
 def check_fillers(call: Call, params: FillersParams) -> CheckResult:
     """Filler words from the per-language lexicon (context rules for like / 那个 / ну), per minute."""
     book = phrasebook_for(call, path=params.phrases_path)
-    items = []
+    items: list[tuple[Role, FillerHit]] = []
     speech_s = 0.0
-    for role in params.roles:
-        if role not in ("agent", "customer"):
-            raise ValueError(f"checks.fillers.roles: {role!r} is not agent|customer")
+    for name in params.roles:
+        if name not in ("agent", "customer"):
+            raise ValueError(f"checks.fillers.roles: {name!r} is not agent|customer")
+        role = cast(Role, name)
         speech_s += total_s(role_speech(call, role, min_pause_s=book.pause_s).intervals)
         for toks in role_tokens(call, role, book=book):
             items += [(role, h) for h in find_fillers(toks, book)]

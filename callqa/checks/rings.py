@@ -52,7 +52,8 @@ def check_rings(call: Call, params: RingsParams) -> CheckResult:
         )
     elif call.meta.ring_s is not None:
         periods = call.features.ring_periods_s  # the configured signal.rings profiles
-        profile = call.meta.ring_profile if call.meta.ring_profile in periods else params.default_profile
+        named = call.meta.ring_profile
+        profile = named if named is not None and named in periods else params.default_profile
         if profile not in periods:
             return na("rings", f"unknown ring profile {profile!r}", source="none")
         period_s = periods[profile]

@@ -40,9 +40,9 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from callqa.types import CallMeta, CallTranscript, Utterance, Word
+from callqa.types import CallMeta, CallTranscript, Role, Utterance, Word
 
 FORMATS = ("callqa", "amazon", "azure")
 
@@ -150,7 +150,7 @@ def parse_transcript(
         utterances.append(
             Utterance(
                 speaker=r["speaker"],
-                role=role,
+                role=cast(Role, role),
                 start_s=r["start_s"],
                 end_s=r["end_s"],
                 text=r["text"],
@@ -166,7 +166,7 @@ def parse_transcript(
         language=lang,
         duration_s=float(duration) if isinstance(duration, (int, float)) else end,
         utterances=tuple(utterances),
-        roles=dict(roles),
+        roles=cast(dict[str, Role], dict(roles)),
         source="imported",
         info={"format": fmt},
     )

@@ -71,10 +71,10 @@ def score_batch(
     store.write_run_info(config, versions())
     summary = BatchSummary()
     say = progress or (lambda msg: print(msg, file=sys.stderr, flush=True))
-    for err in input_errors:
-        store.record_error(file=err.file, stage=err.stage, message=err.message, call_id=err.call_id)
-        summary.failed.append({"call_id": err.call_id, "file": err.file, "stage": err.stage, "message": err.message})
-        say(f"ERROR {err.file}: {err.message}")
+    for bad in input_errors:
+        store.record_error(file=bad.file, stage=bad.stage, message=bad.message, call_id=bad.call_id)
+        summary.failed.append({"call_id": bad.call_id, "file": bad.file, "stage": bad.stage, "message": bad.message})
+        say(f"ERROR {bad.file}: {bad.message}")
     todo = []
     for meta in metas:
         if not force and store.has_call(meta.call_id):
