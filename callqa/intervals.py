@@ -66,15 +66,24 @@ def gaps(intervals: Sequence[Interval], start_s: float, end_s: float) -> list[In
     return [(s, e) for s, e in out if e > s]
 
 
+def mask_run_frames(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of True frames as (first, one past last) frame indices.
+
+    >>> mask_run_frames(np.array([0, 1, 1, 0, 1], dtype=bool))
+    [(1, 3), (4, 5)]
+    """
+    edges = np.diff(np.concatenate([[0], np.asarray(mask, dtype=np.int8), [0]]))
+    starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
+    return [(int(s), int(e)) for s, e in zip(starts, ends, strict=True)]
+
+
 def mask_runs(mask: np.ndarray, *, hop_s: float, min_s: float = 0.0) -> list[Interval]:
     """Runs of True frames as intervals (frame i covers [i*hop_s, (i+1)*hop_s)), at least `min_s` long.
 
     >>> mask_runs(np.array([0, 1, 1, 0, 1], dtype=bool), hop_s=0.5)
     [(0.5, 1.5), (2.0, 2.5)]
     """
-    edges = np.diff(np.concatenate([[0], np.asarray(mask, dtype=np.int8), [0]]))
-    starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
-    return [(float(s * hop_s), float(e * hop_s)) for s, e in zip(starts, ends, strict=True) if (e - s) * hop_s >= min_s]
+    return [(s * hop_s, e * hop_s) for s, e in mask_run_frames(mask) if (e - s) * hop_s >= min_s]
 
 
 def frame_span(start_s: float, end_s: float, *, hop_s: float) -> slice:

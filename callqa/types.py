@@ -42,6 +42,15 @@ class CallMeta:
     customer_name: str | None = None
 
 
+def layout_roles(layout: str) -> dict[int, Role]:
+    """Role recorded on each channel of a stereo `channel_layout` ({} for mono or an unknown layout)."""
+    if layout == "stereo_agent_left":
+        return {0: "agent", 1: "customer"}
+    if layout == "stereo_agent_right":
+        return {0: "customer", 1: "agent"}
+    return {}
+
+
 @dataclass(frozen=True)
 class Word:
     text: str

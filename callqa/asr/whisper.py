@@ -9,6 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from callqa.config import AsrConfig
+from callqa.text.normalize import to_simplified
 from callqa.types import Word
 
 # Whisper drops disfluencies unless its context shows them: a disfluent prompt brings them back.
@@ -35,19 +36,6 @@ class Transcriber(Protocol):
     name: str
 
     def transcribe(self, samples_16k: np.ndarray, *, language: str) -> list[AsrSegment]: ...
-
-
-_T2S = None
-
-
-def to_simplified(text: str) -> str:
-    """Whisper writes Mandarin in Traditional characters; matching rules are in Simplified."""
-    global _T2S
-    if _T2S is None:
-        import opencc
-
-        _T2S = opencc.OpenCC("t2s")
-    return _T2S.convert(text)
 
 
 _MODEL_CACHE: dict[tuple, object] = {}

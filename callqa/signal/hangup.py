@@ -5,18 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from callqa.signal.config import HangupConfig
-from callqa.types import Call, ChannelLayout, Evidence, HangupParty, Role, SignalEvent
+from callqa.types import Call, ChannelLayout, Evidence, HangupParty, Role, SignalEvent, layout_roles
 
 
 def channel_roles(layout: ChannelLayout | str, n_channels: int) -> dict[int, Role]:
     """Role recorded on each channel of a stereo layout ({} for mono)."""
-    if n_channels < 2 or layout == "mono":
-        return {}
-    if layout == "stereo_agent_left":
-        return {0: "agent", 1: "customer"}
-    if layout == "stereo_agent_right":
-        return {0: "customer", 1: "agent"}
-    return {}
+    return layout_roles(layout) if n_channels >= 2 else {}
 
 
 def dead_from_s(
