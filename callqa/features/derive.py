@@ -94,12 +94,15 @@ def _answer_s(call: Call) -> float | None:
 def _holds(call: Call, settings: CallSettings, speech: Mapping[Role, tuple[Interval, ...]]) -> tuple[Hold, ...]:
     if call.signal is None:
         return ()
+    marked, music, silences = call.events("hold"), call.events("music"), call.events("silence")
+    if not (marked or music or silences):
+        return ()  # no candidate: skip the phrase matching
     book = phrasebook_for(call, path=settings.holds.phrases_path)
     tokens = role_tokens(call, "agent", book=book)
     return find_holds(
-        marked=call.events("hold"),
-        music=call.events("music"),
-        silences=call.events("silence"),
+        marked=marked,
+        music=music,
+        silences=silences,
         customer_speech=speech.get("customer", ()),
         requests=match_list(tokens, book, "hold_request"),
         thanks=match_list(tokens, book, "hold_thanks"),
