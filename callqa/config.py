@@ -12,6 +12,7 @@ from typing import Any
 from callqa.checks.registry import all_checks, build_params, enabled_checks
 from callqa.dataconf import ConfigError, build_dataclass, deep_merge, parse_override, read_yaml
 from callqa.features import CallSettings, HoldsParams
+from callqa.redact.config import RedactConfig, validate_redact_config
 from callqa.scoring.scorecard import Scorecard, load_scorecard
 from callqa.signal.config import SignalConfig
 from callqa.text.lexicon import LexiconError, PhraseBooks
@@ -100,6 +101,7 @@ class Config:
     roles: RolesConfig = field(default_factory=RolesConfig)
     signal: SignalConfig = field(default_factory=SignalConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
+    redact: RedactConfig = field(default_factory=RedactConfig)
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> params; validated by registry
     scorecard: str = "default"
     source: str = "<defaults>"
@@ -174,4 +176,5 @@ def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str
     cfg = build_dataclass(Config, data, source=source, where="")
     cfg = dataclasses.replace(cfg, source=source)
     cfg.resolved  # noqa: B018  (validates everything now, once: checks, scorecard, phrase books)
+    validate_redact_config(cfg.redact, source=source)
     return cfg

@@ -17,6 +17,7 @@ from callqa.diarization.base import Diarizer
 from callqa.ingest.audio import Audio
 from callqa.models.holder import Models
 from callqa.models.paths import file_sha256
+from callqa.redact import redact_transcript
 from callqa.steps import (
     StageError,
     StepHook,
@@ -122,8 +123,8 @@ def obtain_transcript(
     if cached is not None:
         steps.timings["cache_hit"] = 1.0
         return cached, key
-    transcript = run_models(audio, meta, config, models, signal, steps)
-    if cache_put:
+    transcript = redact_transcript(run_models(audio, meta, config, models, signal, steps), config.redact)
+    if cache_put:  # the cache never holds unredacted text
         cache_put(key, transcript)
     return transcript, key
 
@@ -158,6 +159,7 @@ def analyze_call(
             meta, config, audio, signal, models=models or Models(config), steps=steps, cache_get=cache_get,
             cache_put=cache_put, cache_key=cache_key, rescore=rescore,
         )  # fmt: skip
+    transcript = redact_transcript(transcript, config.redact)  # imported, cached or rescored: nothing unredacted goes on
     call = steps.run("features", build_call, meta, transcript, signal, config)
     checks = steps.run("checks", check, call, config)
     card = steps.run("score", score, checks, config)

@@ -157,6 +157,7 @@ class SignalSummary(RecordMapping):
     hangup_party: HangupParty = "unknown"  # from the signal alone (the checks use `call.features.hangup`)
     hangup_reason: str | None = None
     ring_periods_s: Mapping[str, float] = field(default_factory=dict)  # cadence period per ring profile
+    pitch: tuple[Any, ...] = ()  # one `callqa.signal.pitch.PitchTrack` per channel (when signal.pitch.enabled)
 
 
 @dataclass(frozen=True, eq=False)

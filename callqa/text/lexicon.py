@@ -25,6 +25,25 @@ PHRASE_LISTS = (
     "hold_thanks",
     "negative",
 )
+# Lists of the etiquette checks of issue 11 (top-level block `etiquette:` of a phrase file).
+ETIQUETTE_LISTS = (
+    "informal_address",  # formal_address: informal forms (ты, тебя, 你 ...)
+    "informal_address_patterns",  # formal_address: regexes over whole words (ru -ешь/-ишь verbs)
+    "informal_address_except",  # formal_address: words / zh character pairs that are not informal (лишь, 你们)
+    "formal_address",  # formal_address: formal forms, counted for context (вы, вас, 您)
+    "transfer",  # transfer: the agent announces a transfer
+    "transfer_consent",  # transfer: asks the customer's consent
+    "transfer_reason",  # transfer: says why
+    "transfer_target",  # transfer: says to whom
+    "restate",  # restating_need: the agent restates the customer's need
+    "jargon",  # jargon: internal/technical terms (the per-company list adds to these)
+    "jargon_explain",  # jargon: an explanation right after a term ("which means", 也就是说, то есть)
+    "dead_air_narration",  # dead_air: the agent says what they are doing
+    "voicemail_greeting",  # voicemail: a mailbox greeting
+    "self_intro",  # voicemail: "my name is", "this is"
+    "callback_request",  # voicemail: "please call us back"
+    "callback_time",  # voicemail: a time to call back
+)
 BOUNDARY_MODES = ("none", "before", "after", "either", "both")
 
 
@@ -86,7 +105,7 @@ def _str_list(value: Any, where: str, source: str) -> tuple[str, ...]:
 
 def parse_phrasebook(data: Mapping[str, Any], *, language: str, source: str = "<phrases>") -> PhraseBook:
     """Build a PhraseBook from the YAML mapping, strictly (unknown keys are errors)."""
-    allowed = {"language", "matching", "phrases", "fillers"}
+    allowed = {"language", "matching", "phrases", "fillers", "etiquette"}
     unknown = set(data) - allowed
     if unknown:
         raise LexiconError(
@@ -105,6 +124,12 @@ def parse_phrasebook(data: Mapping[str, Any], *, language: str, source: str = "<
                 f"{source}: unknown phrase list 'phrases.{name}' (known: {', '.join(PHRASE_LISTS)})"
             )
         phrases[name] = _str_list(value, f"phrases.{name}", source)
+    for name, value in (data.get("etiquette") or {}).items():
+        if name not in ETIQUETTE_LISTS:
+            raise LexiconError(
+                f"{source}: unknown phrase list 'etiquette.{name}' (known: {', '.join(ETIQUETTE_LISTS)})"
+            )
+        phrases[name] = _str_list(value, f"etiquette.{name}", source)
     f = dict(data.get("fillers") or {})
     bad = set(f) - {"pause_s", "always", "always_patterns", "contextual"}
     if bad:

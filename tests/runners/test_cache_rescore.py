@@ -31,12 +31,12 @@ def test_second_run_skips_done_calls_and_force_redoes(
     capsys.readouterr()
 
     assert main(["score", str(good_call), "--out", str(out)]) == 0
-    assert "0 scored, 1 already done" in capsys.readouterr().out
+    assert "0 scored, 1 skipped" in capsys.readouterr().out
     assert asr.calls == 1  # resumed: nothing re-run
     assert _call(out)["marker"] == 1
 
     assert main(["score", str(good_call), "--out", str(out), "--force"]) == 0
-    assert "1 scored, 0 already done" in capsys.readouterr().out
+    assert "1 scored, 0 skipped" in capsys.readouterr().out
     assert "marker" not in _call(out)  # rewritten ...
     assert asr.calls == 1  # ... from the transcript cache: same audio, same model config
     assert _call(out)["stage_seconds"].get("cache_hit") == 1.0

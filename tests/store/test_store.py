@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,6 +15,7 @@ from callqa.cli import main
 from callqa.config import load_config
 from callqa.pipeline import MISSION_CHECKS, Models
 from callqa.store.results import atomic_write_text
+from callqa.store.tables import connect
 from callqa.types import SpeakerTurn, Word
 
 # A hand-built mono call (12 s): SPEAKER_00 opens 0.5-3.0, SPEAKER_01 talks 2.5-6.0 (0.5 s overtalk),
@@ -115,7 +115,7 @@ def test_tables_and_duckdb(scored: Path) -> None:
     assert list(utts["n_words"]) == [5, 5, 2]
     errors = pd.read_parquet(scored / "errors.parquet")
     assert len(errors) == 0 and {"file", "stage", "message"} <= set(errors.columns)
-    con = duckdb.connect(str(scored / "callqa.duckdb"), read_only=True)
+    con = connect(scored)  # the views use paths relative to the results folder
     try:
         assert con.execute("SELECT count(*) FROM calls").fetchone() == (1,)
         assert con.execute("SELECT count(*) FROM checks").fetchone() == (len(data["checks"]),)

@@ -1,0 +1,70 @@
+"""What a stored result was computed from: audio (or imported transcript) content, call metadata, config.
+
+A call is skipped only when all three match the stored result; changing any of them rescores it.
+`runtime.workers` and `runtime.cache` do not change results and are left out of the config hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from callqa import __version__
+from callqa.config import Config
+from callqa.types import CallMeta
+
+RESULT_NEUTRAL_RUNTIME = ("workers", "cache")
+
+
+def _sha(blob: bytes) -> str:
+    return hashlib.sha256(blob).hexdigest()
+
+
+def file_hash(path: str | Path | None) -> str | None:
+    if not path:
+        return None
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None  # unreadable: the call runs and fails with a proper error row
+    return h.hexdigest()
+
+
+def config_hash(config: Config) -> str:
+    cfg: dict[str, Any] = asdict(config)
+    cfg.pop("source", None)
+    for key in RESULT_NEUTRAL_RUNTIME:
+        (cfg.get("runtime") or {}).pop(key, None)
+    card = cfg.get("scorecard")
+    if isinstance(card, str) and Path(card).is_file():  # a scorecard file: its content counts, not its name
+        cfg["scorecard_content"] = file_hash(card)
+    cfg["callqa"] = __version__
+    return _sha(json.dumps(cfg, sort_keys=True, default=str).encode())[:24]
+
+
+def fingerprint(meta: CallMeta, cfg_hash: str) -> dict[str, str | None]:
+    m = asdict(meta)
+    for k in ("audio_path", "transcript_path"):  # moving a file does not change the call
+        m.pop(k, None)
+    return {
+        "audio_sha256": file_hash(meta.audio_path),
+        "transcript_sha256": file_hash(meta.transcript_path),
+        "meta_sha256": _sha(json.dumps(m, sort_keys=True, default=str).encode())[:24],
+        "config_sha256": cfg_hash,
+    }
+
+
+def is_current(stored: dict[str, Any] | None, fp: dict[str, str | None]) -> bool:
+    """True when `stored` was computed from exactly these inputs (a missing input hash never matches)."""
+    if not stored:
+        return False
+    old = stored.get("fingerprint")
+    if not isinstance(old, dict) or old != fp:
+        return False
+    return fp.get("audio_sha256") is not None or fp.get("transcript_sha256") is not None
