@@ -216,7 +216,7 @@ class CheckResult:
     name: str
     status: Status
     reason: str | None = None
-    values: CheckValues | Mapping[str, Any] = field(default_factory=dict)
+    values: Any = field(default_factory=dict)  # a `CheckValues` (or any frozen dataclass), or a Mapping (plugins)
     evidence: tuple[Evidence, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:

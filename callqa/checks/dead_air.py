@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from callqa.checks.language import match_evidence, match_list, phrasebook_for, role_tokens
 from callqa.checks.registry import register_check
 from callqa.checks.timing import Interval, gaps, merge_intervals, speech_intervals
-from callqa.types import Call, CheckResult, Evidence, na
+from callqa.text.match import PhraseMatch
+from callqa.types import Call, CheckResult, Evidence, Role, na
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def check_dead_air(call: Call, params: DeadAirParams) -> CheckResult:
     silent = [p for g in gaps(speech, speech[0][0], speech[-1][1]) for p in gaps(holds, *g)]
     long = [(s, e) for s, e in silent if e - s > params.max_silence_s]
     book = phrasebook_for(call, path=params.phrases_path)
-    said = []
+    said: list[tuple[Role, PhraseMatch]] = []
     for role in ("agent", "customer"):
         toks = role_tokens(call, role, book=book)
         said += [(role, m) for name in ("dead_air_narration", "hold_request") for m in match_list(toks, book, name)]
@@ -63,7 +64,7 @@ def check_dead_air(call: Call, params: DeadAirParams) -> CheckResult:
         evidence.append(Evidence(round(s, 3), round(e, 3), note=f"{e - s:.1f} s of dead air"
                                  + ("" if before else ", nobody said what was happening")))  # fmt: skip
         if before:
-            evidence.append(match_evidence(before[-1][1], role=by, note="said before the silence"))
+            evidence.append(match_evidence(before[-1][1], role=before[-1][0], note="said before the silence"))
     bad = [i for i in items if not i["explained"]]
     ok = len(bad) <= params.max_count
     values = DeadAirValues(

@@ -167,10 +167,10 @@ class ResultStore:
         self._mark(night, safe)
         moved = bool(old_night and old_night != night)
         if moved:
-            self._mark_dirty(old_night)
+            self._mark_dirty(str(old_night))
         atomic_write_text(path, json.dumps(result, ensure_ascii=False, indent=1, default=str))
         if moved:  # only now: killed before the write, the old night still lists the call it still holds
-            (self.state_dir / "nights" / old_night / safe).unlink(missing_ok=True)
+            (self.state_dir / "nights" / str(old_night) / safe).unlink(missing_ok=True)
         return path
 
     def _mark_dirty(self, night: str) -> None:
