@@ -47,7 +47,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     try:
         summary = score_batch(metas, errors, config=config, out_dir=args.out, force=args.force,
                               executor=args.executor, scheduler=args.scheduler, night=night,
-                              progress_every=args.progress_every)
+                              progress_every=args.progress_every, on_step=_step_printer())
     except (FolderBusy, FolderUnwritable, BatchStopped, DaskUnavailable) as exc:
         print(f"callqa score: {exc}", file=sys.stderr)
         return 3 if isinstance(exc, BatchStopped) else 2
@@ -61,33 +61,23 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_rescore(args: argparse.Namespace) -> int:
-    from callqa.pipeline import StageError, analyze_call, versions
-    from callqa.store.results import ResultStore
-    from callqa.types import CallMeta
+    from callqa.runners.rescore import rescore_results
 
-    config = _load_config(args)
-    store = ResultStore(args.results)
-    n = failed = 0
-    for old in list(store.iter_calls()):
-        key = old.get("cache_key")
-        transcript = store.cache_get(key) if key else None
-        meta = CallMeta(**old["meta"])
-        if transcript is None and meta.transcript_path is None:
-            print(f"ERROR {old['call_id']}: no cached transcript; run `callqa score` again", file=sys.stderr)
-            failed += 1
-            continue
-        try:
-            result = analyze_call(meta, config, transcript=transcript, cache_key=key)
-        except StageError as exc:
-            store.record_error(call_id=meta.call_id, file=exc.file, stage=exc.stage, message=exc.message)
-            failed += 1
-            continue
-        store.write_call(result.to_dict())
-        n += 1
-    store.write_run_info(config, versions())
-    store.write_tables()
-    print(f"rescored {n} call(s) without running any model; {failed} failed -> {store.root}")
-    return 1 if failed else 0
+    summary = rescore_results(args.results, config=_load_config(args), on_step=_step_printer())
+    root = Path(args.results).resolve()
+    print(f"rescored {len(summary.rescored)} call(s) without running any model; {len(summary.failed)} failed -> {root}")
+    return summary.exit_code
+
+
+def _step_printer():
+    """Progress on a terminal: each step of each call as it finishes (nothing when stderr is a file)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(step) -> None:
+        print(f"      {step.name:10s} {step.seconds:7.2f} s", file=sys.stderr, flush=True)
+
+    return show
 
 
 def _cmd_show(args: argparse.Namespace) -> int:

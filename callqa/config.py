@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
-import types
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from callqa.checks.registry import all_checks, build_params, enabled_checks
+from callqa.dataconf import ConfigError, build_dataclass, deep_merge, parse_override, read_yaml
+from callqa.features import CallSettings, HoldsParams
 from callqa.redact.config import RedactConfig, validate_redact_config
+from callqa.scoring.scorecard import Scorecard, load_scorecard
 from callqa.signal.config import SignalConfig
+from callqa.text.lexicon import LexiconError, PhraseBooks
+from callqa.types import LANGUAGES
+
+__all__ = ["ConfigError", "Config", "build_dataclass", "load_config", "parse_override", "read_yaml"]
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 DEFAULT_CONFIG = CONFIG_DIR / "default.yaml"
-
-
-class ConfigError(ValueError):
-    """A bad config file, key or value. The message names the file and the key."""
 
 
 @dataclass(frozen=True)
@@ -119,97 +120,59 @@ class Config:
     source: str = "<defaults>"
 
     def check_params(self, name: str) -> dict[str, Any]:
+        """The check's parameters as written in the config (the typed ones: `resolved.params(name)`)."""
         return dict(self.checks.get(name) or {})
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
-
-def _type_ok(value: Any, tp: Any) -> bool:
-    origin = typing.get_origin(tp)
-    if tp is Any:
-        return True
-    if origin in (typing.Union, types.UnionType):
-        return any(_type_ok(value, a) for a in typing.get_args(tp))
-    if tp is type(None):
-        return value is None
-    if origin in (list, tuple):
-        return isinstance(value, (list, tuple))
-    if origin is dict:
-        return isinstance(value, dict)
-    if tp is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if tp is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if isinstance(tp, type):
-        return isinstance(value, tp)
-    return True
+    @cached_property
+    def resolved(self) -> ResolvedConfig:
+        """Everything typed and validated, once: check params, scorecard, phrase books, call settings."""
+        return resolve_config(self)
 
 
-def build_dataclass(cls: type, data: Mapping[str, Any] | None, *, source: str, where: str) -> Any:
-    """Build `cls` from a mapping, strictly: unknown keys and wrong types raise ConfigError."""
-    if data is None:
-        data = {}
-    if not isinstance(data, Mapping):
-        raise ConfigError(f"{source}: '{where}' must be a mapping, got {type(data).__name__}")
-    hints = typing.get_type_hints(cls)
-    known = {f.name: f for f in dataclasses.fields(cls)}
-    kwargs: dict[str, Any] = {}
-    for key, value in data.items():
-        dotted = f"{where}.{key}" if where else str(key)
-        if key not in known or key == "source":
-            raise ConfigError(
-                f"{source}: unknown config key '{dotted}' (known: {', '.join(sorted(k for k in known if k != 'source'))})"
-            )
-        tp = hints[key]
-        if dataclasses.is_dataclass(tp):
-            kwargs[key] = build_dataclass(tp, value, source=source, where=dotted)
-            continue
-        if not _type_ok(value, tp):
-            raise ConfigError(f"{source}: config key '{dotted}' has bad value {value!r} (expected {tp})")
-        if tp is float and isinstance(value, int):
-            value = float(value)
-        kwargs[key] = value
-    return cls(**kwargs)
+@dataclass(frozen=True, eq=False)
+class ResolvedConfig:
+    """The config as the pipeline uses it: built once per run (`Config.resolved`), shipped to workers."""
+
+    check_params: Mapping[str, Any]  # every check named under `checks` (enabled or not) -> its params dataclass
+    enabled: tuple[str, ...]  # the checks that run, in config order
+    scorecard: Scorecard
+    settings: CallSettings  # what derived features need: holds params, signal config, phrase books
+
+    def params(self, name: str) -> Any:
+        """A check's configured params, or its defaults when the config does not name it."""
+        if name in self.check_params:
+            return self.check_params[name]
+        return build_params(name, None)
+
+    def enabled_params(self) -> dict[str, Any]:
+        return {name: self.check_params[name] for name in self.enabled}
 
 
-def _deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for k, v in over.items():
-        if isinstance(v, Mapping) and isinstance(out.get(k), Mapping):
-            out[k] = _deep_merge(dict(out[k]), v)
-        else:
-            out[k] = v
-    return out
-
-
-def parse_override(text: str) -> dict[str, Any]:
-    """`asr.beam_size=1` -> {"asr": {"beam_size": 1}} (value parsed as YAML)."""
-    if "=" not in text:
-        raise ConfigError(f"--set: expected key=value, got {text!r}")
-    key, raw = text.split("=", 1)
-    value = yaml.safe_load(raw) if raw != "" else None
-    out: dict[str, Any] = {}
-    node = out
-    parts = key.strip().split(".")
-    for p in parts[:-1]:
-        node = node.setdefault(p, {})
-    node[parts[-1]] = value
-    return out
-
-
-def read_yaml(path: Path) -> dict[str, Any]:
+def resolve_config(cfg: Config) -> ResolvedConfig:
+    """Validate and type every part of `cfg` that is not typed by its dataclass alone."""
+    source = cfg.source
+    known = all_checks()
+    params: dict[str, Any] = {}
+    for name, raw in cfg.checks.items():
+        if name not in known:
+            raise ConfigError(f"{source}: unknown check 'checks.{name}' (known: {', '.join(sorted(known))})")
+        if raw is not None and not isinstance(raw, Mapping):
+            raise ConfigError(f"{source}: 'checks.{name}' must be a mapping")
+        params[name] = build_params(name, raw, source=source)
+    card = load_scorecard(cfg.scorecard, source=source)
+    paths = [getattr(p, "phrases_path", None) for p in params.values()]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: top level must be a mapping")
-    return data
+        books = PhraseBooks.preload([p for p in paths if p], LANGUAGES)
+    except (LexiconError, OSError) as exc:
+        raise ConfigError(f"{source}: bad phrases_path: {exc}") from None
+    holds = params.get("holds")
+    settings = CallSettings(
+        holds=holds if isinstance(holds, HoldsParams) else HoldsParams(), signal=cfg.signal, phrasebooks=books
+    )
+    return ResolvedConfig(params, tuple(enabled_checks(cfg.checks)), card, settings)
 
 
 def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
@@ -217,19 +180,14 @@ def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str
     data = read_yaml(DEFAULT_CONFIG)
     source = str(DEFAULT_CONFIG)
     if path is not None and Path(path).resolve() != DEFAULT_CONFIG:
-        data = _deep_merge(data, read_yaml(Path(path)))
+        data = deep_merge(data, read_yaml(Path(path)))
         source = str(path)
     for ov in overrides:
-        data = _deep_merge(data, parse_override(ov))
+        data = deep_merge(data, parse_override(ov))
     if overrides:
         source += " + --set " + " ".join(overrides)
     cfg = build_dataclass(Config, data, source=source, where="")
     cfg = dataclasses.replace(cfg, source=source)
-    from callqa.checks.registry import validate_check_params
-
-    validate_check_params(cfg.checks, source=source)
+    cfg.resolved  # noqa: B018  (validates everything now, once: checks, scorecard, phrase books)
     validate_redact_config(cfg.redact, source=source)
-    from callqa.scoring.scorecard import load_scorecard
-
-    load_scorecard(cfg.scorecard, source=source)  # fail early on an unknown scorecard
     return cfg

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from callqa.types import Role, SpeakerTurn, Utterance
+from callqa.types import Role, SpeakerTurn, Utterance, layout_roles
 
 # Phrases only an agent says in an opening; a customer's typical openers count against.
 AGENT_OPENERS = {
@@ -35,13 +35,10 @@ class RoleDecision:
 
 def roles_from_layout(layout: str, speakers: Sequence[str] = ("ch0", "ch1")) -> RoleDecision:
     """Stereo: speaker = channel; the layout says which channel is the agent."""
-    left, right = speakers
-    if layout == "stereo_agent_left":
-        roles: dict[str, Role] = {left: "agent", right: "customer"}
-    elif layout == "stereo_agent_right":
-        roles = {left: "customer", right: "agent"}
-    else:
+    by_channel = layout_roles(layout)
+    if not by_channel:
         raise ValueError(f"not a stereo channel layout: {layout!r}")
+    roles: dict[str, Role] = {speakers[ch]: role for ch, role in by_channel.items()}
     return RoleDecision(roles, "channel_layout", {}, (f"channel_layout={layout}",))
 
 

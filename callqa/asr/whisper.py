@@ -10,7 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from callqa.config import AsrConfig
-from callqa.text.normalize import is_han
+from callqa.text.normalize import is_han, to_simplified
 from callqa.types import Word
 
 # Whisper drops disfluencies unless its context shows them: a disfluent prompt brings them back.
@@ -39,19 +39,6 @@ class Transcriber(Protocol):
     name: str
 
     def transcribe(self, samples_16k: np.ndarray, *, language: str) -> list[AsrSegment]: ...
-
-
-_T2S = None
-
-
-def to_simplified(text: str) -> str:
-    """Whisper writes Mandarin in Traditional characters; matching rules are in Simplified."""
-    global _T2S
-    if _T2S is None:
-        import opencc
-
-        _T2S = opencc.OpenCC("t2s")
-    return _T2S.convert(text)
 
 
 # Fullwidth digits and Latin letters (U+FF10-FF19, FF21-FF3A, FF41-FF5A): a fullwidth "，" whose last byte
@@ -119,7 +106,7 @@ class WhisperTranscriber:
 
         self.model_dir = resolve_whisper_model(config.model, config.model_path)
         self.name = f"faster-whisper:{config.model_path or config.model}:{config.compute_type}"
-        self._model = None
+        self._model: object | None = None
 
     @property
     def model(self):

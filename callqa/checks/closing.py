@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from callqa.checks.language import match_evidence, match_list, phrasebook_for, role_tokens
 from callqa.checks.registry import register_check
-from callqa.types import Call, CheckResult, Evidence, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, HangupParty, na
 
 
 @dataclass(frozen=True)
@@ -18,15 +18,17 @@ class ClosingParams:
     phrases_path: str | None = None  # a phrase book instead of configs/phrases/<lang>.yaml
 
 
-def hangup_party(call: Call) -> tuple[str, Evidence | None]:
-    """Who hung up: the signal layer's detector when it exists (it honours the manifest), else the manifest."""
-    try:
-        from callqa.signal.hangup import detect_hangup_party
-    except ImportError:
-        party = call.meta.hangup_party or "unknown"
-        ev = Evidence(note=f"hang-up party from manifest: {party}") if call.meta.hangup_party else None
-        return party, ev
-    return detect_hangup_party(call)
+@dataclass(frozen=True)
+class ClosingValues(CheckValues):
+    summary: bool
+    thanks: bool
+    farewell: bool
+    hangup_party: HangupParty
+    hangup_source: str  # manifest | busy_tone | dead_line | inferred | none
+    hangup_ok: bool | None  # None: who hung up is unknown
+    summary_before_thanks: bool | None
+    order_ok: bool | None
+    window_start_s: float
 
 
 @register_check("closing", params=ClosingParams, uses_text=True,
@@ -35,10 +37,9 @@ def check_closing(call: Call, params: ClosingParams) -> CheckResult:
     """Summary before thanks, a farewell, and the customer (not the agent) hanging up first."""
     agent = call.utterances_of("agent")
     if not agent:  # the hang-up party still comes from the signal (a tone, a dead leg) without words
-        decision = hangup_party(call)
-        party, hang_ev = decision
-        res = na("closing", "no agent speech", hangup_party=party,
-                 hangup_source=getattr(decision, "source", None))  # fmt: skip
+        decision = call.features.hangup
+        party, hang_ev = decision.party, decision.evidence
+        res = na("closing", "no agent speech", hangup_party=party, hangup_source=decision.source)
         return CheckResult(res.name, res.status, res.reason, res.values,
                            (hang_ev,) if hang_ev is not None else ())  # fmt: skip
     book = phrasebook_for(call, path=params.phrases_path)
@@ -55,8 +56,8 @@ def check_closing(call: Call, params: ClosingParams) -> CheckResult:
     evidence = [match_evidence(m, role="agent", note="summary") for m in summary[:1]]
     evidence += [match_evidence(m, role="agent", note="thanks") for m in thanks[-1:]]
     evidence += [match_evidence(m, role="agent", note="farewell") for m in farewell[-1:]]
-    decision = hangup_party(call)
-    party, hang_ev = decision
+    decision = call.features.hangup  # configured signal.hangup
+    party, hang_ev = decision.party, decision.evidence
     if hang_ev is not None:
         evidence.append(hang_ev)
     # the closing thanks is the last one; a recap must come before it
@@ -88,16 +89,16 @@ def check_closing(call: Call, params: ClosingParams) -> CheckResult:
         "closing",
         "fail" if problems else "pass",
         reason="; ".join(problems + notes) or None,
-        values={
-            "summary": bool(summary),
-            "thanks": bool(thanks),
-            "farewell": bool(farewell),
-            "hangup_party": party,
-            "hangup_source": getattr(decision, "source", None),  # manifest|busy_tone|dead_line|inferred|none
-            "hangup_ok": hangup_ok,
-            "summary_before_thanks": summary_before_thanks,
-            "order_ok": order_ok,
-            "window_start_s": round(start_s, 3),
-        },
+        values=ClosingValues(
+            summary=bool(summary),
+            thanks=bool(thanks),
+            farewell=bool(farewell),
+            hangup_party=party,
+            hangup_source=decision.source,
+            hangup_ok=hangup_ok,
+            summary_before_thanks=summary_before_thanks,
+            order_ok=order_ok,
+            window_start_s=round(start_s, 3),
+        ),
         evidence=tuple(evidence),
     )

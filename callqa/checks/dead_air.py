@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from callqa.checks.holds import HoldsParams, find_holds
 from callqa.checks.language import match_evidence, match_list, phrasebook_for, role_tokens
-from callqa.checks.nontalk import signal_speech
 from callqa.checks.registry import register_check
 from callqa.checks.timing import Interval, gaps, merge_intervals, speech_intervals
-from callqa.types import Call, CheckResult, Evidence, na
+from callqa.text.match import PhraseMatch
+from callqa.types import Call, CheckResult, Evidence, Role, na
 
 
 @dataclass(frozen=True)
@@ -17,7 +16,6 @@ class DeadAirParams:
     max_silence_s: float = 10.0  # silences longer than this (10 s: the common contact-center limit) ...
     narration_before_s: float = 20.0  # ... need a "let me check" this long before they start
     max_count: int = 0  # fail when more unexplained dead-air stretches than this
-    holds: HoldsParams = field(default_factory=HoldsParams)  # how holds are found (same keys as checks.holds)
     phrases_path: str | None = None
 
 
@@ -30,18 +28,15 @@ class DeadAirValues:
     items: tuple[dict, ...]  # start_s, end_s, duration_s, explained, by (agent | customer | None)
 
 
-def holds_of(call: Call, holds_params: HoldsParams) -> list[Interval]:
-    """The call's holds, found with the configured holds parameters (one place to swap for precomputed holds)."""
-    if call.signal is None:
-        return []
-    return merge_intervals([(e.start_s, e.end_s) for e in call.events("hold")] +
-                           [span for span, _music in find_holds(call, holds_params)])  # fmt: skip
+def holds_of(call: Call) -> list[Interval]:
+    """The call's holds: the ones `holds`, `nontalk` and `hold_etiquette` see (`call.features`, checks.holds)."""
+    return merge_intervals(h.span for h in call.features.holds)
 
 
 def _speech(call: Call) -> list[Interval]:
     """Where anyone speaks: the transcript's speech and, with audio, the signal's voice activity."""
     said = [iv for role in ("agent", "customer", "unknown") for iv in speech_intervals(call, role)]
-    heard = signal_speech(call) if call.signal is not None and call.signal.channels else []
+    heard = list(call.features.signal_speech) if call.signal is not None and call.signal.channels else []
     return merge_intervals(said + heard)
 
 
@@ -51,11 +46,11 @@ def check_dead_air(call: Call, params: DeadAirParams) -> CheckResult:
     speech = _speech(call)
     if not speech:
         return na("dead_air", "no speech found")
-    holds = holds_of(call, params.holds)
+    holds = holds_of(call)
     silent = [p for g in gaps(speech, speech[0][0], speech[-1][1]) for p in gaps(holds, *g)]
     long = [(s, e) for s, e in silent if e - s > params.max_silence_s]
     book = phrasebook_for(call, path=params.phrases_path)
-    said = []
+    said: list[tuple[Role, PhraseMatch]] = []
     for role in ("agent", "customer"):
         toks = role_tokens(call, role, book=book)
         said += [(role, m) for name in ("dead_air_narration", "hold_request") for m in match_list(toks, book, name)]
@@ -69,7 +64,7 @@ def check_dead_air(call: Call, params: DeadAirParams) -> CheckResult:
         evidence.append(Evidence(round(s, 3), round(e, 3), note=f"{e - s:.1f} s of dead air"
                                  + ("" if before else ", nobody said what was happening")))  # fmt: skip
         if before:
-            evidence.append(match_evidence(before[-1][1], role=by, note="said before the silence"))
+            evidence.append(match_evidence(before[-1][1], role=before[-1][0], note="said before the silence"))
     bad = [i for i in items if not i["explained"]]
     ok = len(bad) <= params.max_count
     values = DeadAirValues(

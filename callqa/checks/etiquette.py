@@ -1,16 +1,16 @@
-"""Optional etiquette checks: permission before hold and thanks after, customer's name, positive language."""
+"""Optional etiquette checks: permission before hold and thanks after (with reason and duration), customer's
+name, positive language."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from callqa.checks.holds import HoldsParams, find_holds
 from callqa.checks.language import match_evidence, match_list, phrasebook_for, role_tokens
 from callqa.checks.registry import register_check
 from callqa.text.match import PhraseMatch, find_name
 from callqa.text.normalize import normalize_text
-from callqa.types import Call, CheckResult, Evidence, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, RecordMapping, na
 
 # "for how long" said with a number: any number (digits or words) and a unit of time, per language
 _DURATION_RE = {
@@ -26,15 +26,38 @@ _DURATION_RE = {
 }
 
 
+
 @dataclass(frozen=True)
 class HoldEtiquetteParams:
-    before_s: float = 60.0  # with signal holds: permission asked at most this long before the hold
-    after_s: float = 60.0  # ... and thanks at most this long after it ends
-    phrases_path: str | None = None
+    """Holds, their request and their thanks come from `call.features.holds` (`checks.holds`: the window
+    `phrase_window_s` and the phrase book); `phrases_path` applies to calls without a detected hold."""
+
+    phrases_path: str | None = None  # phrase book for holds inferred from the transcript alone
     # the course also asks the agent to say why and for how long before the hold: always reported
     # per hold (`explained_reason`, `said_duration`); a hold without them fails only when required
     require_reason: bool = False
     require_duration: bool = False
+
+
+@dataclass(frozen=True)
+class HoldEtiquetteItem(RecordMapping):
+    start_s: float
+    end_s: float
+    permission: bool
+    thanked: bool
+    explained_reason: bool = False
+    said_duration: bool = False
+
+
+@dataclass(frozen=True)
+class HoldEtiquetteValues(CheckValues):
+    holds: int
+    permission_asked: int
+    thanked_after: int
+    explained_reason: int
+    said_duration: int
+    items: tuple[HoldEtiquetteItem, ...]
+    source: str  # signal (holds found in the audio) | transcript (hold phrases only)
 
 
 def duration_mentions(call: Call, tokens, book) -> list[PhraseMatch]:
@@ -60,7 +83,8 @@ def duration_mentions(call: Call, tokens, book) -> list[PhraseMatch]:
 
 @register_check("hold_etiquette", params=HoldEtiquetteParams, uses_text=True)
 def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult:
-    """Each hold: the agent asked permission before it and thanked the customer after it."""
+    """Each hold: the agent asked permission before it (saying why and for how long) and thanked the customer
+    after it."""
     if not call.utterances_of("agent"):
         return na("hold_etiquette", "no agent speech")
     book = phrasebook_for(call, path=params.phrases_path)
@@ -69,6 +93,10 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
     thanks = match_list(tokens, book, "hold_thanks")
     reasons = match_list(tokens, book, "hold_reason")
     durations = duration_mentions(call, tokens, book)
+    from callqa.features import default_settings
+
+    window_s = (call.settings or default_settings()).holds.phrase_window_s  # the window the `holds` check uses
+    evidence: list[Evidence] = []
 
     def explained(start: float, lo: float) -> tuple[list[PhraseMatch], list[PhraseMatch]]:
         """Reason and duration said between `lo` and just after the hold starts at `start`."""
@@ -77,30 +105,23 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
         evidence.extend(match_evidence(m, role="agent", note="reason for the hold") for m in why[-1:])
         evidence.extend(match_evidence(m, role="agent", note="hold duration said") for m in how_long[-1:])
         return why, how_long
-    holds = [(e.start_s, e.end_s) for e in call.events("hold")]
-    if not holds and call.signal is not None:  # the same holds the `holds` check finds (music / silence)
-        holds = [span for span, _music in find_holds(call, HoldsParams())]
-    items = []
-    evidence = []
+
+    holds = call.features.holds  # the holds the `holds` check reports, with their request and thanks
+    items: list[HoldEtiquetteItem] = []
     if holds:
         source = "signal"
-        for start, end in holds:
-            ask = [m for m in asks if start - params.before_s <= m.start_s <= start + 2.0]
-            thank = [m for m in thanks if end - 2.0 <= m.start_s <= end + params.after_s]
+        for hold in holds:
+            start, end = hold.start_s, hold.end_s
             evidence.append(Evidence(round(start, 3), round(end, 3), note="hold"))
-            why, how_long = explained(start, start - params.before_s)
+            why, how_long = explained(start, start - window_s)
             items.append(
-                {
-                    "start_s": round(start, 3),
-                    "end_s": round(end, 3),
-                    "permission": bool(ask),
-                    "thanked": bool(thank),
-                    "explained_reason": bool(why),
-                    "said_duration": bool(how_long),
-                }
+                HoldEtiquetteItem(round(start, 3), round(end, 3), hold.request is not None, hold.thanks is not None,
+                                  bool(why), bool(how_long))  # fmt: skip
             )
-            evidence += [match_evidence(m, role="agent", note="hold permission") for m in ask[-1:]]
-            evidence += [match_evidence(m, role="agent", note="thanks after hold") for m in thank[:1]]
+            if hold.request is not None:
+                evidence.append(match_evidence(hold.request, role="agent", note="hold permission"))
+            if hold.thanks is not None:
+                evidence.append(match_evidence(hold.thanks, role="agent", note="thanks after hold"))
     else:
         source = "transcript"
         if not asks and not thanks:
@@ -113,32 +134,24 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
             if thank:
                 used.add(thank[0][0])
             evidence.append(match_evidence(ask, role="agent", note="hold permission"))
-            prev_end = asks[k - 1].end_s if k else ask.start_s - params.before_s
+            prev_end = asks[k - 1].end_s if k else ask.start_s - window_s
             # the hold starts after the request: reason/duration said since the previous hold, up to the
             # request's end (+2 s: "May I put you on hold? It will take two minutes.")
-            why, how_long = explained(ask.end_s + 3.0, max(prev_end, ask.start_s - params.before_s))
-            items.append({"start_s": round(ask.start_s, 3), "end_s": round((thank[0][1] if thank else ask).end_s, 3),
-                          "permission": True, "thanked": bool(thank), "explained_reason": bool(why),
-                          "said_duration": bool(how_long)})  # fmt: skip
+            why, how_long = explained(ask.end_s + 3.0, max(prev_end, ask.start_s - window_s))
+            end_s = (thank[0][1] if thank else ask).end_s
+            items.append(HoldEtiquetteItem(round(ask.start_s, 3), round(end_s, 3), True, bool(thank), bool(why),
+                                           bool(how_long)))  # fmt: skip
             if thank:
                 evidence.append(match_evidence(thank[0][1], role="agent", note="thanks after hold"))
         for j, m in enumerate(thanks):
             if j not in used:
-                items.append(
-                    {
-                        "start_s": round(m.start_s, 3),
-                        "end_s": round(m.end_s, 3),
-                        "permission": False,
-                        "thanked": True,
-                        "explained_reason": False,
-                        "said_duration": False,
-                    }
-                )
+                items.append(HoldEtiquetteItem(round(m.start_s, 3), round(m.end_s, 3), False, True))
                 evidence.append(match_evidence(m, role="agent", note="thanks after a hold nobody asked for"))
-    def ok(it: dict) -> bool:
-        return (it["permission"] and it["thanked"]
-                and (it["explained_reason"] or not params.require_reason)
-                and (it["said_duration"] or not params.require_duration))  # fmt: skip
+
+    def ok(it: HoldEtiquetteItem) -> bool:
+        return (it.permission and it.thanked
+                and (it.explained_reason or not params.require_reason)
+                and (it.said_duration or not params.require_duration))  # fmt: skip
 
     bad = [it for it in items if not ok(it)]
     what = "permission or thanks" + (" or reason" if params.require_reason else "") + (
@@ -147,15 +160,15 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
         "hold_etiquette",
         "fail" if bad else "pass",
         reason=f"{len(bad)} of {len(items)} holds without {what}" if bad else None,
-        values={
-            "holds": len(items),
-            "permission_asked": sum(it["permission"] for it in items),
-            "thanked_after": sum(it["thanked"] for it in items),
-            "explained_reason": sum(it["explained_reason"] for it in items),
-            "said_duration": sum(it["said_duration"] for it in items),
-            "items": sorted(items, key=lambda it: it["start_s"]),
-            "source": source,
-        },
+        values=HoldEtiquetteValues(
+            holds=len(items),
+            permission_asked=sum(it.permission for it in items),
+            thanked_after=sum(it.thanked for it in items),
+            explained_reason=sum(it.explained_reason for it in items),
+            said_duration=sum(it.said_duration for it in items),
+            items=tuple(sorted(items, key=lambda it: it.start_s)),
+            source=source,
+        ),
         evidence=tuple(evidence),
     )
 
@@ -164,6 +177,13 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
 class CustomerNameParams:
     min_mentions: int = 1  # the agent says the customer's name at least this often
     phrases_path: str | None = None
+
+
+@dataclass(frozen=True)
+class CustomerNameValues(CheckValues):
+    addressed: bool
+    mentions: int
+    first_s: float | None
 
 
 @register_check("customer_name", params=CustomerNameParams, uses_text=True)
@@ -187,11 +207,7 @@ def check_customer_name(call: Call, params: CustomerNameParams) -> CheckResult:
         "customer_name",
         "pass" if ok else "fail",
         reason=None if ok else f"customer's name '{name}' said {len(hits)} times (< {params.min_mentions})",
-        values={
-            "addressed": bool(hits),
-            "mentions": len(hits),
-            "first_s": round(hits[0].start_s, 3) if hits else None,
-        },
+        values=CustomerNameValues(bool(hits), len(hits), round(hits[0].start_s, 3) if hits else None),
         evidence=tuple(match_evidence(m, role="agent", note="customer name") for m in hits),
     )
 
@@ -200,6 +216,19 @@ def check_customer_name(call: Call, params: CustomerNameParams) -> CheckResult:
 class PositiveLanguageParams:
     max_count: int = 0  # fail when the agent uses more negative phrases than this
     phrases_path: str | None = None
+
+
+@dataclass(frozen=True)
+class NegativePhrase(RecordMapping):
+    phrase: str
+    text: str
+    start_s: float
+
+
+@dataclass(frozen=True)
+class PositiveLanguageValues(CheckValues):
+    count: int
+    items: tuple[NegativePhrase, ...]
 
 
 @register_check("positive_language", params=PositiveLanguageParams, uses_text=True)
@@ -214,9 +243,8 @@ def check_positive_language(call: Call, params: PositiveLanguageParams) -> Check
         "positive_language",
         "pass" if ok else "fail",
         reason=None if ok else f"{len(hits)} negative phrases",
-        values={
-            "count": len(hits),
-            "items": [{"phrase": m.phrase, "text": m.text, "start_s": round(m.start_s, 3)} for m in hits],
-        },
+        values=PositiveLanguageValues(
+            len(hits), tuple(NegativePhrase(m.phrase, m.text, round(m.start_s, 3)) for m in hits)
+        ),
         evidence=tuple(match_evidence(m, role="agent", note="negative phrase") for m in hits),
     )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from callqa.checks.language import phrasebook_for, role_tokens
 from callqa.checks.registry import register_check
 from callqa.checks.speaking_rate import role_speech
 from callqa.checks.timing import total_s
-from callqa.text.lexicon import find_fillers
-from callqa.types import Call, CheckResult, Evidence, na
+from callqa.text.lexicon import FillerHit, find_fillers
+from callqa.types import Call, CheckResult, CheckValues, Evidence, RecordMapping, Role, na
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,26 @@ class FillersParams:
     min_probability: float = 0.5
 
 
+@dataclass(frozen=True)
+class FillerItem(RecordMapping):
+    word: str
+    start_s: float
+    role: str
+    probability: float | None = None  # the recognizer's word probability
+
+
+@dataclass(frozen=True)
+class FillersValues(CheckValues):
+    count: int
+    per_min: float
+    speech_s: float
+    by_word: dict[str, int]
+    items: tuple[FillerItem, ...]
+    uncertain: int  # fillers not counted: word probability < min_probability
+    uncertain_items: tuple[FillerItem, ...]
+    max_per_min: float
+
+
 def _p(prob: float | None) -> str:
     return "" if prob is None else f", p={prob:.2f}"
 
@@ -33,11 +54,12 @@ def _p(prob: float | None) -> str:
 def check_fillers(call: Call, params: FillersParams) -> CheckResult:
     """Filler words from the per-language lexicon (context rules for like / 那个 / ну), per minute."""
     book = phrasebook_for(call, path=params.phrases_path)
-    items = []
+    items: list[tuple[Role, FillerHit]] = []
     speech_s = 0.0
-    for role in params.roles:
-        if role not in ("agent", "customer"):
-            raise ValueError(f"checks.fillers.roles: {role!r} is not agent|customer")
+    for name in params.roles:
+        if name not in ("agent", "customer"):
+            raise ValueError(f"checks.fillers.roles: {name!r} is not agent|customer")
+        role = cast(Role, name)
         speech_s += total_s(role_speech(call, role, min_pause_s=book.pause_s).intervals)
         for toks in role_tokens(call, role, book=book):
             items += [(role, h) for h in find_fillers(toks, book)]
@@ -58,18 +80,17 @@ def check_fillers(call: Call, params: FillersParams) -> CheckResult:
         "fillers",
         "pass" if ok else "fail",
         reason=None if ok else f"{per_min:.1f} fillers/min > {params.max_per_min:g}",
-        values={
-            "count": len(items),
-            "per_min": round(per_min, 2),
-            "speech_s": round(speech_s, 2),
-            "by_word": by_word,
-            "items": [{"word": h.word, "start_s": round(h.start_s, 3), "role": r, "probability": h.probability}
-                      for r, h in items],
-            "uncertain": len(uncertain),  # fillers not counted: word probability < min_probability
-            "uncertain_items": [{"word": h.word, "start_s": round(h.start_s, 3), "role": r,
-                                 "probability": h.probability} for r, h in uncertain[: params.max_evidence]],
-            "max_per_min": params.max_per_min,
-        },  # fmt: skip
+        values=FillersValues(
+            count=len(items),
+            per_min=round(per_min, 2),
+            speech_s=round(speech_s, 2),
+            by_word=by_word,
+            items=tuple(FillerItem(h.word, round(h.start_s, 3), r, h.probability) for r, h in items),
+            uncertain=len(uncertain),
+            uncertain_items=tuple(FillerItem(h.word, round(h.start_s, 3), r, h.probability)
+                                  for r, h in uncertain[: params.max_evidence]),
+            max_per_min=params.max_per_min,
+        ),
         evidence=tuple(
             Evidence(round(h.start_s, 3), round(h.end_s, 3), r, h.word, note=f"filler ({h.rule}{_p(h.probability)})")
             for r, h in items[: params.max_evidence]

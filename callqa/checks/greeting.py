@@ -16,7 +16,7 @@ from callqa.checks.language import (
 from callqa.checks.registry import register_check
 from callqa.text.match import PhraseMatch, find_name
 from callqa.text.tokens import tokenize_text
-from callqa.types import Call, CheckResult, Evidence, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, na
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,17 @@ def opening_end_s(call: Call, *, window_s: float) -> float | None:
         spoken += dur
         last = u.end_s
     return last
+
+
+@dataclass(frozen=True)
+class GreetingValues(CheckValues):
+    greeting: bool
+    company: bool | None  # None: the company is not known (manifest/defaults)
+    agent_name: bool | None  # None: the agent's name is not known
+    help_offer: bool
+    not_counted: list[str]  # greetings heard that do not count alone (greeting.not_counting)
+    window_s: float
+    window_end_s: float
 
 
 @register_check("greeting", params=GreetingParams, uses_text=True)
@@ -139,14 +150,14 @@ def check_greeting(call: Call, params: GreetingParams) -> CheckResult:
         "greeting",
         "fail" if missing else "pass",
         reason=reason,
-        values={
-            "greeting": bool(greet),
-            "company": company,
-            "agent_name": agent_name,
-            "help_offer": bool(help_offer),
-            "not_counted": [m.text for m, _ in not_counted],
-            "window_s": params.window_s,
-            "window_end_s": round(end_s, 3),
-        },
+        values=GreetingValues(
+            greeting=bool(greet),
+            company=company,
+            agent_name=agent_name,
+            help_offer=bool(help_offer),
+            not_counted=[m.text for m, _ in not_counted],
+            window_s=params.window_s,
+            window_end_s=round(end_s, 3),
+        ),
         evidence=tuple(evidence),
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from callqa.checks.registry import register_check
 from callqa.checks.timing import Interval, merge_intervals, speech_intervals
-from callqa.types import Call, CheckResult, Evidence, Role, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, Role, na
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,14 @@ class InterruptionParams:
     min_overlap_s: float = 0.5  # shorter overlaps are backchannels ("mm-hmm"), not interruptions
     join_gap_s: float = 0.3  # pauses shorter than this inside a party's speech do not end its turn
     max_agent_interruptions: int = 2  # fail when the agent interrupts the customer more often
+
+
+@dataclass(frozen=True)
+class InterruptionValues(CheckValues):
+    by_agent: int
+    by_customer: int
+    overtalk_by_agent_s: float
+    overtalk_by_customer_s: float
 
 
 def find_interruptions(by: list[Interval], other: list[Interval], *, min_overlap_s: float) -> list[Interval]:
@@ -41,16 +49,16 @@ def check_interruptions(call: Call, params: InterruptionParams) -> CheckResult:
             speech["customer"], speech["agent"], min_overlap_s=params.min_overlap_s
         ),
     }
-    values = {
-        "by_agent": len(found["agent"]),
-        "by_customer": len(found["customer"]),
-        "overtalk_by_agent_s": round(sum(e - s for s, e in found["agent"]), 3),
-        "overtalk_by_customer_s": round(sum(e - s for s, e in found["customer"]), 3),
-    }
+    values = InterruptionValues(
+        by_agent=len(found["agent"]),
+        by_customer=len(found["customer"]),
+        overtalk_by_agent_s=round(sum(e - s for s, e in found["agent"]), 3),
+        overtalk_by_customer_s=round(sum(e - s for s, e in found["customer"]), 3),
+    )
     evidence = tuple(
         Evidence(s, e, role=r, note=f"{r} interrupted")
         for r in ("agent", "customer")
         for s, e in found[r]  # type: ignore[arg-type]
     )
-    ok = values["by_agent"] <= params.max_agent_interruptions
+    ok = values.by_agent <= params.max_agent_interruptions
     return CheckResult("interruptions", "pass" if ok else "fail", values=values, evidence=evidence)

@@ -1,74 +1,32 @@
-"""Shared helpers of the language checks: the call's phrase book, tokens per role, evidence from matches."""
+"""Shared helpers of the language checks: the call's phrase book, tokens per role, evidence from matches.
+
+The helpers live in `callqa.text.phrases` (hold detection in `callqa.features` uses them too).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from callqa.text.phrases import (
+    call_language,
+    clip_tokens,
+    match_evidence,
+    match_list,
+    phrasebook_for,
+    role_tokens,
+)
+from callqa.types import Call
 
-from callqa.text.lexicon import PhraseBook, load_phrasebook
-from callqa.text.match import PhraseMatch, find_phrases
-from callqa.text.tokens import Token, tokens_of_utterance
-from callqa.types import Call, Evidence, Role
-
-
-def call_language(call: Call) -> str:
-    return call.transcript.language or call.meta.language or "en"
-
-
-def phrasebook_for(call: Call, *, path: str | None = None) -> PhraseBook:
-    """The phrase book of the call's language (configs/phrases/<lang>.yaml unless `path`)."""
-    return load_phrasebook(call_language(call), path)
-
-
-def role_tokens(call: Call, role: Role, *, book: PhraseBook, after_s: float = 0.0) -> list[list[Token]]:
-    """Tokens of each utterance of `role` (one list per utterance), utterances ending after `after_s`."""
-    lang = call_language(call)
-    out = []
-    for i, u in enumerate(call.utterances):
-        if u.role != role or u.end_s <= after_s:
-            continue
-        toks = tokens_of_utterance(u, language=lang, index=i, pause_s=book.pause_s)
-        if toks:
-            out.append(toks)
-    return out
-
-
-def match_list(tokens: Sequence[Sequence[Token]], book: PhraseBook, list_name: str) -> list[PhraseMatch]:
-    """Matches of phrase list `list_name` of the book, with the book's tolerance."""
-    return find_phrases(
-        tokens,
-        book.get(list_name),
-        language=book.language,
-        min_similarity=book.matching.min_similarity,
-        min_fuzzy_chars=book.matching.min_fuzzy_chars,
-        min_word_similarity=book.matching.min_word_similarity,
-    )
-
-
-def match_evidence(m: PhraseMatch, *, role: Role, note: str) -> Evidence:
-    sim = "" if m.similarity >= 1.0 else f", similarity {m.similarity:.2f}"
-    return Evidence(round(m.start_s, 3), round(m.end_s, 3), role, m.text, f"{note}: '{m.phrase}'{sim}")
+__all__ = [
+    "answer_time_s",
+    "call_language",
+    "clip_tokens",
+    "match_evidence",
+    "match_list",
+    "phrasebook_for",
+    "role_tokens",
+]
 
 
 def answer_time_s(call: Call) -> float:
-    """When the call was answered: the end of the last ring in the audio, else the signal layer's
-    `answer_s`, else 0. (`answer_s` is the first speech, and Whisper may place the first word a few
-    hundred ms earlier than the signal onset: the end of ringback is the safer boundary.)"""
-    if call.signal is not None:
-        for key in ("last_ring_end_s", "answer_s"):
-            answer = call.signal.extras.get(key)
-            if isinstance(answer, (int, float)):
-                return float(answer)
-        events = call.events("answer")
-        if events:
-            return float(events[0].start_s)
-    return 0.0
-
-
-def clip_tokens(tokens: Sequence[Sequence[Token]], *, start_s: float, end_s: float) -> list[list[Token]]:
-    """Only the tokens starting within [start_s, end_s)."""
-    out = []
-    for utt in tokens:
-        kept = [t for t in utt if start_s <= t.start_s < end_s]
-        if kept:
-            out.append(kept)
-    return out
+    """When the call was answered (`call.features.answer_s`), else 0."""
+    answer = call.features.answer_s
+    return 0.0 if answer is None else answer

@@ -53,7 +53,7 @@ def party_pitch(call: Call, role: Role, *, pad_s: float = 0.1) -> tuple[PitchTra
         for u in call.utterances:
             if u.role != role:
                 own &= ~((t >= u.start_s) & (t <= u.end_s))
-    for ev in call.signal.events:
+    for ev in call.signal.events if call.signal is not None else ():
         if ev.kind in _NOT_VOICE and ev.channel in (None, track.channel):
             own &= ~((t >= ev.start_s) & (t <= ev.end_s))
     return track, np.where(own, track.f0_hz, np.nan), source

@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from callqa.checks.holds import HoldsParams, find_holds
 from callqa.checks.registry import register_check
-from callqa.checks.timing import (
-    Interval,
-    gaps,
-    intersect_intervals,
-    merge_intervals,
-    speech_intervals,
-    total_s,
-)
-from callqa.types import Call, CheckResult, Evidence, na
+from callqa.intervals import Interval, gaps, intersect_intervals, merge_intervals, total_s
+from callqa.types import Call, CheckResult, CheckValues, Evidence, na
 
 # preset -> (min silence s, hold counts as non-talk, threshold inclusive)
 PRESETS = {
@@ -35,24 +25,17 @@ class NonTalkParams:
     max_nontalk_share: float = 0.25  # fail above this share of the call between first and last speech
 
 
-def signal_speech(call: Call) -> list[Interval]:
-    """Where any channel is active and not ringing, busy or playing music (transcript turns if no signal)."""
-    sig = call.signal
-    if sig is None:
-        return merge_intervals(speech_intervals(call, "agent") + speech_intervals(call, "customer"))
-    out: list[Interval] = []
-    for lv in sig.channels:
-        hop = lv.frame_hop_s
-        act = lv.active.copy()
-        for ev in sig.events:
-            if ev.kind in ("ring", "busy_tone", "music") and ev.channel in (None, lv.channel):
-                act[max(0, int(ev.start_s / hop)) : int(np.ceil(ev.end_s / hop))] = False
-        edges = np.diff(np.concatenate([[0], act.astype(np.int8), [0]]))
-        out += [
-            (s * hop, e * hop)
-            for s, e in zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0], strict=False)
-        ]
-    return merge_intervals(out, gap_s=0.2)
+@dataclass(frozen=True)
+class NonTalkValues(CheckValues):
+    preset: str
+    min_silence_s: float
+    include_hold: bool
+    nontalk_s: float
+    count: int
+    share: float
+    nontalk_incl_hold_s: float
+    nontalk_excl_hold_s: float
+    hold_s: float
 
 
 @register_check("nontalk", params=NonTalkParams)
@@ -61,11 +44,11 @@ def check_nontalk(call: Call, params: NonTalkParams) -> CheckResult:
     min_s, include_hold, inclusive = PRESETS.get(
         params.preset, (params.min_silence_s, params.include_hold, params.inclusive)
     )
-    speech = signal_speech(call)
+    speech = list(call.features.signal_speech)
     if not speech:
         return na("nontalk", "no speech found")
     span = (speech[0][0], speech[-1][1])
-    holds = merge_intervals(h for h, _ in find_holds(call, HoldsParams())) if call.signal else []
+    holds = merge_intervals(h.span for h in call.features.holds)  # the holds the `holds` check reports
 
     def long_enough(iv: Interval) -> bool:
         return iv[1] - iv[0] >= min_s if inclusive else iv[1] - iv[0] > min_s
@@ -75,17 +58,17 @@ def check_nontalk(call: Call, params: NonTalkParams) -> CheckResult:
     without_hold = [g for g in (p for s in silent for p in gaps(holds, *s)) if long_enough(g)]
     chosen = with_hold if include_hold else without_hold
     share = total_s(chosen) / max(span[1] - span[0], 1e-9)
-    values = {
-        "preset": params.preset,
-        "min_silence_s": min_s,
-        "include_hold": include_hold,
-        "nontalk_s": round(total_s(chosen), 3),
-        "count": len(chosen),
-        "share": round(share, 4),
-        "nontalk_incl_hold_s": round(total_s(with_hold), 3),
-        "nontalk_excl_hold_s": round(total_s(without_hold), 3),
-        "hold_s": round(total_s(intersect_intervals(holds, [span])), 3),
-    }
+    values = NonTalkValues(
+        preset=params.preset,
+        min_silence_s=min_s,
+        include_hold=include_hold,
+        nontalk_s=round(total_s(chosen), 3),
+        count=len(chosen),
+        share=round(share, 4),
+        nontalk_incl_hold_s=round(total_s(with_hold), 3),
+        nontalk_excl_hold_s=round(total_s(without_hold), 3),
+        hold_s=round(total_s(intersect_intervals(holds, [span])), 3),
+    )
     return CheckResult(
         "nontalk",
         "pass" if share <= params.max_nontalk_share else "fail",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from callqa.dataconf import ConfigError, build_dataclass
 from callqa.types import Call, CheckResult
 
 
@@ -64,8 +65,6 @@ def _load_builtin_checks() -> None:
 
 
 def build_params(name: str, raw: Mapping[str, Any] | None, *, source: str = "<config>") -> Any:
-    from callqa.config import build_dataclass
-
     spec = get_check(name)
     raw = dict(raw or {})
     raw.pop("enabled", None)
@@ -73,8 +72,6 @@ def build_params(name: str, raw: Mapping[str, Any] | None, *, source: str = "<co
 
 
 def validate_check_params(checks: Mapping[str, Any], *, source: str) -> None:
-    from callqa.config import ConfigError
-
     known = all_checks()
     for name, raw in checks.items():
         if name not in known:
@@ -99,13 +96,17 @@ def run_checks(
 ) -> dict[str, CheckResult]:
     """Run every enabled check; a check that raises becomes `na` with the error, never a crash.
 
-    `trust` (a `TrustConfig`): text checks of a party whose transcript is unreliable become `na`."""
+    `checks`: name -> params dataclass (resolved once: `config.resolved.enabled_params()`), or, as written
+    in YAML, name -> mapping (then validated here, for every call: avoid in a loop).
+    `trust` (a `TrustConfig`): text checks of a party whose transcript is unreliable become `na`.
+    """
     from callqa.checks.trust import check_roles, gate
 
     results: dict[str, CheckResult] = {}
     for name in enabled_checks(checks):
         spec = get_check(name)
-        params = build_params(name, checks.get(name), source=source)
+        raw = checks.get(name)
+        params = raw if dataclasses.is_dataclass(raw) else build_params(name, raw, source=source)
         try:
             gated = None
             if trust is not None and spec.uses_text:

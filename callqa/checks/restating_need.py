@@ -58,7 +58,7 @@ def check_restating_need(call: Call, params: RestatingNeedParams) -> CheckResult
     after = [m for m in hits if m.start_s >= span[0]]
     first = after[0] if after else None
     delay = round(first.start_s - span[1], 3) if first else None
-    ok = first is not None and delay <= params.max_delay_s
+    ok = first is not None and delay is not None and delay <= params.max_delay_s
     evidence = [Evidence(round(span[0], 3), round(span[1], 3), "customer", note="the customer's explanation")]
     if first:
         evidence.append(match_evidence(first, role="agent", note=f"restated the need {delay:+.0f} s after it"))

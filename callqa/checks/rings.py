@@ -6,9 +6,7 @@ import math
 from dataclasses import dataclass
 
 from callqa.checks.registry import register_check
-from callqa.checks.timing import speech_intervals
-from callqa.signal.config import RingConfig
-from callqa.types import Call, CheckResult, Evidence, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, na
 
 
 @dataclass(frozen=True)
@@ -17,19 +15,22 @@ class RingsParams:
     default_profile: str = "na"  # cadence that turns a manifest ring_s into rings, unless the call names one
 
 
+@dataclass(frozen=True)
+class RingsValues(CheckValues):
+    count: int
+    answer_time_s: float | None
+    ring_s: float
+    profile: str
+    source: str  # audio | metadata
+    max_rings: int
+
+
 def _answer_after(call: Call, after_s: float) -> float | None:
     """First agent speech after `after_s` (transcript turns), else the signal's first activity."""
-    starts = [s for s, e in speech_intervals(call, "agent") if e > after_s]
+    starts = [s for s, e in call.features.speech_of("agent") if e > after_s]
     if starts:
         return max(starts[0], after_s)
-    return call.signal.extras.get("answer_s") if call.signal is not None else None
-
-
-def _ring_periods_s(call: Call) -> dict[str, float]:
-    """Cadence period per ring profile, as configured for the signal layer (defaults without one)."""
-    if call.signal is not None and "ring_periods_s" in call.signal.extras:
-        return dict(call.signal.extras["ring_periods_s"])
-    return {name: p.period_s() for name, p in RingConfig().profiles.items()}
+    return call.features.signal_answer_s
 
 
 @register_check("rings", params=RingsParams)
@@ -50,8 +51,9 @@ def check_rings(call: Call, params: RingsParams) -> CheckResult:
             for i, e in enumerate(rings)
         )
     elif call.meta.ring_s is not None:
-        periods = _ring_periods_s(call)
-        profile = call.meta.ring_profile if call.meta.ring_profile in periods else params.default_profile
+        periods = call.features.ring_periods_s  # the configured signal.rings profiles
+        named = call.meta.ring_profile
+        profile = named if named is not None and named in periods else params.default_profile
         if profile not in periods:
             return na("rings", f"unknown ring profile {profile!r}", source="none")
         period_s = periods[profile]
@@ -66,14 +68,14 @@ def check_rings(call: Call, params: RingsParams) -> CheckResult:
             "no ringback in the audio (recording starts at answer) and no ring_s in the manifest",
             source="none",
         )
-    values = {
-        "count": count,
-        "answer_time_s": None if answer_s is None else round(answer_s, 3),
-        "ring_s": round(ring_s, 3),
-        "profile": profile,
-        "source": source,
-        "max_rings": params.max_rings,
-    }
+    values = RingsValues(
+        count=count,
+        answer_time_s=None if answer_s is None else round(answer_s, 3),
+        ring_s=round(ring_s, 3),
+        profile=str(profile),
+        source=source,
+        max_rings=params.max_rings,
+    )
     return CheckResult(
         "rings", "pass" if count <= params.max_rings else "fail", values=values, evidence=evidence
     )

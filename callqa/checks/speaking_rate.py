@@ -11,7 +11,7 @@ from callqa.checks.timing import intersect_intervals, merge_intervals, total_s
 from callqa.text.normalize import is_han
 from callqa.text.syllables import count_syllables
 from callqa.text.tokens import tokens_of_utterance
-from callqa.types import Call, CheckResult, Evidence, Role, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, Role, na
 
 UNITS = {"en": "wpm", "ru": "wpm", "zh": "chars_per_min"}
 
@@ -61,6 +61,24 @@ def rates(speech: RoleSpeech, *, lo: float = -math.inf, hi: float = math.inf) ->
     if secs <= 0:
         return 0.0, 0.0, 0.0
     return secs, 60.0 * units / secs, syl / secs
+
+
+@dataclass(frozen=True)
+class SpeakingRateValues(CheckValues):
+    agent_rate: float
+    customer_rate: float
+    unit: str  # wpm | cpm (zh characters) | ...
+    ratio: float
+    agent_syllables_per_s: float
+    customer_syllables_per_s: float
+    syllable_ratio: float | None
+    agent_speech_s: float
+    customer_speech_s: float
+    ratio_first_third: float | None
+    ratio_last_third: float | None
+    evolution: str | None  # converged | diverged | stable
+    adapted: bool | None
+    band: list[float]
 
 
 @register_check("speaking_rate", params=SpeakingRateParams, uses_text=("agent", "customer"))
@@ -122,21 +140,21 @@ def check_speaking_rate(call: Call, params: SpeakingRateParams) -> CheckResult:
         "speaking_rate",
         "pass" if band_ok else "fail",
         reason=None if band_ok else f"ratio {ratio:.2f} outside {params.min_ratio:g}-{params.max_ratio:g}",
-        values={
-            "agent_rate": round(a_rate, 1),
-            "customer_rate": round(c_rate, 1),
-            "unit": unit,
-            "ratio": round(ratio, 3),
-            "agent_syllables_per_s": round(a_syl, 2),
-            "customer_syllables_per_s": round(c_syl, 2),
-            "syllable_ratio": round(a_syl / c_syl, 3) if c_syl > 0 else None,
-            "agent_speech_s": round(a_s, 2),
-            "customer_speech_s": round(c_s, 2),
-            "ratio_first_third": first,
-            "ratio_last_third": last,
-            "evolution": evolution,
-            "adapted": adapted,
-            "band": [params.min_ratio, params.max_ratio],
-        },
+        values=SpeakingRateValues(
+            agent_rate=round(a_rate, 1),
+            customer_rate=round(c_rate, 1),
+            unit=unit,
+            ratio=round(ratio, 3),
+            agent_syllables_per_s=round(a_syl, 2),
+            customer_syllables_per_s=round(c_syl, 2),
+            syllable_ratio=round(a_syl / c_syl, 3) if c_syl > 0 else None,
+            agent_speech_s=round(a_s, 2),
+            customer_speech_s=round(c_s, 2),
+            ratio_first_third=first,
+            ratio_last_third=last,
+            evolution=evolution,
+            adapted=adapted,
+            band=[params.min_ratio, params.max_ratio],
+        ),
         evidence=tuple(evidence),
     )

@@ -2,67 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from callqa.checks.registry import register_check
-from callqa.types import Call, CheckResult, Evidence, Role
+from callqa.intervals import Interval, gaps, intersect_intervals, merge_intervals, total_s
+from callqa.types import Call, CheckResult, CheckValues, Evidence, Role
 
-Interval = tuple[float, float]
-
-
-def merge_intervals(intervals: Iterable[Interval], *, gap_s: float = 0.0) -> list[Interval]:
-    """Union of intervals; intervals closer than `gap_s` are joined."""
-    out: list[list[float]] = []
-    for start, end in sorted(intervals):
-        if end <= start:
-            continue
-        if out and start <= out[-1][1] + gap_s:
-            out[-1][1] = max(out[-1][1], end)
-        else:
-            out.append([start, end])
-    return [(a, b) for a, b in out]
-
-
-def intersect_intervals(a: list[Interval], b: list[Interval]) -> list[Interval]:
-    """Pairwise intersection of two sorted, merged interval lists."""
-    out: list[Interval] = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if hi > lo:
-            out.append((lo, hi))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return out
-
-
-def total_s(intervals: Iterable[Interval]) -> float:
-    return float(sum(e - s for s, e in intervals))
+__all__ = ["Interval", "gaps", "intersect_intervals", "merge_intervals", "speech_intervals", "total_s"]
 
 
 def speech_intervals(call: Call, role: Role) -> list[Interval]:
-    """Where `role` speaks: diarization/channel turns when present, else utterance spans."""
-    roles = call.transcript.roles
-    turns = [(t.start_s, t.end_s) for t in call.transcript.turns if roles.get(t.speaker, "unknown") == role]
-    if not turns:
-        turns = [(u.start_s, u.end_s) for u in call.utterances if u.role == role]
-    return merge_intervals(turns)
-
-
-def gaps(intervals: list[Interval], start_s: float, end_s: float) -> list[Interval]:
-    """Complement of merged `intervals` within [start_s, end_s]."""
-    out: list[Interval] = []
-    cursor = start_s
-    for s, e in intervals:
-        if s > cursor:
-            out.append((cursor, min(s, end_s)))
-        cursor = max(cursor, e)
-    if cursor < end_s:
-        out.append((cursor, end_s))
-    return [(s, e) for s, e in out if e > s]
+    """Where `role` speaks: diarization/channel turns when present, else utterance spans (`call.features`)."""
+    return call.features.speech_of(role)
 
 
 @dataclass(frozen=True)
@@ -107,6 +58,26 @@ def summarize_timing(call: Call, *, min_silence_s: float = 3.0, min_overtalk_s: 
 
 
 @dataclass(frozen=True)
+class TalkTimeValues(CheckValues):
+    talk_s: dict[str, float]
+    talk_ratio: float | None
+
+
+@dataclass(frozen=True)
+class SilenceValues(CheckValues):
+    silence_s: float
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
+class OvertalkValues(CheckValues):
+    overtalk_s: float
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
 class TalkTimeParams:
     max_agent_share: float = 0.8  # agent monologue: more than this share of talk time fails
     min_agent_share: float = 0.1
@@ -122,7 +93,7 @@ def check_talk_time(call: Call, params: TalkTimeParams) -> CheckResult:
     return CheckResult(
         "talk_time",
         "pass" if ok else "fail",
-        values={"talk_s": t.to_dict()["talk_s"], "talk_ratio": t.to_dict()["talk_ratio"]},
+        values=TalkTimeValues(t.to_dict()["talk_s"], t.to_dict()["talk_ratio"]),
         evidence=(Evidence(note=f"agent share {t.talk_ratio:.0%} of talk time"),),
     )
 
@@ -144,7 +115,7 @@ def check_silence(call: Call, params: SilenceParams) -> CheckResult:
     return CheckResult(
         "silence",
         "pass" if share <= params.max_silence_share else "fail",
-        values={"silence_s": round(t.silence_s, 3), "count": len(t.silences), "share": round(share, 4)},
+        values=SilenceValues(round(t.silence_s, 3), len(t.silences), round(share, 4)),
         evidence=tuple(Evidence(s, e, note=f"{e - s:.1f} s silence") for s, e in t.silences),
     )
 
@@ -166,6 +137,6 @@ def check_overtalk(call: Call, params: OvertalkParams) -> CheckResult:
     return CheckResult(
         "overtalk",
         "pass" if share <= params.max_overtalk_share else "fail",
-        values={"overtalk_s": round(t.overtalk_s, 3), "count": len(t.overtalks), "share": round(share, 4)},
+        values=OvertalkValues(round(t.overtalk_s, 3), len(t.overtalks), round(share, 4)),
         evidence=tuple(Evidence(s, e, note="both talking") for s, e in t.overtalks),
     )

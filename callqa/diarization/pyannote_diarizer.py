@@ -39,6 +39,8 @@ def _build_pipeline(cfg: DiarizationConfig):
             raise RuntimeError("PLDA is not available offline; use AgglomerativeClustering")
 
     segmentation = Model.from_pretrained(str(segmentation_checkpoint(cfg.segmentation_path)))
+    if segmentation is None:
+        raise RuntimeError(f"cannot load the segmentation model {segmentation_checkpoint(cfg.segmentation_path)}")
     embedding = CamPlusPlus(campplus_checkpoint(cfg.embedding_path))
     pipeline = SpeakerDiarization(
         segmentation=segmentation,
@@ -81,7 +83,7 @@ class PyannoteDiarizer:
 
         cfg = self.config
         waveform = torch.from_numpy(np.ascontiguousarray(samples_16k, dtype=np.float32))[None]
-        kwargs = {}
+        kwargs: dict[str, int | None] = {}
         if cfg.num_speakers:
             kwargs["num_speakers"] = cfg.num_speakers
         else:

@@ -40,9 +40,9 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from callqa.types import CallMeta, CallTranscript, Utterance, Word
+from callqa.types import CallMeta, CallTranscript, Role, Utterance, Word, layout_roles
 
 FORMATS = ("callqa", "amazon", "azure")
 
@@ -100,7 +100,7 @@ def load_transcript(
     except (OSError, json.JSONDecodeError) as exc:
         raise TranscriptError(f"{p}: cannot read transcript: {exc}") from exc
     if meta is not None and agent_channel is None:
-        agent_channel = {"stereo_agent_left": 0, "stereo_agent_right": 1}.get(meta.channel_layout)
+        agent_channel = next((ch for ch, r in layout_roles(meta.channel_layout).items() if r == "agent"), None)
     try:
         t = parse_transcript(
             data,
@@ -150,7 +150,7 @@ def parse_transcript(
         utterances.append(
             Utterance(
                 speaker=r["speaker"],
-                role=role,
+                role=cast(Role, role),
                 start_s=r["start_s"],
                 end_s=r["end_s"],
                 text=r["text"],
@@ -166,7 +166,7 @@ def parse_transcript(
         language=lang,
         duration_s=float(duration) if isinstance(duration, (int, float)) else end,
         utterances=tuple(utterances),
-        roles=dict(roles),
+        roles=cast(dict[str, Role], dict(roles)),
         source="imported",
         info={"format": fmt},
     )

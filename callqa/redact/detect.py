@@ -81,12 +81,14 @@ def _inn12_ok(digits: str) -> bool:
 
 def _has_context(tokens: list[Token], tok_start: int, tok_end: int, words: tuple[str, ...]) -> bool:
     """A context word (prefix match) among the CONTEXT_WORDS words before or 3 words after tokens[tok_start:tok_end]."""
-    before, k = [], tok_start - 1
+    before: list[str] = []
+    k = tok_start - 1
     while k >= 0 and len(before) < CONTEXT_WORDS:
         if is_word(tokens[k]):
             before.append(tokens[k].low)
         k -= 1
-    after, k = [], tok_end
+    after: list[str] = []
+    k = tok_end
     while k < len(tokens) and len(after) < 3:
         if is_word(tokens[k]):
             after.append(tokens[k].low)

@@ -113,7 +113,9 @@ def _hold_music(seconds: float) -> np.ndarray:
             t0 = int(i * step * SR)
             tn = np.arange(int(step * SR * 1.6)) / SR
             env = np.minimum(tn / 0.01, 1.0) * np.exp(-tn / 0.25)
-            tone = sum(a * np.sin(2 * np.pi * f * k * tn) for k, a in ((1, 1.0), (2, 0.5), (3, 0.25), (4, 0.12)))
+            tone = np.zeros_like(tn)
+            for k, a in ((1, 1.0), (2, 0.5), (3, 0.25), (4, 0.12)):
+                tone = tone + a * np.sin(2 * np.pi * f * k * tn)
             end = min(t0 + len(tn), len(seg))
             seg[t0:end] += 0.8 * (env * tone)[: end - t0]
         bars.append(seg)

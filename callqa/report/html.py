@@ -17,6 +17,7 @@ import os
 import re
 from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pandas as pd
@@ -97,15 +98,15 @@ def _page(title: str, body: str) -> str:
             "applied (n/a excluded).</p></body></html>\n")
 
 
-def _fmt_score(v: object) -> str:
+def _fmt_score(v: Any) -> str:
     return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{float(v):.0f}"
 
 
-def _fmt_pct(v: object) -> str:
+def _fmt_pct(v: Any) -> str:
     return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{float(v):.0%}"
 
 
-def _fmt_time(s: object) -> str:
+def _fmt_time(s: Any) -> str:
     if s is None or (isinstance(s, float) and math.isnan(s)):
         return ""
     m, sec = divmod(float(s), 60)

@@ -157,10 +157,21 @@ def critical_failures(res: Results, critical: list[str]) -> pd.DataFrame:
         ["started_at", "call_id"], na_position="last")
 
 
+def weakest_check(agent_rates: pd.Series, team_rates: pd.Series) -> str | None:
+    """The check on which the agent falls furthest below the team's pass rate (what sets them apart), else,
+    when they are nowhere below the team, their lowest pass rate under 1; None when they pass everything."""
+    if not len(agent_rates) or agent_rates.min() >= 1:
+        return None
+    gap = (agent_rates - team_rates.reindex(agent_rates.index)).dropna()
+    if len(gap) and gap.min() < 0:
+        return str(gap.idxmin())
+    return str(agent_rates.idxmin())
+
+
 def agent_summary(res: Results, critical: list[str] | None = None, *, slips: list[Slip] | None = None) -> pd.DataFrame:
     """One row per agent, best average score first: calls, average/median score, share of calls passed,
     critical failures, first/last night, last night's score, change vs the nights before, slipping since,
-    weakest check, and `<check>_pass_rate` (0..1) for every check."""
+    weakest check (furthest below the team's pass rate), and `<check>_pass_rate` (0..1) for every check."""
     calls = res.calls
     if calls.empty:
         return pd.DataFrame(columns=["agent", "agent_name", "calls", "avg_score"])
@@ -170,6 +181,7 @@ def agent_summary(res: Results, critical: list[str] | None = None, *, slips: lis
     slips_by_agent = {s.agent: s for s in (find_slips(res) if slips is None else slips) if s.what == "score"}
     crit_rows = res.checks[(res.checks["status"] == "fail") & res.checks["check"].isin(critical)]
     crit_counts = crit_rows.groupby("agent")["call_id"].nunique()
+    team_rates = rates.mean(axis=0) if len(rates) else pd.Series(dtype=float)
     rows = []
     for agent, own in calls.groupby("agent", sort=False):
         scores = own["score"].dropna()
@@ -194,7 +206,7 @@ def agent_summary(res: Results, critical: list[str] | None = None, *, slips: lis
             "last_night_score": round(last, 1) if last is not None else None,
             "change_vs_before": round(change, 1) if change is not None else None,
             "slipping_since": slips_by_agent[agent].since if agent in slips_by_agent else None,
-            "weakest_check": str(agent_rates.idxmin()) if len(agent_rates) and agent_rates.min() < 1 else None,
+            "weakest_check": weakest_check(agent_rates, team_rates),
         }
         for check in rates.columns:
             v = rates.at[agent, check] if agent in rates.index else None

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from callqa.checks.registry import all_checks
+from callqa.dataconf import ConfigError, build_dataclass, read_yaml
 from callqa.types import CheckResult
 
 SCORECARD_DIR = Path(__file__).resolve().parent.parent.parent / "configs" / "scorecards"
@@ -50,8 +52,6 @@ def list_scorecards() -> list[str]:
 
 def load_scorecard(name_or_path: str, *, source: str = "<config>") -> Scorecard:
     """A scorecard by name (configs/scorecards/NAME.yaml) or by path to a YAML file."""
-    from callqa.config import ConfigError, build_dataclass, read_yaml
-
     path = Path(name_or_path)
     if not path.suffix:
         path = SCORECARD_DIR / f"{name_or_path}.yaml"
@@ -65,8 +65,6 @@ def load_scorecard(name_or_path: str, *, source: str = "<config>") -> Scorecard:
     checks = data.get("checks") or {}
     if not isinstance(checks, Mapping):
         raise ConfigError(f"{path}: 'checks' must be a mapping of check name to {{weight, critical}}")
-    from callqa.checks.registry import all_checks
-
     known_checks = all_checks()
     items = {}
     for check, raw in checks.items():

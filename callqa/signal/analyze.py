@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from callqa.ingest.audio import Audio
+from callqa.intervals import mark_rounded, mask_runs
 from callqa.signal.config import SignalConfig
 from callqa.signal.hangup import channel_roles, dead_from_s, hangup_from_events
 from callqa.signal.levels import channel_levels
@@ -12,18 +13,7 @@ from callqa.signal.music import detect_music
 from callqa.signal.pitch import pitch_track
 from callqa.signal.spectrum import power_spectrogram
 from callqa.signal.tones import ToneMatch, detect_tone, find_bursts, tonal_frames
-from callqa.types import CallMeta, ChannelLevels, SignalEvent, SignalReport
-
-
-def _runs(mask: np.ndarray, hop_s: float, min_s: float) -> list[tuple[float, float]]:
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    pairs = zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0], strict=False)
-    return [(s * hop_s, e * hop_s) for s, e in pairs if (e - s) * hop_s >= min_s]
-
-
-def _mark(mask: np.ndarray, spans: list[tuple[float, float]], hop_s: float) -> None:
-    for s, e in spans:
-        mask[max(0, int(round(s / hop_s))) : max(0, int(round(e / hop_s)))] = True
+from callqa.types import CallMeta, ChannelLevels, SignalEvent, SignalReport, SignalSummary
 
 
 def _tone_events(kind: str, seqs: list[ToneMatch], channel: int) -> list[SignalEvent]:
@@ -44,8 +34,8 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
 
     Events: `ring` (one per ring of the first ringback sequence and any later one), `busy_tone`,
     `music`, `silence` (no channel active), `dead_line` (a stereo leg that goes digitally dead).
-    Extras: ring_profile, ring_count, first_ring_s, answer_s (first non-tone activity after the
-    rings), first_speech_s, last_speech_s, hangup_party and its reason, pitch (one PitchTrack per channel).
+    Summary (`report.extras`, a `SignalSummary`): ring_profile, ring_count, first_ring_s, answer_s (first
+    non-tone activity after the rings), first_speech_s, last_speech_s, hangup_party and its reason, pitch (one PitchTrack per channel).
     """
     sr = audio.sample_rate
     rings, busy = config.rings.profiles, config.busy.profiles
@@ -95,11 +85,11 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
         ring_seqs.append((ch, rseq))
         tone_mask = np.zeros(len(lv.level_dbfs), dtype=bool)
         for m in rseq + bseq:
-            _mark(tone_mask, [(s - hop_s, e + hop_s) for s, e, _ in m.cycles], hop_s)
+            mark_rounded(tone_mask, [(s - hop_s, e + hop_s) for s, e, _ in m.cycles], hop_s=hop_s)
         music = detect_music(spec, lv.level_dbfs, hop_s=hop_s, config=config.music, exclude=tone_mask)
         events += _tone_events("ring", rseq, ch) + _tone_events("busy_tone", bseq, ch)
         events += [SignalEvent("music", s, e, ch) for s, e in music]
-        _mark(tone_mask, music, hop_s)
+        mark_rounded(tone_mask, music, hop_s=hop_s)
         not_speech.append(tone_mask)
         if audio.n_channels > 1:
             dead = dead_from_s(lv.level_dbfs, lv.active, hop_s=hop_s, config=config.hangup)
@@ -109,7 +99,7 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     n = min(len(lv.active) for lv in levels)
     any_active = np.any([lv.active[:n] for lv in levels], axis=0)
     speech = np.any([lv.active[:n] & ~m[:n] for lv, m in zip(levels, not_speech, strict=False)], axis=0)
-    events += [SignalEvent("silence", s, e) for s, e in _runs(~any_active, hop_s, config.silence_min_s)]
+    events += [SignalEvent("silence", s, e) for s, e in mask_runs(~any_active, hop_s=hop_s, min_s=config.silence_min_s)]
     # Ringback comes before the answer: a ring-like tone after speech has started is not a ring.
     spoken_s = np.concatenate([[0.0], np.cumsum(speech) * hop_s])
 
@@ -141,7 +131,8 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
                         skip_hop_s=levels[ch].frame_hop_s)  # fmt: skip
             for ch in range(audio.n_channels)
         )
-    return SignalReport(sr, audio.duration_s, audio.n_channels, tuple(levels), tuple(events), extras)
+    summary = SignalSummary(**extras)
+    return SignalReport(sr, audio.duration_s, audio.n_channels, tuple(levels), tuple(events), summary)
 
 
 def _ring_extras(ring_seqs: list[tuple[int, list[ToneMatch]]], speech: np.ndarray, hop_s: float) -> dict:

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from callqa.dataconf import ConfigError, build_dataclass
+
 
 @dataclass(frozen=True)
 class ToneProfile:
@@ -24,7 +26,6 @@ def _profile(freqs_hz: list[float], *cadences_s: list[float], bandwidth_hz: floa
 
 
 def _as_profiles(raw: Mapping[str, Any], where: str) -> dict[str, ToneProfile]:
-    from callqa.config import ConfigError, build_dataclass  # lazy: callqa.config imports this module
 
     out: dict[str, ToneProfile] = {}
     for name, value in raw.items():

@@ -6,18 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 from callqa.signal.config import HangupConfig
-from callqa.types import Call, ChannelLayout, Evidence, HangupParty, Role, SignalEvent
+from callqa.types import Call, ChannelLayout, Evidence, HangupParty, Role, SignalEvent, layout_roles
 
 
 def channel_roles(layout: ChannelLayout | str, n_channels: int) -> dict[int, Role]:
     """Role recorded on each channel of a stereo layout ({} for mono)."""
-    if n_channels < 2 or layout == "mono":
-        return {}
-    if layout == "stereo_agent_left":
-        return {0: "agent", 1: "customer"}
-    if layout == "stereo_agent_right":
-        return {0: "customer", 1: "agent"}
-    return {}
+    return layout_roles(layout) if n_channels >= 2 else {}
 
 
 def dead_from_s(
@@ -113,7 +107,7 @@ def infer_from_last_words(call: Call, *, config: HangupConfig) -> tuple[HangupPa
     if cust_end is not None and cust_end > agent_end:
         return "unknown", Evidence(round(cust_end, 3), round(end_s, 3), "customer",
                                    note="recording ends after the customer's speech: hang-up party unknown")  # fmt: skip
-    sig_last = call.signal.extras.get("last_speech_s") if call.signal is not None else None
+    sig_last = call.signal.extras.last_speech_s if call.signal is not None else None
     if isinstance(sig_last, (int, float)) and sig_last > agent_end + config.agent_last_words_max_s:
         return "unknown", Evidence(round(agent_end, 3), round(float(sig_last), 3),
                                    note="sound after the agent's last words: hang-up party unknown")  # fmt: skip
@@ -132,24 +126,22 @@ def infer_from_last_words(call: Call, *, config: HangupConfig) -> tuple[HangupPa
     )
 
 
-def detect_hangup_party(
-    call: Call, *, config: HangupConfig | None = None
-) -> tuple[HangupParty, Evidence | None]:
+def detect_hangup_party(call: Call, *, config: HangupConfig) -> tuple[HangupParty, Evidence | None]:
     """agent | customer | unknown, with the evidence; the manifest's `hangup_party` overrides the audio.
 
     The last speech is the end of the last utterance when there is a transcript, else the signal's.
     The result unpacks to `(party, evidence)` and also has `.source` (see `HangupDecision`).
+    Checks read the decision from `call.features.hangup` (made with the configured `signal.hangup`).
     """
     if call.meta.hangup_party is not None:
         return HangupDecision(call.meta.hangup_party, Evidence(note="hangup_party from the manifest"), "manifest")
     if call.signal is None:
         return HangupDecision("unknown", None, "none")
-    config = config or HangupConfig()
     ends = [u.end_s for u in call.utterances]
     party, ev = hangup_from_events(
         call.signal.events,
         roles=channel_roles(call.meta.channel_layout, call.signal.n_channels),
-        last_speech_s=max(ends) if ends else call.signal.extras.get("last_speech_s"),
+        last_speech_s=max(ends) if ends else call.signal.extras.last_speech_s,
         end_s=call.duration_s,
         config=config,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from callqa.intervals import mask_runs
 from callqa.signal.config import MusicConfig
 from callqa.signal.spectrum import Spectrogram
 
@@ -56,6 +57,4 @@ def detect_music(
             music[s : s + win] = True
     if exclude is not None:
         music &= ~exclude
-    edges = np.diff(np.concatenate([[0], music.astype(np.int8), [0]]))
-    runs = zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0], strict=False)
-    return [(s * hop_s, e * hop_s) for s, e in runs if (e - s) * hop_s >= config.min_music_s]
+    return mask_runs(music, hop_s=hop_s, min_s=config.min_music_s)

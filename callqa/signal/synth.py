@@ -17,7 +17,9 @@ def tone(
 ) -> np.ndarray:
     """Sum of equal sines whose total RMS is `level_dbfs` (full-scale sine = 0 dBFS); optional AM."""
     t = np.arange(round(duration_s * sample_rate)) / sample_rate
-    x = sum(np.sin(2 * np.pi * f * t + i) for i, f in enumerate(freqs_hz))
+    x = np.zeros_like(t)
+    for i, f in enumerate(freqs_hz):
+        x = x + np.sin(2 * np.pi * f * t + i)
     if modulation_hz:
         x = x * (1.0 + 0.5 * np.sin(2 * np.pi * modulation_hz * t))
     rms = np.sqrt(np.mean(x**2)) if len(x) else 1.0

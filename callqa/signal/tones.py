@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from callqa.intervals import mask_run_frames
 from callqa.signal.config import ToneConfig, ToneProfile
 from callqa.signal.spectrum import Spectrogram
 
@@ -60,10 +61,8 @@ def find_bursts(
 ) -> list[Burst]:
     """Runs of tonal frames, edges refined on the frame level, scored against every profile."""
     hop_s = hop / sample_rate
-    edges = np.diff(np.concatenate([[0], tonal.astype(np.int8), [0]]))
-    starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
     out: list[Burst] = []
-    for s, e in zip(starts, ends, strict=False):
+    for s, e in mask_run_frames(tonal):
         if (e - s) * hop_s < config.min_burst_s * 0.5:
             continue
         ref = float(np.median(level_dbfs[s:e]))

@@ -167,10 +167,10 @@ class ResultStore:
         self._mark(night, safe)
         moved = bool(old_night and old_night != night)
         if moved:
-            self._mark_dirty(old_night)
+            self._mark_dirty(str(old_night))
         atomic_write_text(path, json.dumps(result, ensure_ascii=False, indent=1, default=str))
         if moved:  # only now: killed before the write, the old night still lists the call it still holds
-            (self.state_dir / "nights" / old_night / safe).unlink(missing_ok=True)
+            (self.state_dir / "nights" / str(old_night) / safe).unlink(missing_ok=True)
         return path
 
     def _mark_dirty(self, night: str) -> None:
@@ -207,18 +207,18 @@ class ResultStore:
 
     # transcript cache -------------------------------------------------------------------------
     def cache_get(self, key: str) -> CallTranscript | None:
-        from callqa.pipeline import transcript_from_dict
+        from callqa.store.codec import transcript_from_dict
 
         path = self.cache_dir / f"{key}.json"
         if not path.exists():
             return None
         try:
             return transcript_from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # a damaged cache entry is recomputed, not trusted
+        except (OSError, ValueError, KeyError, TypeError):  # CodecError is a ValueError
+            return None  # a damaged or other-version cache entry is recomputed, not trusted
 
     def cache_put(self, key: str, transcript: CallTranscript) -> None:
-        from callqa.pipeline import transcript_to_dict
+        from callqa.store.codec import transcript_to_dict
 
         atomic_write_text(self.cache_dir / f"{key}.json", json.dumps(transcript_to_dict(transcript), ensure_ascii=False))
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from callqa.store.codec import published_values
+
 TABLES = ("calls", "checks", "utterances", "errors")
 CALL_COLUMNS = ["call_id", "audio_path", "duration_s", "language", "agent_id", "agent_name", "company",
                 "channel_layout", "score", "passed", "started_at", "direction"]
@@ -42,16 +44,14 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
         row["transcript_probability_customer"] = conf.get("customer")
         for name, chk in (c.get("checks") or {}).items():
             row[f"{name}_status"] = chk.get("status")
-            for k, v in chk.items():
-                if k in ("status", "evidence", "reason"):
-                    continue
+            values = published_values(chk)
+            for k, v in values.items():
                 if isinstance(v, (int, float, str, bool)) or v is None:
                     row[f"{name}_{k}"] = v
             check_rows.append({
                 "call_id": c["call_id"], "agent_id": c.get("agent_id"), "check": name, "status": chk.get("status"),
                 "reason": chk.get("reason"),
-                "values": json.dumps({k: v for k, v in chk.items() if k not in ("status", "reason", "evidence")},
-                                     ensure_ascii=False, default=str),
+                "values": json.dumps(values, ensure_ascii=False, default=str),
                 "evidence": json.dumps(chk.get("evidence", []), ensure_ascii=False, default=str),
             })
         call_rows.append(row)

@@ -1,11 +1,13 @@
 """dead_air: long silences (not holds) without the agent saying what they do; transcript and signal paths."""
 
+from dataclasses import replace
+
 import numpy as np
 from language_calls import make_call
 from signal_calls import call_from_audio, call_with, events_report
 
 from callqa.checks.dead_air import DeadAirParams, check_dead_air
-from callqa.checks.holds import HoldsParams
+from callqa.features import CallSettings, HoldsParams
 from callqa.signal.synth import speechlike
 from callqa.types import SignalEvent
 
@@ -51,8 +53,8 @@ def test_holds_are_not_dead_air():
     # with holds found only from music of 60 s or more... a silence-only hold needs min_silent_hold_s
     sig = events_report([SignalEvent("silence", 3.0, 50.0)], duration_s=60)
     assert check_dead_air(call_with(rows, signal=sig), P).status == "pass"  # a 47 s silence is a hold (>= 20 s)
-    strict = DeadAirParams(holds=HoldsParams(min_silent_hold_s=60.0))
-    assert check_dead_air(call_with(rows, signal=sig), strict).status == "fail"
+    strict = CallSettings(holds=HoldsParams(min_silent_hold_s=60.0))  # checks.holds, as configured
+    assert check_dead_air(replace(call_with(rows, signal=sig), settings=strict), P).status == "fail"
 
 
 def test_silence_measured_from_the_audio():

@@ -24,7 +24,7 @@ ROWS = [("agent", 0.0, 3.0, "Hello, Acme, Anna speaking."), ("customer", 3.5, 6.
 
 def test_recording_ends_right_after_the_agent_is_agent_inferred():
     call = with_signal(make_call("en", ROWS + [("agent", 6.5, 9.0, "Okay, bye.")]), 9.6)
-    d = detect_hangup_party(call)
+    d = detect_hangup_party(call, config=HangupConfig())
     party, ev = d
     assert party == "agent" and d.source == "inferred"
     assert ev.start_s == 9.0 and ev.end_s == 9.6 and "inferred" in ev.note and ev.text == "Okay, bye."
@@ -32,25 +32,25 @@ def test_recording_ends_right_after_the_agent_is_agent_inferred():
 
 def test_long_silence_after_the_agent_stays_unknown():
     call = with_signal(make_call("en", ROWS + [("agent", 6.5, 9.0, "Okay, bye.")]), 15.0)
-    d = detect_hangup_party(call)
+    d = detect_hangup_party(call, config=HangupConfig())
     assert d[0] == "unknown" and d.source == "none" and "6.0 s after the last words" in d[1].note
 
 
 def test_recording_ending_in_the_customers_speech_stays_unknown():
     call = with_signal(make_call("en", ROWS + [("agent", 6.5, 8.0, "Okay."), ("customer", 7.5, 9.5, "Wait...")]),
                        9.6)  # fmt: skip
-    assert detect_hangup_party(call)[0] == "unknown"
+    assert detect_hangup_party(call, config=HangupConfig())[0] == "unknown"
 
 
 def test_untranscribed_sound_after_the_agent_stays_unknown():
     # the transcript ends with the agent, but the audio carries speech until 12.2 s (not transcribed)
     call = with_signal(make_call("en", ROWS + [("agent", 6.5, 9.0, "Okay, bye.")]), 12.5, last_speech_s=12.2)
-    assert detect_hangup_party(call)[0] == "unknown"
+    assert detect_hangup_party(call, config=HangupConfig())[0] == "unknown"
 
 
 def test_threshold_is_configurable_and_zero_turns_it_off():
     call = with_signal(make_call("en", ROWS + [("agent", 6.5, 9.0, "Okay, bye.")]), 10.5)
-    assert detect_hangup_party(call)[0] == "unknown"
+    assert detect_hangup_party(call, config=HangupConfig())[0] == "unknown"
     assert detect_hangup_party(call, config=HangupConfig(agent_last_words_max_s=2.0))[0] == "agent"
     near = with_signal(make_call("en", ROWS + [("agent", 6.5, 9.0, "Okay, bye.")]), 9.2)
     assert detect_hangup_party(near, config=HangupConfig(agent_last_words_max_s=0.0))[0] == "unknown"
@@ -59,7 +59,7 @@ def test_threshold_is_configurable_and_zero_turns_it_off():
 def test_busy_tone_still_wins_and_says_its_source():
     call = with_signal(make_call("en", ROWS + [("agent", 6.5, 9.0, "Okay, bye.")]), 12.0,
                        events=[SignalEvent("busy_tone", 9.5, 12.0, attrs={"profile": "na"})])  # fmt: skip
-    d = detect_hangup_party(call)
+    d = detect_hangup_party(call, config=HangupConfig())
     assert d[0] == "customer" and d.source == "busy_tone"
 
 

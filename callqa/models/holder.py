@@ -1,0 +1,34 @@
+"""The model-backed stages of a run (ASR, mono diarization), created lazily and reused across calls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from callqa.diarization.base import Diarizer, make_diarizer
+
+if TYPE_CHECKING:
+    from callqa.asr.whisper import Transcriber
+    from callqa.config import Config
+
+
+@dataclass
+class Models:
+    """Created lazily, so rescoring and imported transcripts never load a model."""
+
+    config: Config
+    transcriber: Transcriber | None = None
+    diarizer: Diarizer | None = None
+
+    def asr(self) -> Transcriber:
+        if self.transcriber is None:
+            from callqa.asr.whisper import WhisperTranscriber
+
+            self.transcriber = WhisperTranscriber(self.config.asr)
+        return self.transcriber
+
+    def diarization(self) -> Diarizer:
+        """The mono diarizer named by `diarization.backend` (see `callqa.diarization.register_diarizer`)."""
+        if self.diarizer is None:
+            self.diarizer = make_diarizer(self.config.diarization)
+        return self.diarizer

@@ -1,0 +1,267 @@
+"""The pipeline's named steps, each a small function: decode -> signal -> transcribe -> diarize -> align
+-> features -> checks -> score. `callqa.pipeline.analyze_call` composes them; `StepRunner` times each one
+and reports it to an `on_step` hook (the CLI's progress display, the benchmarks' per-stage figures).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from callqa.align.roles import assign_roles, roles_from_layout
+from callqa.align.words import assign_words, group_utterances
+from callqa.asr.whisper import AsrSegment
+from callqa.checks.registry import run_checks
+from callqa.config import Config
+from callqa.diarization.channels import ChannelDiarizer
+from callqa.ingest.audio import Audio, AudioError, for_model, load_audio
+from callqa.models.holder import Models
+from callqa.scoring.scorecard import Score, score_call
+from callqa.types import Call, CallMeta, CallTranscript, CheckResult, SignalReport, SpeakerTurn, Word
+
+SILENT_PEAK_DBFS = -60.0
+T = TypeVar("T")
+
+
+class StageError(RuntimeError):
+    """A call failed at a pipeline stage; recorded as an error row, never stops the batch."""
+
+    def __init__(self, stage: str, file: str, message: str):
+        super().__init__(f"{file}: {message}")
+        self.stage, self.file, self.message = stage, file, message
+
+
+@dataclass(frozen=True)
+class StepTiming:
+    """One finished step of one call, as the `on_step` hook receives it."""
+
+    name: str  # decode | signal | transcribe | diarize | align | features | checks | score (| import)
+    start: float  # wall clock, seconds since the epoch
+    end: float
+    seconds: float  # monotonic duration
+    call_id: str = ""
+
+
+StepHook = Callable[[StepTiming], None]
+
+
+@dataclass
+class StepRunner:
+    """Runs named steps, records their seconds (`timings`) and tells the hook about each."""
+
+    call_id: str = ""
+    on_step: StepHook | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def run(self, name: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        start, t0 = time.time(), time.perf_counter()
+        out = func(*args, **kwargs)
+        seconds = time.perf_counter() - t0
+        self.timings[name] = self.timings.get(name, 0.0) + seconds
+        if self.on_step is not None:
+            self.on_step(StepTiming(name, start, start + seconds, seconds, self.call_id))
+        return out
+
+
+# ------------------------------------------------------------------------------------------ decode, signal
+def decode(meta: CallMeta, config: Config) -> Audio:
+    """The recording, decoded; a file that cannot be analysed (or is silent) is a `decode` StageError."""
+    assert meta.audio_path is not None
+    try:
+        audio = load_audio(
+            meta.audio_path,
+            max_duration_s=config.runtime.max_duration_s,
+            min_duration_s=config.runtime.min_duration_s,
+        )
+    except AudioError as exc:
+        raise StageError("decode", exc.path, exc.reason) from None
+    peak = float(np.max(np.abs(audio.samples))) if audio.samples.size else 0.0
+    if peak <= 10 ** (SILENT_PEAK_DBFS / 20):
+        raise StageError("decode", meta.audio_path, f"silent: peak level {20 * np.log10(max(peak, 1e-12)):.0f} dBFS")
+    return audio
+
+
+def measure_signal(audio: Audio, meta: CallMeta, config: Config) -> SignalReport:
+    """Rings, busy tone, music, silences, dead legs and levels, from the audio alone (no model)."""
+    from callqa.signal.analyze import analyze_signal
+
+    try:
+        return analyze_signal(audio, config=config.signal, meta=meta)
+    except Exception as exc:
+        raise StageError("signal", meta.audio_path or "", f"{type(exc).__name__}: {exc}") from exc
+
+
+# ------------------------------------------------------------------------------------------ transcript
+@dataclass(frozen=True)
+class Heard:
+    """What ASR heard: one word list per stereo leg, or one for a mono call."""
+
+    words: tuple[tuple[Word, ...], ...]
+    stereo: bool
+    asr_name: str
+    mono_16k: np.ndarray | None = field(default=None, compare=False, repr=False)  # what mono diarization reads
+
+
+def is_stereo(meta: CallMeta, audio: Audio) -> bool:
+    if meta.channel_layout != "mono" and audio.n_channels != 2:
+        raise StageError(
+            "decode",
+            meta.audio_path or "",
+            f"channel_layout {meta.channel_layout} needs a stereo file, got {audio.n_channels} channel(s)",
+        )
+    return meta.channel_layout != "mono"
+
+
+def _words(segments: list[AsrSegment]) -> tuple[Word, ...]:
+    return tuple(w for s in segments for w in s.words)
+
+
+def transcribe(audio: Audio, meta: CallMeta, models: Models) -> Heard:
+    """Whisper on each stereo leg, or on the mono mix."""
+    asr = models.asr()
+    if is_stereo(meta, audio):
+        legs = tuple(
+            _words(asr.transcribe(for_model(audio.channel(ch), audio.sample_rate), language=meta.language))
+            for ch in range(2)
+        )
+        return Heard(legs, True, asr.name)
+    x = for_model(audio.mono(), audio.sample_rate)
+    return Heard((_words(asr.transcribe(x, language=meta.language)),), False, asr.name, x)
+
+
+@dataclass(frozen=True)
+class Turns:
+    turns: tuple[SpeakerTurn, ...]
+    diarizer: str  # backend name, "channels" for stereo, "none" when nothing was heard
+
+
+def diarize(audio: Audio, heard: Heard, meta: CallMeta, models: Models, signal: SignalReport | None) -> Turns:
+    """Who speaks when: by channel for stereo (`ChannelDiarizer`), the configured backend for mono."""
+    if heard.stereo:
+        diarizer = ChannelDiarizer(signal=signal, words_by_channel=heard.words, language=meta.language)
+        return Turns(tuple(diarizer.diarize()), diarizer.name)
+    if not heard.words[0]:
+        return Turns((), "none")
+    mono = models.diarization()
+    x = heard.mono_16k if heard.mono_16k is not None else for_model(audio.mono(), audio.sample_rate)
+    return Turns(tuple(mono.diarize(x)), mono.name)
+
+
+def align(
+    heard: Heard, turns: Turns, meta: CallMeta, config: Config, signal: SignalReport | None, duration_s: float
+) -> CallTranscript:
+    """Words onto speakers, utterances, and roles (from the layout for stereo, from the opening for mono)."""
+    language = meta.language
+    if heard.stereo:
+        speakers = ("ch0", "ch1")
+        decision = roles_from_layout(meta.channel_layout, speakers)
+        utterances = []
+        for ch, spk in enumerate(speakers):
+            labelled = [(spk, w) for w in heard.words[ch]]
+            utterances += group_utterances(labelled, language=language, roles=decision.roles, channel=ch)
+        utterances.sort(key=lambda u: (u.start_s, u.end_s))
+        info: dict[str, Any] = {"asr": heard.asr_name, "diarization": turns.diarizer, "role_method": decision.method}
+    else:
+        words = heard.words[0]
+        labelled = assign_words(words, turns.turns) if turns.turns else [("SPEAKER_00", w) for w in words]
+        utterances = group_utterances(labelled, language=language)
+        answer = signal.extras.answer_s if signal is not None else None
+        decision = assign_roles(
+            utterances,
+            list(turns.turns),
+            language=language,
+            answer_s=float(answer or 0.0),
+            agent_name=meta.agent_name,
+            company=meta.company,
+            opening_window_s=config.roles.opening_window_s,
+            first_speaker_is_agent=config.roles.first_speaker_is_agent,
+            extra_agent_phrases=config.roles.agent_phrases,
+        )
+        utterances = [replace(u, role=decision.roles.get(u.speaker, "unknown")) for u in utterances]
+        info = {"asr": heard.asr_name, "diarization": turns.diarizer, "role_method": decision.method,
+                "role_scores": decision.scores}  # fmt: skip
+    info["role_evidence"] = list(decision.evidence)
+    return CallTranscript(
+        language=language,
+        duration_s=duration_s,
+        utterances=tuple(utterances),
+        turns=turns.turns,
+        roles=decision.roles,
+        source="asr",
+        info=info,
+    )
+
+
+def import_transcript(meta: CallMeta, audio: Audio | None) -> CallTranscript:
+    """A transcript made elsewhere (`transcript_path`: our JSON, Amazon Transcribe, Azure)."""
+    from callqa.ingest.transcript import load_transcript
+
+    assert meta.transcript_path is not None
+    try:
+        return load_transcript(
+            meta.transcript_path, meta=meta, duration_s=audio.duration_s if audio is not None else None
+        )
+    except Exception as exc:
+        raise StageError("transcript", meta.transcript_path, f"{type(exc).__name__}: {exc}") from None
+
+
+def run_models(
+    audio: Audio, meta: CallMeta, config: Config, models: Models, signal: SignalReport | None, steps: StepRunner
+) -> CallTranscript:
+    """transcribe -> diarize -> align; any failure in them is an `asr` StageError naming the file."""
+    try:
+        heard = steps.run("transcribe", transcribe, audio, meta, models)
+        turns = steps.run("diarize", diarize, audio, heard, meta, models, signal)
+        return steps.run("align", align, heard, turns, meta, config, signal, audio.duration_s)
+    except StageError:
+        raise
+    except Exception as exc:
+        raise StageError("asr", meta.audio_path or "", f"{type(exc).__name__}: {exc}") from exc
+
+
+# ------------------------------------------------------------------------------------------ features .. score
+def build_call(meta: CallMeta, transcript: CallTranscript, signal: SignalReport | None, config: Config) -> Call:
+    """The typed call the checks read, with its derived features computed now (configured params)."""
+    call = Call(meta=meta, transcript=transcript, signal=signal, settings=config.resolved.settings)
+    call.features  # noqa: B018  (derived once, here, so the step's time is the features' time)
+    return call
+
+
+def check(call: Call, config: Config) -> dict[str, CheckResult]:
+    return run_checks(call, config.resolved.enabled_params(), trust=config.trust)
+
+
+def score(checks: dict[str, CheckResult], config: Config) -> Score:
+    return score_call(checks, config.resolved.scorecard)
+
+
+def audio_available(meta: CallMeta, *, rescoring: bool) -> bool:
+    """A call has audio to decode; when rescoring, audio that is gone only turns the signal checks `na`."""
+    if not meta.audio_path:
+        return False
+    return not (rescoring and not Path(meta.audio_path).exists())
+
+
+__all__: Sequence[str] = [
+    "Heard",
+    "StageError",
+    "StepHook",
+    "StepRunner",
+    "StepTiming",
+    "Turns",
+    "align",
+    "build_call",
+    "check",
+    "decode",
+    "diarize",
+    "import_transcript",
+    "measure_signal",
+    "run_models",
+    "score",
+    "transcribe",
+]
