@@ -38,6 +38,8 @@ test-fast: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check callqa tests benchmarks scripts
+	$(VENV)/bin/ruff format --check callqa tests benchmarks scripts
+	$(VENV)/bin/mypy callqa
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_pipeline.py

@@ -86,7 +86,8 @@ def _raw_words(utt: Utterance, language: str) -> list[tuple[str, float, float, b
     lengths = [max(1, len(p)) for p in pieces]
     total = float(sum(lengths)) or 1.0
     span = max(0.0, utt.end_s - utt.start_s)
-    out, t = [], float(utt.start_s)
+    out: list[tuple[str, float, float, bool, float | None]] = []
+    t = float(utt.start_s)
     for p, n in zip(pieces, lengths, strict=True):
         d = span * n / total
         out.append((p, t, t + d, False, None))
