@@ -52,6 +52,7 @@ def cases(full: bool):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--steps", type=float, nargs="+", default=[0.1])
+    parser.add_argument("--backend", nargs="+", default=["pyannote"], help="pyannote and/or campplus")
     parser.add_argument("--full", action="store_true", help="whole aws-lca calls (~4 min each) instead of 2 min")
     args = parser.parse_args()
 
@@ -60,12 +61,17 @@ def main() -> None:
 
     from callqa.config import DiarizationConfig
     from callqa.diarization.pyannote_diarizer import PyannoteDiarizer
+    from callqa.diarization.windowed import WindowedDiarizer
 
-    print(f"{'file':34s} {'step':>5s} {'DER':>6s} {'miss':>6s} {'fa':>6s} {'conf':>6s} {'RTF':>6s}")
+    print(f"{'file':34s} {'backend':9s} {'step':>5s} {'DER':>6s} {'miss':>6s} {'fa':>6s} {'conf':>6s} {'RTF':>6s}")
     for name, x, ref in cases(args.full):
-        for step in args.steps:
-            diarizer = PyannoteDiarizer(DiarizationConfig(segmentation_step=step))
-            diarizer.pipeline  # noqa: B018 - load outside the timing
+        for backend, step in [(b, s) for b in args.backend for s in (args.steps if b == "pyannote" else [0.0])]:
+            if backend == "pyannote":
+                diarizer = PyannoteDiarizer(DiarizationConfig(segmentation_step=step))
+                diarizer.pipeline  # noqa: B018 - load outside the timing
+            else:
+                diarizer = WindowedDiarizer(DiarizationConfig(backend=backend))
+                diarizer.embedder  # noqa: B018
             t = time.perf_counter()
             turns = diarizer.diarize(x)
             elapsed = time.perf_counter() - t
@@ -74,7 +80,7 @@ def main() -> None:
                 hyp[Segment(turn.start_s, turn.end_s)] = turn.speaker
             d = DiarizationErrorRate()(ref, hyp, detailed=True)
             tot = d["total"]
-            print(f"{name:34s} {step:5.2f} {d['diarization error rate']:6.3f} {d['missed detection'] / tot:6.3f} "
+            print(f"{name:34s} {backend:9s} {step:5.2f} {d['diarization error rate']:6.3f} {d['missed detection'] / tot:6.3f} "
                   f"{d['false alarm'] / tot:6.3f} {d['confusion'] / tot:6.3f} {elapsed / (len(x) / 16000):6.3f}",
                   flush=True)
 

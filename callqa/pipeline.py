@@ -15,6 +15,7 @@ import numpy as np
 from callqa import __version__
 from callqa.align.roles import assign_roles, roles_from_layout
 from callqa.align.words import assign_words, group_utterances
+from callqa.asr.regions import speech_regions
 from callqa.asr.whisper import AsrSegment, Transcriber
 from callqa.checks.registry import run_checks
 from callqa.checks.timing import merge_intervals, summarize_timing
@@ -74,6 +75,10 @@ class Models:
                 from callqa.diarization.pyannote_diarizer import PyannoteDiarizer
 
                 self.diarizer = PyannoteDiarizer(self.config.diarization)
+            elif self.config.diarization.backend == "campplus":
+                from callqa.diarization.windowed import WindowedDiarizer
+
+                self.diarizer = WindowedDiarizer(self.config.diarization)
             else:
                 raise StageError("diarization", "<config>", f"unknown diarization.backend {self.config.diarization.backend!r}")
         return self.diarizer
@@ -222,7 +227,9 @@ def transcribe_call(audio: Audio, meta: CallMeta, config: Config, models: Models
         utterances: list[Utterance] = []
         t = time.perf_counter()
         for ch, spk in enumerate(speakers):
-            segs = models.asr().transcribe(for_model(audio.channel(ch), audio.sample_rate), language=language)
+            regions = speech_regions(signal, channel=ch) if (signal and config.asr.speech_only) else None
+            segs = models.asr().transcribe(for_model(audio.channel(ch), audio.sample_rate), language=language,
+                                           regions=regions)
             labelled = [(spk, w) for w in _words(segs)]
             utts = group_utterances(labelled, language=language, roles=decision.roles, channel=ch)
             utterances += utts
@@ -233,7 +240,8 @@ def transcribe_call(audio: Audio, meta: CallMeta, config: Config, models: Models
     else:
         x = for_model(audio.mono(), audio.sample_rate)
         t = time.perf_counter()
-        segs = models.asr().transcribe(x, language=language)
+        regions = speech_regions(signal) if (signal and config.asr.speech_only) else None
+        segs = models.asr().transcribe(x, language=language, regions=regions)
         timings["asr"] = time.perf_counter() - t
         words = _words(segs)
         t = time.perf_counter()
