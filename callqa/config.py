@@ -63,6 +63,7 @@ class DiarizationConfig:
     clustering_threshold: float = 0.6
     min_duration_off_s: float = 0.0
     exclude_overlap: bool = True  # embeddings from non-overlapped speech only (DER 5.2 % vs 5.7 %)
+    speech_only: bool = True  # mono: diarize only the stretches ASR hears (asr.speech_only), turns mapped back
     window_s: float = 1.5  # backend campplus: embedding windows (3D-Speaker's recipe) ...
     window_hop_s: float = 0.75  # ... and their hop
     vad_threshold: float = 0.3  # backend campplus: Silero VAD speech probability (0.5 missed 15 % of aws-lca 49)

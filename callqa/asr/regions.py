@@ -102,3 +102,21 @@ def transcribe_regions(transcriber, samples_16k: np.ndarray, *, language: str,
         out.append(replace(seg, start_s=rmap.to_recording(seg.start_s), end_s=rmap.to_recording(seg.end_s, is_end=True),
                            words=words))
     return out
+
+
+def diarize_regions(diarizer, samples_16k: np.ndarray, *, regions: list[tuple[float, float]] | None):
+    """`diarizer.diarize` on the regions only, turns in recording time, cut at the joins (None: the whole signal)."""
+    from callqa.types import SpeakerTurn
+
+    if regions is None:
+        return diarizer.diarize(samples_16k)
+    if not regions:
+        return []
+    rmap = RegionMap(regions)
+    out: list[SpeakerTurn] = []
+    for turn in diarizer.diarize(cut_regions(samples_16k, regions)):
+        for (a, b), j0 in zip(regions, rmap.joined_starts, strict=True):  # the part of the turn in each region
+            lo, hi = max(turn.start_s, j0), min(turn.end_s, j0 + (b - a))
+            if hi - lo > 1e-3:
+                out.append(SpeakerTurn(turn.speaker, round(a + lo - j0, 3), round(a + hi - j0, 3)))
+    return sorted(out, key=lambda t: (t.start_s, t.end_s))

@@ -91,3 +91,26 @@ def test_padding_gives_back_the_edges_of_skipped_stretches(pad_s):
     active[200:600] = False
     regions = speech_regions(report(active), pad_s=pad_s)
     assert regions == [(0.0, 4.0 + pad_s), (12.0 - pad_s, 20.0)]
+
+
+class ScriptedDiarizer:
+    name = "scripted"
+
+    def __init__(self, turns):
+        self.turns, self.seen = turns, []
+
+    def diarize(self, samples_16k):
+        self.seen.append(len(samples_16k))
+        return self.turns
+
+
+def test_diarize_regions_maps_turns_back_and_cuts_them_at_joins():
+    from callqa.asr.regions import diarize_regions
+    from callqa.types import SpeakerTurn
+
+    regions = [(2.0, 5.0), (20.0, 22.0)]  # joined: 0-3 s is 2-5 s, 3-5 s is 20-22 s
+    d = ScriptedDiarizer([SpeakerTurn("A", 0.5, 2.0), SpeakerTurn("B", 2.5, 4.0)])
+    turns = diarize_regions(d, np.zeros(16000 * 30, dtype=np.float32), regions=regions)
+    assert d.seen == [16000 * 5]
+    assert [(t.speaker, t.start_s, t.end_s) for t in turns] == [("A", 2.5, 4.0), ("B", 4.5, 5.0), ("B", 20.0, 21.0)]
+    assert diarize_regions(d, np.zeros(16000), regions=[]) == []
