@@ -15,7 +15,7 @@ import numpy as np
 from callqa import __version__
 from callqa.align.roles import assign_roles, roles_from_layout
 from callqa.align.words import assign_words, group_utterances
-from callqa.asr.regions import diarize_regions, speech_regions
+from callqa.asr.regions import speech_regions
 from callqa.asr.whisper import AsrSegment, Transcriber
 from callqa.checks.registry import run_checks
 from callqa.checks.timing import merge_intervals, summarize_timing
@@ -51,7 +51,9 @@ class StageError(RuntimeError):
 class Diarizer(Protocol):
     name: str
 
-    def diarize(self, samples_16k: np.ndarray) -> list[SpeakerTurn]: ...
+    def diarize(self, samples_16k: np.ndarray, *, regions: list[tuple[float, float]] | None = None) -> list[SpeakerTurn]:
+        """Turns in recording time; with `regions` (start_s, end_s), only those stretches are diarized."""
+        ...
 
 
 @dataclass
@@ -246,7 +248,7 @@ def transcribe_call(audio: Audio, meta: CallMeta, config: Config, models: Models
         words = _words(segs)
         t = time.perf_counter()
         dia_regions = regions if config.diarization.speech_only else None
-        turns = diarize_regions(models.diarization(), x, regions=dia_regions) if words else []
+        turns = models.diarization().diarize(x, regions=dia_regions) if words else []
         timings["diarization"] = time.perf_counter() - t
         labelled = assign_words(words, turns) if turns else [("SPEAKER_00", w) for w in words]
         utterances = group_utterances(labelled, language=language)

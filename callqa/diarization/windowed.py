@@ -178,7 +178,11 @@ class WindowedDiarizer:
                     out[[i for i, _ in chunk]] = emb.numpy()
         return out
 
-    def diarize(self, samples_16k: np.ndarray) -> list[SpeakerTurn]:
+    def diarize(self, samples_16k: np.ndarray, *, regions: list[tuple[float, float]] | None = None) -> list[SpeakerTurn]:
+        if regions is not None:  # the regions back to back, turns mapped to the recording and cut at the joins
+            from callqa.asr.regions import diarize_regions
+
+            return diarize_regions(self, samples_16k, regions=regions)
         cfg = self.config
         regions = vad_regions(samples_16k, threshold=cfg.vad_threshold)
         if not regions:

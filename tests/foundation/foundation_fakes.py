@@ -143,8 +143,8 @@ class FakeDiarizer:
         self.turns = turns
         self.calls = 0
 
-    def diarize(self, samples_16k: np.ndarray) -> list[SpeakerTurn]:
-        self.calls += 1
+    def diarize(self, samples_16k: np.ndarray, *, regions=None) -> list[SpeakerTurn]:
+        self.calls += 1  # regions ignored: the fake's turns are in recording time
         if callable(self.turns):
             return self.turns(samples_16k)
         return list(self.turns)
