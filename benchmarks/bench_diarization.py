@@ -49,9 +49,27 @@ def cases(full: bool):
         yield f"aws-lca {call} mono mix ({n / sr:.0f} s)", for_model(0.5 * (agent[:n] + caller[:n]), sr), ref
 
 
+def speech_only_regions(x_16k):
+    """The regions `asr.speech_only` / `diarization.speech_only` give the models (signal layer on 8 kHz)."""
+    import numpy as np
+
+    from callqa.asr.regions import speech_regions
+    from callqa.config import load_config
+    from callqa.ingest.audio import Audio, resample
+    from callqa.signal.analyze import analyze_signal
+    from callqa.types import CallMeta
+
+    x8 = resample(x_16k, 16000, 8000).astype(np.float32)
+    signal = analyze_signal(Audio(x8[None], 8000), config=load_config().signal, meta=CallMeta("bench", None))
+    return speech_regions(signal)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--steps", type=float, nargs="+", default=[0.1])
+    parser.add_argument("--backend", nargs="+", default=["pyannote"], help="pyannote and/or campplus")
+    parser.add_argument("--speech-only", action="store_true",
+                        help="diarize only the signal layer's speech regions, as the pipeline does by default")
     parser.add_argument("--full", action="store_true", help="whole aws-lca calls (~4 min each) instead of 2 min")
     args = parser.parse_args()
 
@@ -60,21 +78,27 @@ def main() -> None:
 
     from callqa.config import DiarizationConfig
     from callqa.diarization.pyannote_diarizer import PyannoteDiarizer
+    from callqa.diarization.windowed import WindowedDiarizer
 
-    print(f"{'file':34s} {'step':>5s} {'DER':>6s} {'miss':>6s} {'fa':>6s} {'conf':>6s} {'RTF':>6s}")
+    print(f"{'file':34s} {'backend':9s} {'step':>5s} {'DER':>6s} {'miss':>6s} {'fa':>6s} {'conf':>6s} {'RTF':>6s}")
     for name, x, ref in cases(args.full):
-        for step in args.steps:
-            diarizer = PyannoteDiarizer(DiarizationConfig(segmentation_step=step))
-            diarizer.pipeline  # noqa: B018 - load outside the timing
+        regions = speech_only_regions(x) if args.speech_only else None
+        for backend, step in [(b, s) for b in args.backend for s in (args.steps if b == "pyannote" else [0.0])]:
+            if backend == "pyannote":
+                diarizer = PyannoteDiarizer(DiarizationConfig(segmentation_step=step))
+                diarizer.pipeline  # noqa: B018 - load outside the timing
+            else:
+                diarizer = WindowedDiarizer(DiarizationConfig(backend=backend))
+                diarizer.embedder  # noqa: B018
             t = time.perf_counter()
-            turns = diarizer.diarize(x)
+            turns = diarizer.diarize(x, regions=regions)
             elapsed = time.perf_counter() - t
             hyp = Annotation()
             for turn in turns:
                 hyp[Segment(turn.start_s, turn.end_s)] = turn.speaker
             d = DiarizationErrorRate()(ref, hyp, detailed=True)
             tot = d["total"]
-            print(f"{name:34s} {step:5.2f} {d['diarization error rate']:6.3f} {d['missed detection'] / tot:6.3f} "
+            print(f"{name:34s} {backend:9s} {step:5.2f} {d['diarization error rate']:6.3f} {d['missed detection'] / tot:6.3f} "
                   f"{d['false alarm'] / tot:6.3f} {d['confusion'] / tot:6.3f} {elapsed / (len(x) / 16000):6.3f}",
                   flush=True)
 

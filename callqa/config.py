@@ -33,6 +33,7 @@ class AsrConfig:
     beam_size: int = 5
     cpu_threads: int = 1  # CTranslate2 threads; >1 spin-waits and slows the torch stages after it (README)
     vad_filter: bool = True
+    speech_only: bool = True  # transcribe only what the signal layer did not find to be rings, busy tone, music or silence
     vad_min_silence_ms: int = 500
     condition_on_previous_text: bool = False
     # bias decoding to keep um/uh with a disfluent prompt: true/false, or per language. Measured on real clips
@@ -54,7 +55,7 @@ class AsrConfig:
 
 @dataclass(frozen=True)
 class DiarizationConfig:
-    backend: str = "pyannote"  # pyannote | energy (no model: only for 2 well-separated speakers)
+    backend: str = "pyannote"  # pyannote (segmentation-3.0 + CAM++) | campplus (VAD + CAM++ windows, callqa/diarization/windowed.py)
     num_speakers: int | None = 2
     min_speakers: int | None = None
     max_speakers: int | None = None
@@ -66,6 +67,10 @@ class DiarizationConfig:
     clustering_threshold: float = 0.6
     min_duration_off_s: float = 0.0
     exclude_overlap: bool = True  # embeddings from non-overlapped speech only (DER 5.2 % vs 5.7 %)
+    speech_only: bool = True  # mono: diarize only the stretches ASR hears (asr.speech_only), turns mapped back
+    window_s: float = 1.5  # backend campplus: embedding windows (3D-Speaker's recipe) ...
+    window_hop_s: float = 0.75  # ... and their hop
+    vad_threshold: float = 0.3  # backend campplus: Silero VAD speech probability (0.5 missed 15 % of aws-lca 49)
 
 
 @dataclass(frozen=True)

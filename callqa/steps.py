@@ -15,6 +15,7 @@ import numpy as np
 
 from callqa.align.roles import assign_roles, roles_from_layout
 from callqa.align.words import assign_words, group_utterances
+from callqa.asr.regions import speech_regions
 from callqa.asr.whisper import AsrSegment
 from callqa.checks.registry import run_checks
 from callqa.config import Config
@@ -105,6 +106,7 @@ class Heard:
     stereo: bool
     asr_name: str
     mono_16k: np.ndarray | None = field(default=None, compare=False, repr=False)  # what mono diarization reads
+    regions: tuple[tuple[float, float], ...] | None = None  # mono: the speech regions ASR was run on
 
 
 def is_stereo(meta: CallMeta, audio: Audio) -> bool:
@@ -121,17 +123,27 @@ def _words(segments: list[AsrSegment]) -> tuple[Word, ...]:
     return tuple(w for s in segments for w in s.words)
 
 
-def transcribe(audio: Audio, meta: CallMeta, models: Models) -> Heard:
-    """Whisper on each stereo leg, or on the mono mix."""
+def _regions(signal: SignalReport | None, config: Config, channel: int | None = None) -> list[tuple[float, float]] | None:
+    """Speech regions (rings, busy tone, hold music and long silences cut out) when `asr.speech_only`."""
+    if signal is None or not config.asr.speech_only:
+        return None
+    return speech_regions(signal, channel=0 if channel is None else channel)
+
+
+def transcribe(audio: Audio, meta: CallMeta, models: Models, config: Config, signal: SignalReport | None) -> Heard:
+    """Whisper on each stereo leg, or on the mono mix; only on the speech regions (timestamps mapped back)."""
     asr = models.asr()
     if is_stereo(meta, audio):
         legs = tuple(
-            _words(asr.transcribe(for_model(audio.channel(ch), audio.sample_rate), language=meta.language))
+            _words(asr.transcribe(for_model(audio.channel(ch), audio.sample_rate), language=meta.language,
+                                  regions=_regions(signal, config, ch)))  # fmt: skip
             for ch in range(2)
         )
         return Heard(legs, True, asr.name)
     x = for_model(audio.mono(), audio.sample_rate)
-    return Heard((_words(asr.transcribe(x, language=meta.language)),), False, asr.name, x)
+    regions = _regions(signal, config)
+    words = _words(asr.transcribe(x, language=meta.language, regions=regions))
+    return Heard((words,), False, asr.name, x, None if regions is None else tuple(regions))
 
 
 @dataclass(frozen=True)
@@ -140,7 +152,9 @@ class Turns:
     diarizer: str  # backend name, "channels" for stereo, "none" when nothing was heard
 
 
-def diarize(audio: Audio, heard: Heard, meta: CallMeta, models: Models, signal: SignalReport | None) -> Turns:
+def diarize(
+    audio: Audio, heard: Heard, meta: CallMeta, models: Models, signal: SignalReport | None, config: Config
+) -> Turns:
     """Who speaks when: by channel for stereo (`ChannelDiarizer`), the configured backend for mono."""
     if heard.stereo:
         diarizer = ChannelDiarizer(signal=signal, words_by_channel=heard.words, language=meta.language)
@@ -149,7 +163,8 @@ def diarize(audio: Audio, heard: Heard, meta: CallMeta, models: Models, signal: 
         return Turns((), "none")
     mono = models.diarization()
     x = heard.mono_16k if heard.mono_16k is not None else for_model(audio.mono(), audio.sample_rate)
-    return Turns(tuple(mono.diarize(x)), mono.name)
+    regions = list(heard.regions) if (heard.regions is not None and config.diarization.speech_only) else None
+    return Turns(tuple(mono.diarize(x, regions=regions)), mono.name)
 
 
 def align(
@@ -215,8 +230,8 @@ def run_models(
 ) -> CallTranscript:
     """transcribe -> diarize -> align; any failure in them is an `asr` StageError naming the file."""
     try:
-        heard = steps.run("transcribe", transcribe, audio, meta, models)
-        turns = steps.run("diarize", diarize, audio, heard, meta, models, signal)
+        heard = steps.run("transcribe", transcribe, audio, meta, models, config, signal)
+        turns = steps.run("diarize", diarize, audio, heard, meta, models, signal, config)
         return steps.run("align", align, heard, turns, meta, config, signal, audio.duration_s)
     except StageError:
         raise

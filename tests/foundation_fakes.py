@@ -107,10 +107,12 @@ class FakeTranscriber:
         self.calls = 0
         self.languages: list[str] = []
 
-    def transcribe(self, samples_16k: np.ndarray, *, language: str) -> list[AsrSegment]:
+    def transcribe(self, samples_16k: np.ndarray, *, language: str, regions=None) -> list[AsrSegment]:
         self.calls += 1
         self.languages.append(language)
         words = self._words(samples_16k)
+        if regions is not None and self.script is None:  # a script is what was said; energy words need hearing
+            words = [w for w in words if any(a <= 0.5 * (w.start_s + w.end_s) < b for a, b in regions)]
         if not words:
             return []
         return [AsrSegment(words[0].start_s, words[-1].end_s, " ".join(w.text for w in words), tuple(words))]
@@ -141,8 +143,8 @@ class FakeDiarizer:
         self.turns = turns
         self.calls = 0
 
-    def diarize(self, samples_16k: np.ndarray) -> list[SpeakerTurn]:
-        self.calls += 1
+    def diarize(self, samples_16k: np.ndarray, *, regions=None) -> list[SpeakerTurn]:
+        self.calls += 1  # regions ignored: the fake's turns are in recording time
         if callable(self.turns):
             return self.turns(samples_16k)
         return list(self.turns)

@@ -38,7 +38,10 @@ class Transcriber(Protocol):
 
     name: str
 
-    def transcribe(self, samples_16k: np.ndarray, *, language: str) -> list[AsrSegment]: ...
+    def transcribe(self, samples_16k: np.ndarray, *, language: str,
+                   regions: list[tuple[float, float]] | None = None) -> list[AsrSegment]:
+        """Segments with words in recording time; with `regions` (start_s, end_s), only those stretches are heard."""
+        ...
 
 
 # Fullwidth digits and Latin letters (U+FF10-FF19, FF21-FF3A, FF41-FF5A): a fullwidth "，" whose last byte
@@ -133,7 +136,12 @@ class WhisperTranscriber:
             return FILLER_PROMPTS.get(language)
         return None
 
-    def transcribe(self, samples_16k: np.ndarray, *, language: str) -> list[AsrSegment]:
+    def transcribe(self, samples_16k: np.ndarray, *, language: str,
+                   regions: list[tuple[float, float]] | None = None) -> list[AsrSegment]:
+        if regions is not None:  # decode the regions back to back, timestamps mapped to the recording
+            from callqa.asr.regions import transcribe_regions
+
+            return transcribe_regions(self, samples_16k, language=language, regions=regions)
         cfg = self.config
         if samples_16k.size == 0:
             return []

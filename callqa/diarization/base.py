@@ -18,7 +18,11 @@ class Diarizer(Protocol):
 
     name: str
 
-    def diarize(self, samples_16k: np.ndarray) -> list[SpeakerTurn]: ...
+    def diarize(
+        self, samples_16k: np.ndarray, *, regions: list[tuple[float, float]] | None = None
+    ) -> list[SpeakerTurn]:
+        """Turns in recording time; with `regions` (start_s, end_s), only those stretches are diarized."""
+        ...
 
 
 DiarizerFactory = Callable[["DiarizationConfig"], Diarizer]
@@ -60,3 +64,10 @@ def _pyannote(config: DiarizationConfig) -> Diarizer:
     from callqa.diarization.pyannote_diarizer import PyannoteDiarizer  # torch: only when used
 
     return PyannoteDiarizer(config)
+
+
+@register_diarizer("campplus")
+def _campplus(config: DiarizationConfig) -> Diarizer:
+    from callqa.diarization.windowed import WindowedDiarizer  # VAD + CAM++ windows + spectral clustering
+
+    return WindowedDiarizer(config)

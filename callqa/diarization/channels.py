@@ -40,7 +40,7 @@ class ChannelDiarizer:
         self.language = language
         self.speakers = tuple(speakers)
 
-    def diarize(self, samples_16k: np.ndarray | None = None) -> list[SpeakerTurn]:
+    def diarize(self, samples_16k: np.ndarray | None = None, *, regions: list[tuple[float, float]] | None = None) -> list[SpeakerTurn]:
         turns: list[SpeakerTurn] = []
         for ch, words in enumerate(self.words_by_channel):
             if not words:

@@ -78,7 +78,11 @@ class PyannoteDiarizer:
                 _PIPELINES[key] = _build_pipeline(self.config)
             return _PIPELINES[key]
 
-    def diarize(self, samples_16k: np.ndarray) -> list[SpeakerTurn]:
+    def diarize(self, samples_16k: np.ndarray, *, regions: list[tuple[float, float]] | None = None) -> list[SpeakerTurn]:
+        if regions is not None:  # the regions back to back, turns mapped to the recording and cut at the joins
+            from callqa.asr.regions import diarize_regions
+
+            return diarize_regions(self, samples_16k, regions=regions)
         import torch
 
         cfg = self.config

@@ -105,6 +105,12 @@ class MusicConfig:
     min_sounding_share: float = 0.9  # music barely pauses; speech does
     steadiness_lag_s: float = 0.1  # spectra this far apart are compared
     min_score: float = 0.52  # steadiness − dip share; qMOH ≥ 0.59, real call speech ≤ 0.45
+    # music moves (notes, beats): 10–90 % level spread per window, qMOH ≥ 6.0 dB (also over line hum),
+    # steady line noise and mains hum ≤ 1.4 dB — which are steady and, with hum, not flat
+    min_level_spread_db: float = 3.0
+    # a window that mostly sits on the channel's noise floor (within 3 dB of its 5th-percentile level)
+    # is a pause on a noisy line, not music: speech pauses over hum + noise near −48 dBFS
+    max_floor_share: float = 0.5
     max_flatness: float = 0.35  # median spectral flatness; line noise ≈ 0.5, qMOH ≤ 0.25
 
 

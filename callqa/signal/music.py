@@ -37,8 +37,11 @@ def detect_music(
 ) -> list[tuple[float, float]]:
     """Music stretches (start_s, end_s): windows that keep sounding, stay steady and lack speech dips.
 
-    score = mean steadiness over sounding frames − share of frames 12 dB under the window median;
-    steady noise is told apart by its flat spectrum.
+    score = mean steadiness over sounding frames − share of frames 12 dB under the window's loud
+    frames (90th percentile: on a line with a steady noise floor the median sits on the floor during
+    speech pauses, and speech over a −48 dBFS hum + noise floor scored as music when dips were
+    counted from the median). Steady noise is told apart by its flat spectrum, and steady hum by its
+    level that never moves (music's notes and beats do).
     `exclude` marks frames (e.g. ringback bursts) that can never be music.
     """
     lag = max(1, round(config.steadiness_lag_s / hop_s))
@@ -46,12 +49,17 @@ def detect_music(
     flatness = spectral_flatness(spec)
     win = max(2, round(config.window_s / hop_s))
     music = np.zeros(len(level_dbfs), dtype=bool)
+    audible = level_dbfs[level_dbfs > -100.0]
+    floor_dbfs = float(np.percentile(audible, 5)) if len(audible) else -120.0
     for s in range(0, max(1, len(level_dbfs) - win + 1), win // 2):
         lev = level_dbfs[s : s + win]
         sounding = lev >= config.min_level_dbfs
         if sounding.mean() < config.min_sounding_share:
             continue
-        dips = float(np.mean(lev < np.median(lev) - 12.0))
+        loud, quiet = np.percentile(lev, [90, 10])
+        if loud - quiet < config.min_level_spread_db or np.mean(lev < floor_dbfs + 3.0) > config.max_floor_share:
+            continue
+        dips = float(np.mean(lev < loud - 12.0))
         score = float(sim[s : s + win][sounding].mean()) - dips
         if score >= config.min_score and np.median(flatness[s : s + win][sounding]) <= config.max_flatness:
             music[s : s + win] = True

@@ -84,3 +84,15 @@ def speechlike(
     on = x[gate]
     scale = 10 ** (level_dbfs / 20) / np.sqrt(2) / (np.sqrt(np.mean(on**2)) + 1e-12)
     return (x * scale).astype(np.float32)
+
+
+def hum_and_noise(
+    n: int, *, level_dbfs: float = -48.0, mains_hz: float = 50.0, hum_share: float = 0.5,
+    sample_rate: int = 8000, seed: int = 0,
+) -> np.ndarray:
+    """A steady telephone-line floor: mains hum (7 harmonics, 1/k) plus white noise, `hum_share` of the power."""
+    t = np.arange(n) / sample_rate
+    hum = sum(np.sin(2 * np.pi * mains_hz * k * t + k) / k for k in range(1, 8))
+    noise = np.random.default_rng(seed).standard_normal(n)
+    x = hum / np.sqrt(np.mean(hum**2)) * np.sqrt(hum_share) + noise * np.sqrt(1.0 - hum_share)
+    return (x / np.sqrt(np.mean(x**2)) * 10 ** (level_dbfs / 20)).astype(np.float32)

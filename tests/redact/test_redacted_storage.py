@@ -86,7 +86,7 @@ class ScriptedAsr:
     def __init__(self, words: list[Word]):
         self.words = words
 
-    def transcribe(self, samples_16k: np.ndarray, *, language: str) -> list[AsrSegment]:
+    def transcribe(self, samples_16k: np.ndarray, *, language: str, regions=None) -> list[AsrSegment]:
         text = " ".join(w.text for w in self.words)
         return [AsrSegment(self.words[0].start_s, self.words[-1].end_s, text, tuple(self.words))]
 
@@ -94,7 +94,7 @@ class ScriptedAsr:
 class OneSpeaker:
     name = "one-speaker"
 
-    def diarize(self, samples_16k: np.ndarray) -> list[SpeakerTurn]:
+    def diarize(self, samples_16k: np.ndarray, *, regions=None) -> list[SpeakerTurn]:
         return [SpeakerTurn("SPEAKER_00", 0.0, 10.0)]
 
 

@@ -242,7 +242,7 @@ def test_model_crash_in_one_call_is_an_error_row(tmp_path: Path, good_call: Path
     class ExplodingTranscriber:
         name = "fake-exploding"
 
-        def transcribe(self, samples_16k, *, language):
+        def transcribe(self, samples_16k, *, language, regions=None):
             raise RuntimeError("CUDA out of memory")
 
     metas, errs = collect_inputs([good_call], defaults=config.defaults)
