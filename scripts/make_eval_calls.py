@@ -322,6 +322,7 @@ def place_real(b: Builder, agent, caller, turns, a: float, z: float, gains: dict
     at = b.t
     for role, x in (("agent", agent[i:j]), ("customer", caller[i:j])):
         b.place(role, x * db_to_amp(gains[role]))
+        b.speech_parts[role].append(b.parts[role][-1])
     for role, s, e in turns:
         s, e = max(s, a), min(e, z)
         if e - s > 0.05:
@@ -415,6 +416,7 @@ class EvalBuilder(Builder):
         if not (role == "agent" and self.clip_agent):
             x = limit_peaks(x, PEAK_CEILING_DBFS)
         s, e = self.place(role, x)
+        self.speech_parts[role].append(self.parts[role][-1])
         self.turns.append({"role": role, "start_s": round(s, 2), "end_s": round(e, 2), "text": text})
         self.speech_s[role] += e - s
         self.voiced[role] += voiced_s(x)
@@ -432,6 +434,7 @@ def build(tts: TTS, spec, music: list[np.ndarray], seed: int) -> tuple[np.ndarra
     b = EvalBuilder(call_id, layout != "mono", tts, {"agent": voices[0], "customer": voices[1]},
                     {"agent": LEVELS[level], "customer": CUSTOMER_DBFS}, clip_agent=level == "loud")
     b.voiced = {"agent": 0.0, "customer": 0.0}
+    b.speech_parts = {"agent": [], "customer": []}  # speech only (no music, tones): the level truth
     b.meta = {}
     b.text_truth = None
     b.hangup = hangup
@@ -518,14 +521,10 @@ def build(tts: TTS, spec, music: list[np.ndarray], seed: int) -> tuple[np.ndarra
 
 
 def _leg(b: Builder, role: str, audio: np.ndarray, layout: str) -> np.ndarray:
-    """The role's own signal (the rendered leg before mixing, for mono) to measure its level."""
-    if layout == "stereo_agent_left":
-        return audio[0 if role == "agent" else 1]
-    if layout == "stereo_agent_right":
-        return audio[1 if role == "agent" else 0]
+    """The role's speech alone (no hold music, no tones, no noise floor), to measure its active level."""
     n = audio.shape[1]
     y = np.zeros(n, dtype=np.float32)
-    for at, x in b.parts[role]:
+    for at, x in b.speech_parts[role]:
         y[at: at + len(x)] += x[: max(0, n - at)]
     if role == "agent" and b.clip_agent:
         y = np.clip(y, -1, 1)

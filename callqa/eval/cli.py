@@ -24,7 +24,7 @@ def add_parser(sub, config_args: Callable[[argparse.ArgumentParser], None]) -> N
     p.add_argument("--external", action="store_true",
                    help="also the real recordings with their own truth (DER, roles, WER/CER, zero holds)")
     p.add_argument("--ci", action="store_true",
-                   help="the CI subset: stereo calls + a few short mono ones; external mono mixes cut to 60 s")
+                   help="the CI subset: stereo calls + a few short mono ones; the external aws-lca calls cut to 60 s")
     p.add_argument("--calls", nargs="+", metavar="ID", help="only these call ids")
     p.add_argument("--no-run", action="store_true", help="run no model: evaluate the results already in --out")
     p.add_argument("--floors", nargs="?", const="", metavar="FILE",

@@ -7,7 +7,7 @@ Every item runs through the real pipeline (``analyze_call``); its result is kept
   against its human RTTM;
 * ``ext.roles_lca{40,49}_mono`` / ``ext.der_lca{40,49}_mono`` — the aws-lca agent and caller legs mixed to
   mono: share of single-speaker time with the right role, and DER, against the legs' channel-energy RTTM
-  (CI: the first 60 s; full: the whole calls);
+  (CI: the first 60 s of the aws-lca calls, mono and stereo; full: the whole calls);
 * ``ext.wer_en_osr``, ``ext.cer_zh_aishell``, ``ext.cer_zh_azure``, ``ext.wer_ru_golos``, ``ext.wer_ru_pisets``
   — WER (CER for Mandarin) of the call's utterances against the human transcripts;
 * ``ext.zero_holds`` / ``ext.zero_music`` — share of the real recordings (none has a hold or music) on which
@@ -42,12 +42,11 @@ class Item:
 
 
 def _golos_text() -> str:
-    data = json.loads((EXT / "golos" / "example1.json").read_text(encoding="utf-8"))
-    rows = data if isinstance(data, list) else [data]
-    for row in rows:
-        if "001ce26c07c20eaa0d666b824c6c6924" in json.dumps(row):
-            return str(row.get("text") or row.get("transcription"))
-    return "шестьдесят тысяч тенге сколько будет стоить"
+    for line in (EXT / "golos" / "example1.json").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line) if line.strip() else {}
+        if "001ce26c07c20eaa0d666b824c6c6924" in str(row.get("audio_filepath")):
+            return str(row["text"])
+    raise FileNotFoundError(f"{EXT / 'golos' / 'example1.json'}: no 001ce26c... line")
 
 
 def _osr_text() -> str:
@@ -56,7 +55,7 @@ def _osr_text() -> str:
 
 def _aishell_text() -> str:
     for line in (EXT / "wenet" / "text").read_text(encoding="utf-8").splitlines():
-        if line.startswith("BAC009S0724W0121"):
+        if "BAC009S0724W0121" in line.split(maxsplit=1)[0]:
             return line.split(maxsplit=1)[1]
     raise FileNotFoundError(f"{EXT / 'wenet' / 'text'}: no BAC009S0724W0121 line")
 
@@ -91,7 +90,7 @@ def _audio_path(item: Item, tmp: Path, clip_s: float | None) -> Path:
     agent, sr = sf.read(EXT / "aws-lca" / f"Auto_Repairs_{call}_UTC_agent.wav", dtype="float32")
     caller, _ = sf.read(EXT / "aws-lca" / f"Auto_Repairs_{call}_UTC_caller.wav", dtype="float32")
     n = min(len(agent), len(caller))
-    if clip_s and kind == "mono":
+    if clip_s:
         n = min(n, int(clip_s * sr))
     x = 0.5 * (agent[:n] + caller[:n]) if kind == "mono" else np.stack([agent[:n], caller[:n]], axis=1)
     path = tmp / f"{item.name}.wav"
@@ -147,7 +146,7 @@ def external_figures(out_dir: str | Path, config, *, models=None, ci: bool = Fal
         for item in items():
             if ci and not item.ci:
                 continue
-            suffix = "_ci" if ci and item.source.endswith("-mono") else ""
+            suffix = "_ci" if ci and item.source.startswith("lca") else ""
             cached = out_dir / f"{item.name}{suffix}.json"
             if cached.exists():
                 result = json.loads(cached.read_text(encoding="utf-8"))
