@@ -241,11 +241,10 @@ def _summarize(tally: _Tally, report: EvalReport) -> None:
         report.figures[name] = round(sum(hits) / len(hits), 4) if hits else None
         report.support[name] = len(hits)
     for name, c in tally.counts.items():
-        n = c.tp + c.fp + c.fn + c.tn
-        for fig in ("precision", "recall"):
+        for fig, n in (("precision", c.tp + c.fp), ("recall", c.tp + c.fn)):
             v = getattr(c, fig)
             report.figures[f"{name}_{fig}"] = None if v is None else round(v, 4)
-            report.support[f"{name}_{fig}"] = n
+            report.support[f"{name}_{fig}"] = n  # found items (precision) / true items (recall)
     for name, vals in tally.values.items():
         report.figures[name] = round(statistics.fmean(vals), 4) if vals else None
         report.support[name] = len(vals)
