@@ -226,11 +226,11 @@ def compare_call(truth: Truth, result: Mapping[str, Any], tally: _Tally, failure
     tally.value("roles.accuracy_mean", ra)
     tally.value(f"roles.accuracy_mean_{'mono' if mono else 'stereo'}", ra)
     if truth.distinct_voices:
-        tally.value("der.mean_distinct_voices", d)
+        tally.value("der.distinct_voices_mean", d)
         if mono:
-            tally.value("der.mean_mono_distinct_voices", d)
+            tally.value("der.mono_distinct_voices_mean", d)
     else:
-        tally.value("der.mean_espeak_pairs", d)
+        tally.value("der.espeak_pairs_mean", d)
     if ra is not None and ra < 0.9:
         fail("roles", "≥ 0.90 of speech time", round(ra, 3), f"DER {row['der']}")
     return row
@@ -250,6 +250,7 @@ def _summarize(tally: _Tally, report: EvalReport) -> None:
         report.support[name] = len(vals)
         if name.startswith("der.") or name.startswith("roles."):
             worst = max(vals) if name.startswith("der.") else min(vals)
+            assert "_mean" in name, name
             report.figures[name.replace("_mean", "_worst")] = round(worst, 4)
             report.support[name.replace("_mean", "_worst")] = len(vals)
 
