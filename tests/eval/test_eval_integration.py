@@ -1,4 +1,4 @@
-"""`callqa eval` on the CI subset of data/eval (every stereo call + 3 short mono ones: 15 calls, 13 min of
+"""`callqa eval` on the CI subset of data/eval (every stereo call + 3 short mono ones: 15 calls, 14 min of
 audio) and the external real recordings (the aws-lca calls cut to 60 s; 7 min of audio, 4.5 of it mono), with the
 real models: every figure must meet its floor in tests/eval/floors.yaml. Estimated ≈ 5 min on 2 idle cores from
 the README's real-time factors (stereo 0.09, mono 0.5); it was not timed on an idle machine."""
