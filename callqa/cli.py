@@ -1,4 +1,4 @@
-"""Command line: `callqa score`, `rescore`, `show`, `report`, `export`, `checks`, `models`."""
+"""Command line: `callqa score`, `rescore`, `show`, `report`, `export`, `eval`, `checks`, `models`."""
 
 from __future__ import annotations
 
@@ -216,6 +216,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("checks", help="list the registered checks")
     p.set_defaults(func=_cmd_checks)
+
+    from callqa.eval.cli import add_parser as add_eval_parser
+
+    add_eval_parser(sub, config_args)
 
     p = sub.add_parser("models", help="prepare (join, verify) and list the local models")
     p.add_argument("--prepare", action="store_true")
