@@ -58,7 +58,9 @@ def run(nights: int, per_night: int) -> None:
         print(f"first batch of 20 imported-transcript calls (incl. imports/startup): {batch_s:.2f} s")
         print(f"full table rebuild (callqa report): {full_s:.2f} s")
         print(f"nightly batch of 20 new calls (scoring + tables of its night): {nightly_s:.2f} s")
-        print(f"tables of one night only: {one_night_s:.2f} s  ({full_s / max(one_night_s, 1e-9):.0f}x less than full)")
+        print(
+            f"tables of one night only: {one_night_s:.2f} s  ({full_s / max(one_night_s, 1e-9):.0f}x less than full)"
+        )
 
 
 if __name__ == "__main__":

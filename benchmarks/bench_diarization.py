@@ -36,11 +36,17 @@ def cases(full: bool):
     from callqa.ingest.audio import for_model, load_audio
 
     a = load_audio(EXT / "pyannote-audio" / "sample.wav")
-    yield "pyannote sample.wav", for_model(a.mono(), a.sample_rate), read_rttm(EXT / "pyannote-audio" / "sample.rttm")
+    yield (
+        "pyannote sample.wav",
+        for_model(a.mono(), a.sample_rate),
+        read_rttm(EXT / "pyannote-audio" / "sample.rttm"),
+    )
     for call in ("40", "49"):
         agent, sr = sf.read(EXT / "aws-lca" / f"Auto_Repairs_{call}_UTC_agent.wav", dtype="float32")
         caller, _ = sf.read(EXT / "aws-lca" / f"Auto_Repairs_{call}_UTC_caller.wav", dtype="float32")
-        ref = read_rttm(EXT / "aws-lca" / "derived" / f"Auto_Repairs_{call}_UTC_stereo_agentL_callerR.channel_energy.rttm")
+        ref = read_rttm(
+            EXT / "aws-lca" / "derived" / f"Auto_Repairs_{call}_UTC_stereo_agentL_callerR.channel_energy.rttm"
+        )
         n = len(agent) if full else int(120 * sr)
         if not full:
             from pyannote.core import Segment
@@ -68,9 +74,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--steps", type=float, nargs="+", default=[0.1])
     parser.add_argument("--backend", nargs="+", default=["pyannote"], help="pyannote and/or campplus")
-    parser.add_argument("--speech-only", action="store_true",
-                        help="diarize only the signal layer's speech regions, as the pipeline does by default")
-    parser.add_argument("--full", action="store_true", help="whole aws-lca calls (~4 min each) instead of 2 min")
+    parser.add_argument(
+        "--speech-only",
+        action="store_true",
+        help="diarize only the signal layer's speech regions, as the pipeline does by default",
+    )
+    parser.add_argument(
+        "--full", action="store_true", help="whole aws-lca calls (~4 min each) instead of 2 min"
+    )
     args = parser.parse_args()
 
     from pyannote.core import Annotation, Segment
@@ -80,10 +91,14 @@ def main() -> None:
     from callqa.diarization.pyannote_diarizer import PyannoteDiarizer
     from callqa.diarization.windowed import WindowedDiarizer
 
-    print(f"{'file':34s} {'backend':9s} {'step':>5s} {'DER':>6s} {'miss':>6s} {'fa':>6s} {'conf':>6s} {'RTF':>6s}")
+    print(
+        f"{'file':34s} {'backend':9s} {'step':>5s} {'DER':>6s} {'miss':>6s} {'fa':>6s} {'conf':>6s} {'RTF':>6s}"
+    )
     for name, x, ref in cases(args.full):
         regions = speech_only_regions(x) if args.speech_only else None
-        for backend, step in [(b, s) for b in args.backend for s in (args.steps if b == "pyannote" else [0.0])]:
+        for backend, step in [
+            (b, s) for b in args.backend for s in (args.steps if b == "pyannote" else [0.0])
+        ]:
             if backend == "pyannote":
                 diarizer = PyannoteDiarizer(DiarizationConfig(segmentation_step=step))
                 diarizer.pipeline  # noqa: B018 - load outside the timing
@@ -98,9 +113,11 @@ def main() -> None:
                 hyp[Segment(turn.start_s, turn.end_s)] = turn.speaker
             d = DiarizationErrorRate()(ref, hyp, detailed=True)
             tot = d["total"]
-            print(f"{name:34s} {backend:9s} {step:5.2f} {d['diarization error rate']:6.3f} {d['missed detection'] / tot:6.3f} "
-                  f"{d['false alarm'] / tot:6.3f} {d['confusion'] / tot:6.3f} {elapsed / (len(x) / 16000):6.3f}",
-                  flush=True)
+            print(
+                f"{name:34s} {backend:9s} {step:5.2f} {d['diarization error rate']:6.3f} {d['missed detection'] / tot:6.3f} "
+                f"{d['false alarm'] / tot:6.3f} {d['confusion'] / tot:6.3f} {elapsed / (len(x) / 16000):6.3f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

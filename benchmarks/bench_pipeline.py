@@ -50,7 +50,9 @@ def build_call(seconds: float, tmp: Path) -> tuple[Path, Path, float]:
 
 
 def naive(path: Path, stereo: bool) -> dict:
-    cmd = [sys.executable, str(ROOT / "benchmarks" / "naive_glue.py"), str(path)] + (["--stereo"] if stereo else [])
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "naive_glue.py"), str(path)] + (
+        ["--stereo"] if stereo else []
+    )
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -85,28 +87,38 @@ def main() -> None:
     models.asr().model  # noqa: B018 - load outside the timing
     diarizer = models.diarization()
     getattr(diarizer, "pipeline", None) or getattr(diarizer, "embedder", None)
-    print(f"model load {time.perf_counter() - t:.1f} s; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "
-          f"torch threads {torch.get_num_threads()}; asr {config.asr.model} {config.asr.compute_type} "
-          f"beam {config.asr.beam_size} threads {config.asr.cpu_threads} speech_only {config.asr.speech_only}; "
-          f"diarization {config.diarization.backend}")
+    print(
+        f"model load {time.perf_counter() - t:.1f} s; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "
+        f"torch threads {torch.get_num_threads()}; asr {config.asr.model} {config.asr.compute_type} "
+        f"beam {config.asr.beam_size} threads {config.asr.cpu_threads} speech_only {config.asr.speech_only}; "
+        f"diarization {config.diarization.backend}"
+    )
     print(f"{'layout':8s} {'stage':12s} {'seconds':>8s} {'RTF':>7s}   (audio {duration:.0f} s)")
     for layout, path in (("mono", mono), ("stereo_agent_left", stereo)):
         meta = CallMeta(call_id=layout, audio_path=str(path), language="en", channel_layout=layout)
-        analyze_call(meta, config, models=models) if layout == "mono" else None  # warm-up (VAD, first-call costs)
+        analyze_call(
+            meta, config, models=models
+        ) if layout == "mono" else None  # warm-up (VAD, first-call costs)
         t = time.perf_counter()
         result = analyze_call(meta, config, models=models)
         total = time.perf_counter() - t
         for stage, secs in result.timings_s.items():
             print(f"{layout[:8]:8s} {stage:12s} {secs:8.2f} {secs / duration:7.3f}")
         rss = peak_rss_mb()
-        print(f"{layout[:8]:8s} {'total':12s} {total:8.2f} {total / duration:7.3f}   peak RSS {rss:.0f} MB, "
-              f"{sum(len(u.words) for u in result.call.utterances)} words, {len(result.call.transcript.turns)} turns")
+        print(
+            f"{layout[:8]:8s} {'total':12s} {total:8.2f} {total / duration:7.3f}   peak RSS {rss:.0f} MB, "
+            f"{sum(len(u.words) for u in result.call.utterances)} words, {len(result.call.transcript.turns)} turns"
+        )
         if not args.no_naive:
             glue = naive(path, layout != "mono")
-            stages = " ".join(f"{k[:-2]} {v:.2f}" for k, v in glue.items() if k.endswith("_s") and k != "total_s")
-            print(f"{layout[:8]:8s} {'naive glue':12s} {glue['total_s']:8.2f} {glue['total_s'] / duration:7.3f}   "
-                  f"({stages}; peak RSS {glue['peak_rss_mb']:.0f} MB, {glue['words']} words) "
-                  f"-> callqa is {glue['total_s'] / total:.2f}x faster")
+            stages = " ".join(
+                f"{k[:-2]} {v:.2f}" for k, v in glue.items() if k.endswith("_s") and k != "total_s"
+            )
+            print(
+                f"{layout[:8]:8s} {'naive glue':12s} {glue['total_s']:8.2f} {glue['total_s'] / duration:7.3f}   "
+                f"({stages}; peak RSS {glue['peak_rss_mb']:.0f} MB, {glue['words']} words) "
+                f"-> callqa is {glue['total_s'] / total:.2f}x faster"
+            )
     print(f"load average at the end {os.getloadavg()[0]:.1f}", flush=True)
 
 

@@ -67,9 +67,13 @@ def main() -> None:
     for name, times in runs.items():
         best, median = min(times), float(np.median(times))
         print(f"analyze_signal {name}: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms")
-        print(f"  real-time factor: {audio.duration_s / median:.0f}x (median), {audio.duration_s / best:.0f}x (best)")
+        print(
+            f"  real-time factor: {audio.duration_s / median:.0f}x (median), {audio.duration_s / best:.0f}x (best)"
+        )
     ratio = np.median(runs["with pitch"]) / np.median(runs["without pitch"])
-    print(f"pitch track costs {100 * (ratio - 1):.0f} % of the signal layer; target with it >= 500x real time")
+    print(
+        f"pitch track costs {100 * (ratio - 1):.0f} % of the signal layer; target with it >= 500x real time"
+    )
     if hasattr(os, "getloadavg"):
         print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     del limits

@@ -47,22 +47,50 @@ REF_FILLERS = {"pyannote_sample_spont": ["you know", "you know"]}
 
 def clips() -> list[tuple[str, str, Path, str]]:
     """(name, language, audio, human transcript)."""
-    wenet = dict(line.split(maxsplit=1) for line in (EXT / "wenet/text").read_text(encoding="utf-8").splitlines())
+    wenet = dict(
+        line.split(maxsplit=1) for line in (EXT / "wenet/text").read_text(encoding="utf-8").splitlines()
+    )
     osr = json.loads((EXT / "osr-joinly/test_samples.json").read_text())[0]["transcription"]
     golos = json.loads((EXT / "golos/example1.json").read_text(encoding="utf-8").splitlines()[0])["text"]
     return [
-        ("jfk", "en", EXT / "faster-whisper/jfk.flac",
-         "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."),
+        (
+            "jfk",
+            "en",
+            EXT / "faster-whisper/jfk.flac",
+            "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.",
+        ),
         ("osr_harvard_8k", "en", EXT / "osr-joinly/OSR_us_000_0034_8k.wav", osr),
-        ("librispeech", "en", EXT / "wenet/librispeech-1995-1837-0001.wav",
-         wenet["test/resources/dataset/librispeech-1995-1837-0001"]),
-        ("pyannote_sample_spont", "en", EXT / "pyannote-audio/sample.wav", _stm(EXT / "pyannote-audio/sample.stm")),
+        (
+            "librispeech",
+            "en",
+            EXT / "wenet/librispeech-1995-1837-0001.wav",
+            wenet["test/resources/dataset/librispeech-1995-1837-0001"],
+        ),
+        (
+            "pyannote_sample_spont",
+            "en",
+            EXT / "pyannote-audio/sample.wav",
+            _stm(EXT / "pyannote-audio/sample.stm"),
+        ),
         ("pisets_en", "en", EXT / "pisets/test_sound_en.wav", "neural networks are good"),
-        ("weather_mulaw", "en", EXT / "azure-speech-sdk/whatstheweatherlike-mulaw.wav", "What's the weather like?"),
-        ("aishell", "zh", EXT / "wenet/aishell-BAC009S0724W0121.wav",
-         wenet["test/resources/dataset/aishell-BAC009S0724W0121"]),
-        ("azure_zh_read", "zh", EXT / "azure-speech-sdk/zhcn_continuous_mode_sample.wav",
-         (EXT / "azure-speech-sdk/zhcn_continuous_mode_sample.txt").read_text(encoding="utf-8")),
+        (
+            "weather_mulaw",
+            "en",
+            EXT / "azure-speech-sdk/whatstheweatherlike-mulaw.wav",
+            "What's the weather like?",
+        ),
+        (
+            "aishell",
+            "zh",
+            EXT / "wenet/aishell-BAC009S0724W0121.wav",
+            wenet["test/resources/dataset/aishell-BAC009S0724W0121"],
+        ),
+        (
+            "azure_zh_read",
+            "zh",
+            EXT / "azure-speech-sdk/zhcn_continuous_mode_sample.wav",
+            (EXT / "azure-speech-sdk/zhcn_continuous_mode_sample.txt").read_text(encoding="utf-8"),
+        ),
         ("funasr_query", "zh", EXT / "funasr/sample.wav", "我想问我在滨海新区有房"),
         ("funasr_example", "zh", EXT / "funasr/asr_example.wav", "欢迎大家来体验达摩院推出的语音识别模型"),
         ("golos", "ru", EXT / "golos/001ce26c07c20eaa0d666b824c6c6924.wav", golos),
@@ -97,7 +125,10 @@ def edit_distance(a: list[str], b: list[str]) -> int:
 def run(args) -> list[dict]:
     rows = []
     base = AsrConfig()
-    decodings = {"prompt": dataclasses.replace(base, keep_fillers=True), "plain": dataclasses.replace(base, keep_fillers=False)}
+    decodings = {
+        "prompt": dataclasses.replace(base, keep_fillers=True),
+        "plain": dataclasses.replace(base, keep_fillers=False),
+    }
     for name, lang, path, ref in clips():
         if args.only and name not in args.only:
             continue
@@ -134,16 +165,21 @@ def run(args) -> list[dict]:
                     "hyp": hyp[:300], "seconds": round(time.time() - t0, 1),
                 })  # fmt: skip
                 r = rows[-1]
-                print(f"{name:22s} {lang} {cond:5s} {dec:6s} err={r['error_rate']:.3f} "
-                      f"p={r['mean_word_probability']} fillers={[(i['word'], i['probability'], i['in_reference']) for i in items]} "
-                      f"ref_fillers={r['ref_fillers']} :: {hyp[:80]}", flush=True)
+                print(
+                    f"{name:22s} {lang} {cond:5s} {dec:6s} err={r['error_rate']:.3f} "
+                    f"p={r['mean_word_probability']} fillers={[(i['word'], i['probability'], i['in_reference']) for i in items]} "
+                    f"ref_fillers={r['ref_fillers']} :: {hyp[:80]}",
+                    flush=True,
+                )
     return rows
 
 
 def summarize(rows: list[dict], min_probability: float) -> None:
     """Per language and decoding: mean error, fillers found / real / invented (all, and >= the floor)."""
-    print(f"\n| language | decoding | runs | mean error | mean word prob | fillers found | real | invented | "
-          f"invented >= {min_probability} | real >= {min_probability} |")
+    print(
+        f"\n| language | decoding | runs | mean error | mean word prob | fillers found | real | invented | "
+        f"invented >= {min_probability} | real >= {min_probability} |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for lang in ("en", "zh", "ru"):
         for dec in ("prompt", "plain"):
@@ -153,14 +189,23 @@ def summarize(rows: list[dict], min_probability: float) -> None:
             items = [i for r in rs for i in r["fillers"]]
             real = [i for i in items if i["in_reference"]]
             inv = [i for i in items if not i["in_reference"]]
-            hi = lambda xs: sum(1 for i in xs if i["probability"] is None or i["probability"] >= min_probability)  # noqa: E731
-            print(f"| {lang} | {dec} | {len(rs)} | {np.mean([r['error_rate'] for r in rs]):.3f} | "
-                  f"{np.mean([r['mean_word_probability'] or 0 for r in rs]):.3f} | {len(items)} | {len(real)} | "
-                  f"{len(inv)} | {hi(inv)} | {hi(real)} |")
+
+            def hi(xs):
+                return sum(1 for i in xs if i["probability"] is None or i["probability"] >= min_probability)
+
+            print(
+                f"| {lang} | {dec} | {len(rs)} | {np.mean([r['error_rate'] for r in rs]):.3f} | "
+                f"{np.mean([r['mean_word_probability'] or 0 for r in rs]):.3f} | {len(items)} | {len(real)} | "
+                f"{len(inv)} | {hi(inv)} | {hi(real)} |"
+            )
     print("\n| error rate | runs | mean word prob (min-max) |")
     print("|---|---|---|")
     for lo, hi_ in ((0.0, 0.1), (0.1, 0.3), (0.3, 10.0)):
-        ps = [r["mean_word_probability"] for r in rows if lo <= r["error_rate"] < hi_ and r["mean_word_probability"]]
+        ps = [
+            r["mean_word_probability"]
+            for r in rows
+            if lo <= r["error_rate"] < hi_ and r["mean_word_probability"]
+        ]
         if ps:
             print(f"| {lo:.1f}-{hi_:.1f} | {len(ps)} | {np.mean(ps):.3f} ({min(ps):.3f}-{max(ps):.3f}) |")
 

@@ -1,6 +1,6 @@
 """Filler recall/precision of the lexicon rules on the labelled list, per language and split.
 
-    PYTHONPATH=$PWD .venv/bin/python benchmarks/measure_filler_lexicon.py [--errors] [--list PATH]
+PYTHONPATH=$PWD .venv/bin/python benchmarks/measure_filler_lexicon.py [--errors] [--list PATH]
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--list", default=str(ROOT / "tests/data/text/fillers_labelled.yaml"))
-    ap.add_argument("--errors", action="store_true", help="print the utterances scored wrong (dev split only)")
+    ap.add_argument(
+        "--errors", action="store_true", help="print the utterances scored wrong (dev split only)"
+    )
     ap.add_argument("--split-errors", default="dev")
     args = ap.parse_args()
     res = evaluate(args.list)
@@ -25,8 +27,10 @@ def main() -> None:
     for lang, splits in res.items():
         for split, s in splits.items():
             d = s.as_dict()
-            print(f"| {lang} | {split} | {d['utterances']} | {d['tp']} | {d['fp']} | {d['fn']} | "
-                  f"{d['recall']:.2f} | {d['precision']:.2f} |")
+            print(
+                f"| {lang} | {split} | {d['utterances']} | {d['tp']} | {d['fp']} | {d['fn']} | "
+                f"{d['recall']:.2f} | {d['precision']:.2f} |"
+            )
     if args.errors:
         for lang, splits in res.items():
             for e in splits[args.split_errors].errors:

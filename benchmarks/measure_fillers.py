@@ -36,7 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CLIPS = ROOT / "tests" / "data" / "generated" / "fillers"
 
 ALT_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."  # OpenAI prompting guide
-CALL_PROMPT = "Uh, thanks for calling, um, so, uh, let me, hmm, er, check that, um, for you. Uh-huh, like, you know."
+CALL_PROMPT = (
+    "Uh, thanks for calling, um, so, uh, let me, hmm, er, check that, um, for you. Uh-huh, like, you know."
+)
 
 CONFIGS: dict[str, list[str]] = {
     "nofill": ["asr.keep_fillers=false"],
@@ -116,14 +118,26 @@ def score_clip(clip: dict, words: list[Word], book) -> dict:
     ref = [t["word"] for t in clip["tokens"]]
     ref_filler = [t["filler"] for t in clip["tokens"]]
     # a filler unit starts at a filler token not preceded by a filler token of the same phrase ("you know")
-    unit_start = [f and not (i and ref_filler[i - 1] and ref[i - 1] == "you" and ref[i] == "know") for i, f in enumerate(ref_filler)]
+    unit_start = [
+        f and not (i and ref_filler[i - 1] and ref[i - 1] == "you" and ref[i] == "know")
+        for i, f in enumerate(ref_filler)
+    ]
     hes = {"um", "uh", "er", "hmm"}
     if not words:
         n_units = sum(unit_start)
-        return {"units": n_units, "hes_units": sum(u and ref[i] in hes for i, u in enumerate(unit_start)),
-                "hits": 0, "tp": 0, "hes_tp": 0, "errors": sum(not f for f in ref_filler), "ref_words": sum(not f for f in ref_filler),
-                "hyp": ""}
-    utt = Utterance("a", "agent", words[0].start_s, words[-1].end_s, " ".join(w.text for w in words), tuple(words))
+        return {
+            "units": n_units,
+            "hes_units": sum(u and ref[i] in hes for i, u in enumerate(unit_start)),
+            "hits": 0,
+            "tp": 0,
+            "hes_tp": 0,
+            "errors": sum(not f for f in ref_filler),
+            "ref_words": sum(not f for f in ref_filler),
+            "hyp": "",
+        }
+    utt = Utterance(
+        "a", "agent", words[0].start_s, words[-1].end_s, " ".join(w.text for w in words), tuple(words)
+    )
     toks = tokens_of_utterance(utt, language="en", pause_s=book.pause_s)
     hits = find_fillers(toks, book)
     hyp = [t.text for t in toks]
@@ -181,7 +195,9 @@ def main() -> None:
     }
     rows, dump = [], {}
     print(f"{len(meta['clips'])} clips, {sum(c['fillers'] for c in meta['clips'])} filler tokens")
-    print(f"{'config':<15}{'clips':<7}{'fillers':>8}{'hits':>6}{'recall':>8}{'prec':>7}{'hes_rec':>9}{'disc_rec':>9}{'WER':>7}{'RTF':>7}")
+    print(
+        f"{'config':<15}{'clips':<7}{'fillers':>8}{'hits':>6}{'recall':>8}{'prec':>7}{'hes_rec':>9}{'disc_rec':>9}{'WER':>7}{'RTF':>7}"
+    )
     for name in args.configs:
         asr = WhisperTranscriber(load_config(None, CONFIGS[name]).asr)
         for cond in args.conditions:
@@ -203,17 +219,25 @@ def main() -> None:
             disc_rec = (tot["tp"] - tot["hes_tp"]) / (tot["units"] - tot["hes_units"])
             wer = tot["errors"] / tot["ref_words"]
             rows.append((name, cond, rec, prec, wer))
-            print(f"{name:<15}{cond:<7}{int(tot['units']):>8}{int(tot['hits']):>6}{rec:>8.2f}{prec:>7.2f}"
-                  f"{hes_rec:>9.2f}{disc_rec:>9.2f}{wer:>7.3f}{rtf:>7.2f}", flush=True)
+            print(
+                f"{name:<15}{cond:<7}{int(tot['units']):>8}{int(tot['hits']):>6}{rec:>8.2f}{prec:>7.2f}"
+                f"{hes_rec:>9.2f}{disc_rec:>9.2f}{wer:>7.3f}{rtf:>7.2f}",
+                flush=True,
+            )
         if args.real:
             x = load_16k(args.real)
             t0 = time.perf_counter()
             words = [w for seg in asr.transcribe(x, language="en") for w in seg.words]
             norm = [re.sub(r"[^a-z]", "", w.text.lower()) for w in words]
-            n_hes = sum(1 for w in norm if w in book.filler_words or any(p.fullmatch(w) for p in book.filler_patterns))
+            n_hes = sum(
+                1 for w in norm if w in book.filler_words or any(p.fullmatch(w) for p in book.filler_patterns)
+            )
             dump[f"{name}/real"] = " ".join(w.text for w in words)
-            print(f"{name:<15}real   {len(words)} words, {n_hes} hesitation fillers, "
-                  f"RTF {(time.perf_counter() - t0) / (len(x) / 16_000):.2f}", flush=True)
+            print(
+                f"{name:<15}real   {len(words)} words, {n_hes} hesitation fillers, "
+                f"RTF {(time.perf_counter() - t0) / (len(x) / 16_000):.2f}",
+                flush=True,
+            )
     if args.dump:
         args.dump.write_text(json.dumps(dump, ensure_ascii=False, indent=1))
 

@@ -45,20 +45,26 @@ def main() -> None:
         x = clip(path)
         tr = pitch_track(x, SR, config=FINE)
         med = pitch_variation(tr.f0_hz, tr.hop_s).median_f0_hz
-        print(f"{path} | {sd(x):.2f} | {sd(revoice(x, SR, tr, tr.f0_hz)):.2f} | {sd(revoice(x, SR, tr, med)):.2f}")
+        print(
+            f"{path} | {sd(x):.2f} | {sd(revoice(x, SR, tr, tr.f0_hz)):.2f} | {sd(revoice(x, SR, tr, med)):.2f}"
+        )
     x = clip(CLIPS[0])
     tr = pitch_track(x, SR, config=FINE)
     med = pitch_variation(tr.f0_hz, tr.hop_s).median_f0_hz
     semis = 12 * np.log2(tr.f0_hz / med)
     for scale in (1.0, 0.75, 0.5, 0.35, 0.25, 0.0):
-        print(f"OSR, pitch movement x{scale}: {sd(revoice(x, SR, tr, med * 2 ** (scale * semis / 12))):.2f} st")
+        print(
+            f"OSR, pitch movement x{scale}: {sd(revoice(x, SR, tr, med * 2 ** (scale * semis / 12))):.2f} st"
+        )
     for path in LEGS:
         tr = pitch_track(clip(path), SR)
         n = int(30 / tr.hop_s)
         wins = [w.sd_st for k in range(0, len(tr.f0_hz), n)
                 if (w := pitch_variation(tr.f0_hz[k : k + n], tr.hop_s)) and w.voiced_s >= 3]  # fmt: skip
         whole = pitch_variation(tr.f0_hz, tr.hop_s)
-        print(f"{path}: whole {whole.sd_st:.2f} st, 30-s windows min {min(wins):.2f} median {np.median(wins):.2f}")
+        print(
+            f"{path}: whole {whole.sd_st:.2f} st, 30-s windows min {min(wins):.2f} median {np.median(wins):.2f}"
+        )
 
 
 if __name__ == "__main__":

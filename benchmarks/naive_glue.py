@@ -47,7 +47,9 @@ def main() -> None:
     x, sr = sf.read(args.audio, dtype="float32", always_2d=True)
     legs = [x[:, c] for c in range(x.shape[1])] if args.stereo else [x.mean(axis=1)]
     legs = [resample_poly(leg, 16000, sr).astype(np.float32) for leg in legs]
-    model = WhisperModel(resolve_whisper_model("base", None), device="cpu", compute_type="int8", local_files_only=True)
+    model = WhisperModel(
+        resolve_whisper_model("base", None), device="cpu", compute_type="int8", local_files_only=True
+    )
     diarizer = PyannoteDiarizer(DiarizationConfig())  # segmentation-3.0 + CAM++, num_speakers=2, step 0.1
     if not args.stereo:
         diarizer.pipeline  # noqa: B018 - load outside the timing

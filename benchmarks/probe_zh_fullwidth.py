@@ -46,8 +46,10 @@ def main() -> None:
             segs = tr.transcribe(x16, language="zh")
             text = "".join(s.text for s in segs)
             words = "".join(w.text for s in segs for w in s.words)
-            print(f"{path.split('/')[-1]} {name}: fullwidth_alnum={len(FULLWIDTH_ALNUM.findall(text))} "
-                  f"in_words={len(FULLWIDTH_ALNUM.findall(words))} commas={text.count('，')} :: {text[:120]}")
+            print(
+                f"{path.split('/')[-1]} {name}: fullwidth_alnum={len(FULLWIDTH_ALNUM.findall(text))} "
+                f"in_words={len(FULLWIDTH_ALNUM.findall(words))} commas={text.count('，')} :: {text[:120]}"
+            )
 
 
 if __name__ == "__main__":

@@ -45,9 +45,18 @@ def _cmd_score(args: argparse.Namespace) -> int:
     except ValueError:  # not the main thread: leave signals alone
         old_term = None
     try:
-        summary = score_batch(metas, errors, config=config, out_dir=args.out, force=args.force,
-                              executor=args.executor, scheduler=args.scheduler, night=night,
-                              progress_every=args.progress_every, on_step=_step_printer())
+        summary = score_batch(
+            metas,
+            errors,
+            config=config,
+            out_dir=args.out,
+            force=args.force,
+            executor=args.executor,
+            scheduler=args.scheduler,
+            night=night,
+            progress_every=args.progress_every,
+            on_step=_step_printer(),
+        )
     except (FolderBusy, FolderUnwritable, BatchStopped, DaskUnavailable) as exc:
         print(f"callqa score: {exc}", file=sys.stderr)
         return 3 if isinstance(exc, BatchStopped) else 2
@@ -65,7 +74,9 @@ def _cmd_rescore(args: argparse.Namespace) -> int:
 
     summary = rescore_results(args.results, config=_load_config(args), on_step=_step_printer())
     root = Path(args.results).resolve()
-    print(f"rescored {len(summary.rescored)} call(s) without running any model; {len(summary.failed)} failed -> {root}")
+    print(
+        f"rescored {len(summary.rescored)} call(s) without running any model; {len(summary.failed)} failed -> {root}"
+    )
     return summary.exit_code
 
 
@@ -116,10 +127,18 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.html or args.format:
         from callqa.report.cli import report_files
 
-        return report_files(store.root, html=args.html, fmt=args.format, output=args.output,
-                            critical=args.critical, worst=args.worst)
+        return report_files(
+            store.root,
+            html=args.html,
+            fmt=args.format,
+            output=args.output,
+            critical=args.critical,
+            worst=args.worst,
+        )
     calls = list(store.iter_calls())
-    print(format_agents(calls) if args.by_agent else format_summary(calls, store.read_errors(), root=store.root))
+    print(
+        format_agents(calls) if args.by_agent else format_summary(calls, store.read_errors(), root=store.root)
+    )
     return 0
 
 
@@ -164,26 +183,47 @@ def _cmd_models(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="callqa", description="Quality analysis of recorded call-center calls.")
+    parser = argparse.ArgumentParser(
+        prog="callqa", description="Quality analysis of recorded call-center calls."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def config_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--config", help="YAML merged over configs/default.yaml")
-        p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a config key, e.g. asr.beam_size=1")
+        p.add_argument(
+            "--set", action="append", metavar="KEY=VALUE", help="override a config key, e.g. asr.beam_size=1"
+        )
 
     p = sub.add_parser("score", help="analyse recordings (files, folders, CSV/JSONL manifests)")
     p.add_argument("inputs", nargs="+")
     p.add_argument("--out", required=True, help="results folder")
     p.add_argument("--force", action="store_true", help="redo calls already in --out")
-    p.add_argument("--night", metavar="YYYY-MM-DD", help="file every call under this night (default: its started_at date)")
-    p.add_argument("--executor", choices=("local", "dask"), default="local",
-                   help="local: this machine (runtime.workers processes); dask: a Dask cluster")
-    p.add_argument("--scheduler", metavar="tcp://HOST:8786", help="with --executor dask: an existing Dask scheduler")
-    p.add_argument("--progress-every", type=int, metavar="N", help="when not on a terminal: a progress line every N calls")
+    p.add_argument(
+        "--night",
+        metavar="YYYY-MM-DD",
+        help="file every call under this night (default: its started_at date)",
+    )
+    p.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="local: this machine (runtime.workers processes); dask: a Dask cluster",
+    )
+    p.add_argument(
+        "--scheduler", metavar="tcp://HOST:8786", help="with --executor dask: an existing Dask scheduler"
+    )
+    p.add_argument(
+        "--progress-every",
+        type=int,
+        metavar="N",
+        help="when not on a terminal: a progress line every N calls",
+    )
     config_args(p)
     p.set_defaults(func=_cmd_score)
 
-    p = sub.add_parser("rescore", help="re-apply the (changed) rules to scored calls without running any model")
+    p = sub.add_parser(
+        "rescore", help="re-apply the (changed) rules to scored calls without running any model"
+    )
     p.add_argument("results")
     config_args(p)
     p.set_defaults(func=_cmd_rescore)
@@ -195,15 +235,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--transcript", action="store_true", help="also print the transcript")
     p.set_defaults(func=_cmd_show)
 
-    p = sub.add_parser("report", help="summary table, per-agent report, HTML report or agent summary (CSV/XLSX)")
+    p = sub.add_parser(
+        "report", help="summary table, per-agent report, HTML report or agent summary (CSV/XLSX)"
+    )
     p.add_argument("results", nargs="?", help="results folder (same as --out)")
     p.add_argument("--out", help="results folder")
-    p.add_argument("--by-agent", action="store_true", help="per-agent report: average score, pass rate, failed checks")
-    p.add_argument("--html", metavar="DIR", help="write a static HTML report: DIR/index.html, DIR/agents/*.html")
+    p.add_argument(
+        "--by-agent", action="store_true", help="per-agent report: average score, pass rate, failed checks"
+    )
+    p.add_argument(
+        "--html", metavar="DIR", help="write a static HTML report: DIR/index.html, DIR/agents/*.html"
+    )
     p.add_argument("--format", choices=("csv", "xlsx"), help="write the agent summary as CSV or XLSX")
     p.add_argument("-o", "--output", help="file for --format (default: stdout for csv, agent_summary.xlsx)")
-    p.add_argument("--critical", action="append", metavar="CHECK",
-                   help="treat CHECK as critical in the report (default: the scorecard's critical checks)")
+    p.add_argument(
+        "--critical",
+        action="append",
+        metavar="CHECK",
+        help="treat CHECK as critical in the report (default: the scorecard's critical checks)",
+    )
     p.add_argument("--worst", type=int, default=5, help="worst calls shown per agent in --html (default 5)")
     p.set_defaults(func=_cmd_report)
 

@@ -33,12 +33,16 @@ class AsrConfig:
     beam_size: int = 5
     cpu_threads: int = 1  # CTranslate2 threads; >1 spin-waits and slows the torch stages after it (README)
     vad_filter: bool = True
-    speech_only: bool = True  # transcribe only what the signal layer did not find to be rings, busy tone, music or silence
+    speech_only: bool = (
+        True  # transcribe only what the signal layer did not find to be rings, busy tone, music or silence
+    )
     vad_min_silence_ms: int = 500
     condition_on_previous_text: bool = False
     # bias decoding to keep um/uh with a disfluent prompt: true/false, or per language. Measured on real clips
     # (docs/fillers-asr.md): the prompt invents fillers and raises the error rate on zh/ru, so it is off there
-    keep_fillers: bool | dict[str, bool] = field(default_factory=lambda: {"en": True, "zh": False, "ru": False})
+    keep_fillers: bool | dict[str, bool] = field(
+        default_factory=lambda: {"en": True, "zh": False, "ru": False}
+    )
     initial_prompt: dict[str, str] = field(default_factory=dict)  # per language; overrides built-ins
     # Temperature fallback: a window whose text repeats (gzip ratio > compression_ratio_threshold) or is
     # improbable is decoded again at the next temperature. It stops the loops a disfluent prompt can cause.
@@ -46,7 +50,9 @@ class AsrConfig:
     compression_ratio_threshold: float = 2.4
     log_prob_threshold: float = -1.0
     no_speech_threshold: float = 0.6
-    hallucination_silence_threshold: float | None = None  # skip silent stretches > this (s) when hallucinating
+    hallucination_silence_threshold: float | None = (
+        None  # skip silent stretches > this (s) when hallucinating
+    )
     vad_threshold: float = 0.3  # Silero speech probability; 0.5 (its default) dropped telephone speech
     vad_speech_pad_ms: int = 400
     chinese_script: str = "simplified"  # simplified | traditional | keep
@@ -67,10 +73,14 @@ class DiarizationConfig:
     clustering_threshold: float = 0.6
     min_duration_off_s: float = 0.0
     exclude_overlap: bool = True  # embeddings from non-overlapped speech only (DER 5.2 % vs 5.7 %)
-    speech_only: bool = True  # mono: diarize only the stretches ASR hears (asr.speech_only), turns mapped back
+    speech_only: bool = (
+        True  # mono: diarize only the stretches ASR hears (asr.speech_only), turns mapped back
+    )
     window_s: float = 1.5  # backend campplus: embedding windows (3D-Speaker's recipe) ...
     window_hop_s: float = 0.75  # ... and their hop
-    vad_threshold: float = 0.3  # backend campplus: Silero VAD speech probability (0.5 missed 15 % of aws-lca 49)
+    vad_threshold: float = (
+        0.3  # backend campplus: Silero VAD speech probability (0.5 missed 15 % of aws-lca 49)
+    )
 
 
 @dataclass(frozen=True)
@@ -141,7 +151,9 @@ class Config:
 class ResolvedConfig:
     """The config as the pipeline uses it: built once per run (`Config.resolved`), shipped to workers."""
 
-    check_params: Mapping[str, Any]  # every check named under `checks` (enabled or not) -> its params dataclass
+    check_params: Mapping[
+        str, Any
+    ]  # every check named under `checks` (enabled or not) -> its params dataclass
     enabled: tuple[str, ...]  # the checks that run, in config order
     scorecard: Scorecard
     settings: CallSettings  # what derived features need: holds params, signal config, phrase books

@@ -113,9 +113,7 @@ def without_events(
     hop_s: float,
     kinds: Sequence[str] = NON_SPEECH_EVENTS,
 ) -> np.ndarray:
-    """A copy of an activity mask with tone/music events of that channel (or of every channel) masked out.
-
-    """
+    """A copy of an activity mask with tone/music events of that channel (or of every channel) masked out."""
     out = np.asarray(active, dtype=bool).copy()
     for ev in events:
         if ev.kind in kinds and ev.channel in (None, channel):

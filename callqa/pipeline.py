@@ -159,7 +159,9 @@ def analyze_call(
             meta, config, audio, signal, models=models or Models(config), steps=steps, cache_get=cache_get,
             cache_put=cache_put, cache_key=cache_key, rescore=rescore,
         )  # fmt: skip
-    transcript = redact_transcript(transcript, config.redact)  # imported, cached or rescored: nothing unredacted goes on
+    transcript = redact_transcript(
+        transcript, config.redact
+    )  # imported, cached or rescored: nothing unredacted goes on
     call = steps.run("features", build_call, meta, transcript, signal, config)
     checks = steps.run("checks", check, call, config)
     card = steps.run("score", score, checks, config)

@@ -83,7 +83,9 @@ def decode(meta: CallMeta, config: Config) -> Audio:
         raise StageError("decode", exc.path, exc.reason) from None
     peak = float(np.max(np.abs(audio.samples))) if audio.samples.size else 0.0
     if peak <= 10 ** (SILENT_PEAK_DBFS / 20):
-        raise StageError("decode", meta.audio_path, f"silent: peak level {20 * np.log10(max(peak, 1e-12)):.0f} dBFS")
+        raise StageError(
+            "decode", meta.audio_path, f"silent: peak level {20 * np.log10(max(peak, 1e-12)):.0f} dBFS"
+        )
     return audio
 
 
@@ -105,7 +107,9 @@ class Heard:
     words: tuple[tuple[Word, ...], ...]
     stereo: bool
     asr_name: str
-    mono_16k: np.ndarray | None = field(default=None, compare=False, repr=False)  # what mono diarization reads
+    mono_16k: np.ndarray | None = field(
+        default=None, compare=False, repr=False
+    )  # what mono diarization reads
     regions: tuple[tuple[float, float], ...] | None = None  # mono: the speech regions ASR was run on
 
 
@@ -123,20 +127,29 @@ def _words(segments: list[AsrSegment]) -> tuple[Word, ...]:
     return tuple(w for s in segments for w in s.words)
 
 
-def _regions(signal: SignalReport | None, config: Config, channel: int | None = None) -> list[tuple[float, float]] | None:
+def _regions(
+    signal: SignalReport | None, config: Config, channel: int | None = None
+) -> list[tuple[float, float]] | None:
     """Speech regions (rings, busy tone, hold music and long silences cut out) when `asr.speech_only`."""
     if signal is None or not config.asr.speech_only:
         return None
     return speech_regions(signal, channel=0 if channel is None else channel)
 
 
-def transcribe(audio: Audio, meta: CallMeta, models: Models, config: Config, signal: SignalReport | None) -> Heard:
+def transcribe(
+    audio: Audio, meta: CallMeta, models: Models, config: Config, signal: SignalReport | None
+) -> Heard:
     """Whisper on each stereo leg, or on the mono mix; only on the speech regions (timestamps mapped back)."""
     asr = models.asr()
     if is_stereo(meta, audio):
         legs = tuple(
-            _words(asr.transcribe(for_model(audio.channel(ch), audio.sample_rate), language=meta.language,
-                                  regions=_regions(signal, config, ch)))  # fmt: skip
+            _words(
+                asr.transcribe(
+                    for_model(audio.channel(ch), audio.sample_rate),
+                    language=meta.language,
+                    regions=_regions(signal, config, ch),
+                )
+            )  # fmt: skip
             for ch in range(2)
         )
         return Heard(legs, True, asr.name)
@@ -180,7 +193,11 @@ def align(
             labelled = [(spk, w) for w in heard.words[ch]]
             utterances += group_utterances(labelled, language=language, roles=decision.roles, channel=ch)
         utterances.sort(key=lambda u: (u.start_s, u.end_s))
-        info: dict[str, Any] = {"asr": heard.asr_name, "diarization": turns.diarizer, "role_method": decision.method}
+        info: dict[str, Any] = {
+            "asr": heard.asr_name,
+            "diarization": turns.diarizer,
+            "role_method": decision.method,
+        }
     else:
         words = heard.words[0]
         labelled = assign_words(words, turns.turns) if turns.turns else [("SPEAKER_00", w) for w in words]
@@ -226,7 +243,12 @@ def import_transcript(meta: CallMeta, audio: Audio | None) -> CallTranscript:
 
 
 def run_models(
-    audio: Audio, meta: CallMeta, config: Config, models: Models, signal: SignalReport | None, steps: StepRunner
+    audio: Audio,
+    meta: CallMeta,
+    config: Config,
+    models: Models,
+    signal: SignalReport | None,
+    steps: StepRunner,
 ) -> CallTranscript:
     """transcribe -> diarize -> align; any failure in them is an `asr` StageError naming the file."""
     try:
@@ -240,7 +262,9 @@ def run_models(
 
 
 # ------------------------------------------------------------------------------------------ features .. score
-def build_call(meta: CallMeta, transcript: CallTranscript, signal: SignalReport | None, config: Config) -> Call:
+def build_call(
+    meta: CallMeta, transcript: CallTranscript, signal: SignalReport | None, config: Config
+) -> Call:
     """The typed call the checks read, with its derived features computed now (configured params)."""
     call = Call(meta=meta, transcript=transcript, signal=signal, settings=config.resolved.settings)
     call.features  # noqa: B018  (derived once, here, so the step's time is the features' time)

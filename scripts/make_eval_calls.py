@@ -75,8 +75,16 @@ QUIET_DBFS = -40.0
 MUSIC_DBFS = -24.0
 TONE_DBFS = -20.0
 SILENT_HOLD_S = 21.0
-MANIFEST_COLUMNS = ["call_id", "audio_path", "language", "agent_name", "company", "channel_layout", "ring_s",
-                    "ring_profile"]
+MANIFEST_COLUMNS = [
+    "call_id",
+    "audio_path",
+    "language",
+    "agent_name",
+    "company",
+    "channel_layout",
+    "ring_s",
+    "ring_profile",
+]
 
 EN_AGENT = Voice("piper", "joe", rate=0.8)
 EN_AGENT_FAST = Voice("piper", "joe", rate=1.6)
@@ -102,29 +110,42 @@ EN = {
     "company": ["Northwind Telecom", "Bluebird Energy", "Contoso Bank"],
     "agent": ["Daniel", "Sarah", "Michael", "Laura"],
     "problem": [
-        ("My internet connection keeps dropping every evening.",
-         "I'm sorry to hear that. Let me look at your line.",
-         "I found a fault on your line and booked a technician for tomorrow morning.",
-         "a technician will fix your line tomorrow morning"),
-        ("I was charged twice for my bill this month.",
-         "I'm sorry about that. Let me pull up your account.",
-         "I can see two payments, and I will refund the second one today.",
-         "the extra charge will be refunded within five days"),
-        ("I would like to move my contract to my new address.",
-         "Of course, I can help with that. Let me check the new address.",
-         "Your service is available there, and I have scheduled the move for Monday.",
-         "your service moves to the new address on Monday"),
+        (
+            "My internet connection keeps dropping every evening.",
+            "I'm sorry to hear that. Let me look at your line.",
+            "I found a fault on your line and booked a technician for tomorrow morning.",
+            "a technician will fix your line tomorrow morning",
+        ),
+        (
+            "I was charged twice for my bill this month.",
+            "I'm sorry about that. Let me pull up your account.",
+            "I can see two payments, and I will refund the second one today.",
+            "the extra charge will be refunded within five days",
+        ),
+        (
+            "I would like to move my contract to my new address.",
+            "Of course, I can help with that. Let me check the new address.",
+            "Your service is available there, and I have scheduled the move for Monday.",
+            "your service moves to the new address on Monday",
+        ),
     ],
 }
-EN_FILLER_LINES = ["Um, okay, let me, uh, check that for you.", "Uh, so, um, it looks like, er, the system is slow today."]
+EN_FILLER_LINES = [
+    "Um, okay, let me, uh, check that for you.",
+    "Uh, so, um, it looks like, er, the system is slow today.",
+]
 
 
-def en_dialogue(b: Builder, k: int, *, name: bool, fillers: bool, hold: str | None, music: list[np.ndarray],
-                hangup: str) -> list[dict]:
+def en_dialogue(
+    b: Builder, k: int, *, name: bool, fillers: bool, hold: str | None, music: list[np.ndarray], hangup: str
+) -> list[dict]:
     company, agent = EN["company"][k % 3], EN["agent"][k % 4]
     problem, ack, fix, recap = EN["problem"][k % 3]
-    opening = (f"Thank you for calling {company}, my name is {agent}, how can I help you today?" if name
-               else f"Good morning, {company}, how can I help you today?")
+    opening = (
+        f"Thank you for calling {company}, my name is {agent}, how can I help you today?"
+        if name
+        else f"Good morning, {company}, how can I help you today?"
+    )
     holds: list[dict] = []
     b.say("agent", opening, gap=0.3)
     b.say("customer", f"Hi. {problem}")
@@ -132,10 +153,17 @@ def en_dialogue(b: Builder, k: int, *, name: bool, fillers: bool, hold: str | No
     if fillers:
         b.say("agent", EN_FILLER_LINES[0], gap=0.3)
     if hold:
-        holds += hold_block(b, hold, music, request=("May I put you on hold for a moment while I check?"
-                                                      if hold != "silence" else "Please hold."),
-                            ok="Sure, I can wait.", checkin="Thank you for holding, I am still checking.",
-                            back="Thank you for waiting.")
+        holds += hold_block(
+            b,
+            hold,
+            music,
+            request=(
+                "May I put you on hold for a moment while I check?" if hold != "silence" else "Please hold."
+            ),
+            ok="Sure, I can wait.",
+            checkin="Thank you for holding, I am still checking.",
+            back="Thank you for waiting.",
+        )
     if fillers:
         b.say("agent", EN_FILLER_LINES[1])
     b.say("agent", fix)
@@ -143,47 +171,70 @@ def en_dialogue(b: Builder, k: int, *, name: bool, fillers: bool, hold: str | No
     b.say("agent", f"Just to recap, {recap}. Thank you for calling {company}. Have a great day, goodbye.")
     end_call(b, hangup, customer_bye="Thanks, bye.", hello="Hello? Are you there? Hello?")
     b.meta.update(agent_name=agent, company=company)
-    b.text_truth = {"greeting": {"greeting": True, "company": True, "agent_name": name, "help_offer": True},
-                    "closing": {"summary": True, "thanks": True, "farewell": True}}
+    b.text_truth = {
+        "greeting": {"greeting": True, "company": True, "agent_name": name, "help_offer": True},
+        "closing": {"summary": True, "thanks": True, "farewell": True},
+    }
     return holds
 
 
 ZH = [  # (text, pinyin)
-    ("您好，感谢致电北风电信，我是李娜，请问有什么可以帮您？",
-     "nin2 hao3, gan3 xie4 zhi4 dian4 bei3 feng1 dian4 xin4, wo3 shi4 li3 na4, qing3 wen4 you3 shen2 me5 ke3 yi3 bang1 nin2?"),
+    (
+        "您好，感谢致电北风电信，我是李娜，请问有什么可以帮您？",
+        "nin2 hao3, gan3 xie4 zhi4 dian4 bei3 feng1 dian4 xin4, wo3 shi4 li3 na4, qing3 wen4 you3 shen2 me5 ke3 yi3 bang1 nin2?",
+    ),
     ("你好，我想查一下我的话费余额。", "ni3 hao3, wo3 xiang3 cha2 yi1 xia4 wo3 de5 hua4 fei4 yu2 e2."),
     ("好的，您的余额是五十八元。", "hao3 de5, nin2 de5 yu2 e2 shi4 wu3 shi2 ba1 yuan2."),
     ("好的，谢谢。", "hao3 de5, xie4 xie4."),
-    ("总结一下，您的话费余额是五十八元。感谢您的来电，再见。",
-     "zong3 jie2 yi1 xia4, nin2 de5 hua4 fei4 yu2 e2 shi4 wu3 shi2 ba1 yuan2. gan3 xie4 nin2 de5 lai2 dian4, zai4 jian4."),
+    (
+        "总结一下，您的话费余额是五十八元。感谢您的来电，再见。",
+        "zong3 jie2 yi1 xia4, nin2 de5 hua4 fei4 yu2 e2 shi4 wu3 shi2 ba1 yuan2. gan3 xie4 nin2 de5 lai2 dian4, zai4 jian4.",
+    ),
     ("再见。", "zai4 jian4."),
 ]
-ZH_HOLD = {"request": ("请您稍等，我帮您查一下。", "qing3 nin2 shao1 deng3, wo3 bang1 nin2 cha2 yi1 xia4."),
-           "silence": ("请稍等。", "qing3 shao1 deng3."),
-           "ok": ("好的。", "hao3 de5."),
-           "checkin": ("感谢您的耐心，我还在查。", "gan3 xie4 nin2 de5 nai4 xin1, wo3 hai2 zai4 cha2."),
-           "back": ("感谢您的耐心等待。", "gan3 xie4 nin2 de5 nai4 xin1 deng3 dai4."),
-           "hello": ("喂？喂？您还在吗？", "wei2? wei2? nin2 hai2 zai4 ma5?")}
+ZH_HOLD = {
+    "request": ("请您稍等，我帮您查一下。", "qing3 nin2 shao1 deng3, wo3 bang1 nin2 cha2 yi1 xia4."),
+    "silence": ("请稍等。", "qing3 shao1 deng3."),
+    "ok": ("好的。", "hao3 de5."),
+    "checkin": ("感谢您的耐心，我还在查。", "gan3 xie4 nin2 de5 nai4 xin1, wo3 hai2 zai4 cha2."),
+    "back": ("感谢您的耐心等待。", "gan3 xie4 nin2 de5 nai4 xin1 deng3 dai4."),
+    "hello": ("喂？喂？您还在吗？", "wei2? wei2? nin2 hai2 zai4 ma5?"),
+}
 
-RU = ["Здравствуйте! Компания Нортвинд Телеком, меня зовут Анна. Чем могу помочь?",
-      "Здравствуйте. У меня не работает интернет.",
-      "Сейчас проверю. На линии была авария, сейчас всё исправлено.",
-      "Да, теперь работает. Спасибо.",
-      "Итак, подведём итог: авария устранена, интернет работает. Спасибо за звонок в Нортвинд Телеком. До свидания.",
-      "До свидания."]
-RU_HOLD = {"request": "Разрешите поставить вас на удержание, пока я проверю линию?",
-           "silence": "Подождите, пожалуйста.",
-           "ok": "Да, конечно.",
-           "checkin": "Спасибо, что ждёте, я ещё проверяю.",
-           "back": "Спасибо за ожидание.",
-           "hello": "Алло? Алло? Вы меня слышите?"}
+RU = [
+    "Здравствуйте! Компания Нортвинд Телеком, меня зовут Анна. Чем могу помочь?",
+    "Здравствуйте. У меня не работает интернет.",
+    "Сейчас проверю. На линии была авария, сейчас всё исправлено.",
+    "Да, теперь работает. Спасибо.",
+    "Итак, подведём итог: авария устранена, интернет работает. Спасибо за звонок в Нортвинд Телеком. До свидания.",
+    "До свидания.",
+]
+RU_HOLD = {
+    "request": "Разрешите поставить вас на удержание, пока я проверю линию?",
+    "silence": "Подождите, пожалуйста.",
+    "ok": "Да, конечно.",
+    "checkin": "Спасибо, что ждёте, я ещё проверяю.",
+    "back": "Спасибо за ожидание.",
+    "hello": "Алло? Алло? Вы меня слышите?",
+}
 
 
 def zh_dialogue(b: Builder, *, hold, music, hangup) -> list[dict]:
     b.say("agent", *ZH[0], gap=0.3)
     b.say("customer", *ZH[1])
-    holds = hold_block(b, hold, music, request=ZH_HOLD["silence" if hold == "silence" else "request"],
-                       ok=ZH_HOLD["ok"], checkin=ZH_HOLD["checkin"], back=ZH_HOLD["back"]) if hold else []
+    holds = (
+        hold_block(
+            b,
+            hold,
+            music,
+            request=ZH_HOLD["silence" if hold == "silence" else "request"],
+            ok=ZH_HOLD["ok"],
+            checkin=ZH_HOLD["checkin"],
+            back=ZH_HOLD["back"],
+        )
+        if hold
+        else []
+    )
     b.say("agent", *ZH[2])
     b.say("customer", *ZH[3])
     b.say("agent", *ZH[4])
@@ -195,8 +246,19 @@ def zh_dialogue(b: Builder, *, hold, music, hangup) -> list[dict]:
 def ru_dialogue(b: Builder, *, hold, music, hangup) -> list[dict]:
     b.say("agent", RU[0], gap=0.3)
     b.say("customer", RU[1])
-    holds = hold_block(b, hold, music, request=RU_HOLD["silence" if hold == "silence" else "request"],
-                       ok=RU_HOLD["ok"], checkin=RU_HOLD["checkin"], back=RU_HOLD["back"]) if hold else []
+    holds = (
+        hold_block(
+            b,
+            hold,
+            music,
+            request=RU_HOLD["silence" if hold == "silence" else "request"],
+            ok=RU_HOLD["ok"],
+            checkin=RU_HOLD["checkin"],
+            back=RU_HOLD["back"],
+        )
+        if hold
+        else []
+    )
     b.say("agent", RU[2])
     b.say("customer", RU[3])
     b.say("agent", RU[4])
@@ -249,6 +311,7 @@ def end_call(b: Builder, hangup: str, *, customer_bye, hello) -> None:
 # Tones and music
 # --------------------------------------------------------------------------------------------
 
+
 def ringback(profile: str, cycles: int, partial_on_s: float | None) -> tuple[np.ndarray, int]:
     """Ringback before the answer and the number of rings a listener counts (a cut ring >= 0.3 s counts)."""
     if profile == "na":  # the real recording: one 6-s cycle (2 s on, 4 s off)
@@ -258,8 +321,13 @@ def ringback(profile: str, cycles: int, partial_on_s: float | None) -> tuple[np.
             x = np.concatenate([x, ring[: int(partial_on_s * SR)]])
     else:
         prof = RingConfig().profiles[profile]
-        x = cadence_signal(prof, cycles, level_dbfs=TONE_DBFS, partial_on_s=partial_on_s,
-                           modulation_hz=16.0 if profile == "jp" else None)
+        x = cadence_signal(
+            prof,
+            cycles,
+            level_dbfs=TONE_DBFS,
+            partial_on_s=partial_on_s,
+            modulation_hz=16.0 if profile == "jp" else None,
+        )
     counted = cycles + (1 if partial_on_s and partial_on_s >= 0.3 else 0)
     return x.astype(np.float32), counted
 
@@ -285,6 +353,7 @@ def music_tracks() -> list[np.ndarray]:
 # --------------------------------------------------------------------------------------------
 # Real legs (aws-lca)
 # --------------------------------------------------------------------------------------------
+
 
 def lca_legs(call: str) -> tuple[np.ndarray, np.ndarray, list[tuple[str, float, float]]]:
     agent, sr = sf.read(EXT / "aws-lca" / f"Auto_Repairs_{call}_UTC_agent.wav", dtype="float32")
@@ -326,7 +395,9 @@ def place_real(b: Builder, agent, caller, turns, a: float, z: float, gains: dict
     for role, s, e in turns:
         s, e = max(s, a), min(e, z)
         if e - s > 0.05:
-            b.turns.append({"role": role, "start_s": round(at + s - a, 2), "end_s": round(at + e - a, 2), "text": None})
+            b.turns.append(
+                {"role": role, "start_s": round(at + s - a, 2), "end_s": round(at + e - a, 2), "text": None}
+            )
             b.speech_s[role] += e - s
     b.t = at + (z - a)
 
@@ -345,30 +416,135 @@ CALLS = [
     ("en-01", "en", "stereo_agent_left", "tts", ("na", 2, None), "music", "normal", "customer", "na", {}),
     ("en-02", "en", "mono", "tts", ("uk", 3, None), None, "loud", "customer", "uk", {"fillers": True}),
     ("en-03", "en", "stereo_agent_right", "tts", 12.0, "silence", "normal", "agent", None, {}),
-    ("en-04", "en", "stereo_agent_left", "tts", ("cept", 1, 0.6), None, "quiet", "customer", "cept", {"fast": True}),
+    (
+        "en-04",
+        "en",
+        "stereo_agent_left",
+        "tts",
+        ("cept", 1, 0.6),
+        None,
+        "quiet",
+        "customer",
+        "cept",
+        {"fast": True},
+    ),
     ("en-05", "en", "mono", "tts", ("na", 3, None), "music2", "normal", "agent", None, {"no_name": True}),
     ("en-06", "en", "mono", "tts", None, None, "normal", "customer", "na", {"fillers": True}),
     ("en-07", "en", "mono", "tts", ("jp", 2, None), "music", "loud", "customer", "na", {}),
-    ("en-08", "en", "stereo_agent_right", "tts", ("fr", 2, None), None, "normal", "agent", None, {"fast": True}),
+    (
+        "en-08",
+        "en",
+        "stereo_agent_right",
+        "tts",
+        ("fr", 2, None),
+        None,
+        "normal",
+        "agent",
+        None,
+        {"fast": True},
+    ),
     ("en-09", "en", "mono", "tts", ("na", 1, 1.0), None, "quiet", "customer", "na", {}),
     ("en-10", "en", "mono", "tts", ("ru", 2, None), "silence", "normal", "customer", "ru", {}),
-    ("en-11", "en", "stereo_agent_left", "tts", ("cn", 3, None), "music2", "normal", "agent", None,
-     {"fillers": True}),
+    (
+        "en-11",
+        "en",
+        "stereo_agent_left",
+        "tts",
+        ("cn", 3, None),
+        "music2",
+        "normal",
+        "agent",
+        None,
+        {"fillers": True},
+    ),
     ("en-12", "en", "mono", "tts", None, None, "normal", "customer", "na", {"fast": True, "no_name": True}),
     ("en-13", "en", "stereo_agent_right", "tts", ("na", 2, 0.2), "music", "quiet", "customer", "na", {}),
     ("en-14", "en", "mono", "tts", ("uk", 1, None), None, "loud", "agent", None, {"no_name": True}),
-    ("real-01", "en", "mono", "lca40", ("na", 2, None), "music", "normal", "customer", "na", {"window": (0, 48)}),
-    ("real-02", "en", "mono", "lca40", ("uk", 1, None), None, "normal", "customer", "uk",
-     {"window": (60, 100)}),
-    ("real-03", "en", "stereo_agent_right", "lca49", None, "music", "normal", "customer", "na", {"window": (0, 40)}),
-    ("real-04", "en", "mono", "lca49", ("cept", 3, 0.5), None, "normal", "customer", "cept", {"window": (75, 110)}),
-    ("real-05", "en", "stereo_agent_left", "lca40", ("na", 1, None), "music2", "loud", "customer", "na",
-     {"window": (120, 150)}),
-    ("real-06", "en", "mono", "lca49", ("cn", 2, None), None, "quiet", "customer", "cn",
-     {"window": (125, 160)}),
+    (
+        "real-01",
+        "en",
+        "mono",
+        "lca40",
+        ("na", 2, None),
+        "music",
+        "normal",
+        "customer",
+        "na",
+        {"window": (0, 48)},
+    ),
+    (
+        "real-02",
+        "en",
+        "mono",
+        "lca40",
+        ("uk", 1, None),
+        None,
+        "normal",
+        "customer",
+        "uk",
+        {"window": (60, 100)},
+    ),
+    (
+        "real-03",
+        "en",
+        "stereo_agent_right",
+        "lca49",
+        None,
+        "music",
+        "normal",
+        "customer",
+        "na",
+        {"window": (0, 40)},
+    ),
+    (
+        "real-04",
+        "en",
+        "mono",
+        "lca49",
+        ("cept", 3, 0.5),
+        None,
+        "normal",
+        "customer",
+        "cept",
+        {"window": (75, 110)},
+    ),
+    (
+        "real-05",
+        "en",
+        "stereo_agent_left",
+        "lca40",
+        ("na", 1, None),
+        "music2",
+        "loud",
+        "customer",
+        "na",
+        {"window": (120, 150)},
+    ),
+    (
+        "real-06",
+        "en",
+        "mono",
+        "lca49",
+        ("cn", 2, None),
+        None,
+        "quiet",
+        "customer",
+        "cn",
+        {"window": (125, 160)},
+    ),
     ("real-07", "en", "mono", "lca40", None, None, "normal", None, None, {"window": (195, 230)}),
-    ("real-08", "en", "stereo_agent_right", "lca49", ("jp", 2, None), "music", "normal", "customer", "na",
-     {"window": (175, 210)}),
+    (
+        "real-08",
+        "en",
+        "stereo_agent_right",
+        "lca49",
+        ("jp", 2, None),
+        "music",
+        "normal",
+        "customer",
+        "na",
+        {"window": (175, 210)},
+    ),
     ("zh-01", "zh", "mono", "tts", ("cn", 3, None), None, "normal", "customer", "cn", {}),
     ("zh-02", "zh", "mono", "tts", ("cn", 2, 0.5), "music", "normal", "customer", "cn", {}),
     ("zh-03", "zh", "stereo_agent_right", "tts", None, "silence", "loud", "agent", None, {}),
@@ -426,13 +602,25 @@ class EvalBuilder(Builder):
 
 def build(tts: TTS, spec, music: list[np.ndarray], seed: int) -> tuple[np.ndarray, Truth]:
     call_id, lang, layout, speech, ring, hold, level, hangup, busy_profile, extra = spec
-    voices = {"en": (EN_AGENT_FAST if extra.get("fast") else EN_AGENT,
-                     EN_CUSTOMER_SLOW if extra.get("fast") else EN_CUSTOMER),
-              "zh": (ZH_AGENT, ZH_CUSTOMER),
-              "ru": (RU_AGENT_FAST if extra.get("fast") else RU_AGENT,
-                     RU_CUSTOMER_SLOW if extra.get("fast") else RU_CUSTOMER)}[lang]
-    b = EvalBuilder(call_id, layout != "mono", tts, {"agent": voices[0], "customer": voices[1]},
-                    {"agent": LEVELS[level], "customer": CUSTOMER_DBFS}, clip_agent=level == "loud")
+    voices = {
+        "en": (
+            EN_AGENT_FAST if extra.get("fast") else EN_AGENT,
+            EN_CUSTOMER_SLOW if extra.get("fast") else EN_CUSTOMER,
+        ),
+        "zh": (ZH_AGENT, ZH_CUSTOMER),
+        "ru": (
+            RU_AGENT_FAST if extra.get("fast") else RU_AGENT,
+            RU_CUSTOMER_SLOW if extra.get("fast") else RU_CUSTOMER,
+        ),
+    }[lang]
+    b = EvalBuilder(
+        call_id,
+        layout != "mono",
+        tts,
+        {"agent": voices[0], "customer": voices[1]},
+        {"agent": LEVELS[level], "customer": CUSTOMER_DBFS},
+        clip_agent=level == "loud",
+    )
     b.voiced = {"agent": 0.0, "customer": 0.0}
     b.speech_parts = {"agent": [], "customer": []}  # speech only (no music, tones): the level truth
     b.meta = {}
@@ -440,7 +628,12 @@ def build(tts: TTS, spec, music: list[np.ndarray], seed: int) -> tuple[np.ndarra
     b.hangup = hangup
     k = int(call_id.split("-")[1])
     b.track = k % 2  # which qMOH track a single-track hold plays
-    manifest = {"call_id": call_id, "audio_path": f"{call_id}.wav", "language": lang, "channel_layout": layout}
+    manifest = {
+        "call_id": call_id,
+        "audio_path": f"{call_id}.wav",
+        "language": lang,
+        "channel_layout": layout,
+    }
     rings = {"in_audio": False, "profile": None, "count": 0, "answer_s": None}
     b.silence(0.3)
     if isinstance(ring, tuple):
@@ -456,8 +649,15 @@ def build(tts: TTS, spec, music: list[np.ndarray], seed: int) -> tuple[np.ndarra
     holds: list[dict] = []
     if speech == "tts":
         if lang == "en":
-            holds = en_dialogue(b, k, name=not extra.get("no_name"), fillers=bool(extra.get("fillers")),
-                                hold=hold, music=music, hangup=hangup)
+            holds = en_dialogue(
+                b,
+                k,
+                name=not extra.get("no_name"),
+                fillers=bool(extra.get("fillers")),
+                hold=hold,
+                music=music,
+                hangup=hangup,
+            )
         elif lang == "zh":
             holds = zh_dialogue(b, hold=hold, music=music, hangup=hangup)
         else:
@@ -467,7 +667,10 @@ def build(tts: TTS, spec, music: list[np.ndarray], seed: int) -> tuple[np.ndarra
         a, z = extra["window"]
         a, z = quiet_point(turns, a), quiet_point(turns, z)
         i, j = int(a * SR), int(z * SR)
-        gains = {"agent": real_gain(agent[i:j], LEVELS[level]), "customer": real_gain(caller[i:j], CUSTOMER_DBFS)}
+        gains = {
+            "agent": real_gain(agent[i:j], LEVELS[level]),
+            "customer": real_gain(caller[i:j], CUSTOMER_DBFS),
+        }
         if hold:
             mid = quiet_point(turns, (a + z) / 2)
             place_real(b, agent, caller, turns, a, mid, gains)
@@ -504,17 +707,31 @@ def build(tts: TTS, spec, music: list[np.ndarray], seed: int) -> tuple[np.ndarra
         fillers = sum(count_fillers(t["text"]) for t in b.turns if t["role"] == "agent")
     manifest.update({key: val for key, val in b.meta.items()})
     truth = Truth(
-        call_id=call_id, audio_path=f"{call_id}.wav", language=lang, channel_layout=layout,
-        duration_s=round(audio.shape[1] / SR, 2), source="tts" if speech == "tts" else "real",
-        voices={"agent": vname(voices[0]) if speech == "tts" else f"aws-lca {speech[3:]} agent leg",
-                "customer": vname(voices[1]) if speech == "tts" else f"aws-lca {speech[3:]} caller leg"},
+        call_id=call_id,
+        audio_path=f"{call_id}.wav",
+        language=lang,
+        channel_layout=layout,
+        duration_s=round(audio.shape[1] / SR, 2),
+        source="tts" if speech == "tts" else "real",
+        voices={
+            "agent": vname(voices[0]) if speech == "tts" else f"aws-lca {speech[3:]} agent leg",
+            "customer": vname(voices[1]) if speech == "tts" else f"aws-lca {speech[3:]} caller leg",
+        },
         distinct_voices=not (speech == "tts" and lang in ("zh", "ru")),
-        rings=rings, holds=holds, hangup_party=b.hangup, volume={"agent": level,
-                                                                  "agent_active_dbfs": round(agent_db, 1),
-                                                                  "customer_active_dbfs": round(customer_db, 1)},
-        rate_ratio=rate, fillers=fillers,
-        greeting=(b.text_truth or {}).get("greeting"), closing=(b.text_truth or {}).get("closing"),
-        turns=sorted(b.turns, key=lambda t: t["start_s"]), manifest=manifest,
+        rings=rings,
+        holds=holds,
+        hangup_party=b.hangup,
+        volume={
+            "agent": level,
+            "agent_active_dbfs": round(agent_db, 1),
+            "customer_active_dbfs": round(customer_db, 1),
+        },
+        rate_ratio=rate,
+        fillers=fillers,
+        greeting=(b.text_truth or {}).get("greeting"),
+        closing=(b.text_truth or {}).get("closing"),
+        turns=sorted(b.turns, key=lambda t: t["start_s"]),
+        manifest=manifest,
         notes=describe(spec),
     )
     return audio, truth
@@ -525,7 +742,7 @@ def _leg(b: Builder, role: str, audio: np.ndarray, layout: str) -> np.ndarray:
     n = audio.shape[1]
     y = np.zeros(n, dtype=np.float32)
     for at, x in b.speech_parts[role]:
-        y[at: at + len(x)] += x[: max(0, n - at)]
+        y[at : at + len(x)] += x[: max(0, n - at)]
     if role == "agent" and b.clip_agent:
         y = np.clip(y, -1, 1)
     return y
@@ -540,17 +757,30 @@ def describe(spec) -> str:
         parts.append(f"starts at answer, manifest ring_s={ring:g}")
     else:
         parts.append("starts at answer")
-    parts.append({None: "no hold", "music": "music hold", "music2": "music hold with a check-in",
-                  "silence": "silent hold"}[hold])
+    parts.append(
+        {
+            None: "no hold",
+            "music": "music hold",
+            "music2": "music hold with a check-in",
+            "silence": "silent hold",
+        }[hold]
+    )
     parts.append(f"{level} agent")
-    parts.append({"customer": "customer hangs up" + (f" ({busy_profile} busy tone)" if busy_profile else ""),
-                  "agent": "agent hangs up (dead leg)", None: "recording ends mid-call"}[hangup])
+    parts.append(
+        {
+            "customer": "customer hangs up" + (f" ({busy_profile} busy tone)" if busy_profile else ""),
+            "agent": "agent hangs up (dead leg)",
+            None: "recording ends mid-call",
+        }[hangup]
+    )
     parts += [k for k, v in extra.items() if v is True]
     return ", ".join(parts)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", default=str(REPO / "data" / "eval"))
     parser.add_argument("--only", nargs="*", help="call ids to (re)build")
     args = parser.parse_args()

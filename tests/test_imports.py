@@ -18,6 +18,8 @@ def test_dataconf_is_a_leaf() -> None:
     assert _loaded_after("callqa.dataconf") == {"callqa", "callqa.dataconf"}
 
 
-@pytest.mark.parametrize("module", ["callqa.signal.config", "callqa.checks.registry", "callqa.scoring.scorecard"])
+@pytest.mark.parametrize(
+    "module", ["callqa.signal.config", "callqa.checks.registry", "callqa.scoring.scorecard"]
+)
 def test_config_layers_do_not_import_the_config_module(module: str) -> None:
     assert "callqa.config" not in _loaded_after(module)

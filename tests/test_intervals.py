@@ -27,7 +27,11 @@ def test_masks_round_trip_and_events_are_masked_per_channel() -> None:
     assert iv.mask_runs(mask, hop_s=0.1) == [(0.1, 0.30000000000000004), (0.5, 0.6000000000000001)]
     assert iv.mask_runs(mask, hop_s=0.1, min_s=0.15) == [(0.1, 0.30000000000000004)]
     active = np.ones(10, dtype=bool)
-    events = [SignalEvent("music", 0.2, 0.4, 0), SignalEvent("ring", 0.0, 0.1, 1), SignalEvent("silence", 0.6, 0.9)]
+    events = [
+        SignalEvent("music", 0.2, 0.4, 0),
+        SignalEvent("ring", 0.0, 0.1, 1),
+        SignalEvent("silence", 0.6, 0.9),
+    ]
     out = iv.without_events(active, events, channel=0, hop_s=0.1)
     assert out.tolist() == [True, True, False, False, True, True, True, True, True, True]
     assert active.all()  # a copy

@@ -36,7 +36,9 @@ def test_the_hook_sees_every_step_in_order(good_call: Path, fake_models, config:
 
 def test_rescore_without_a_cache_entry_is_a_transcript_error(good_call: Path, config: Config) -> None:
     with pytest.raises(StageError) as err:
-        analyze_call(CallMeta("good", str(good_call)), config, cache_get={}.get, cache_key="missing", rescore=True)
+        analyze_call(
+            CallMeta("good", str(good_call)), config, cache_get={}.get, cache_key="missing", rescore=True
+        )
     assert err.value.stage == "transcript" and "no cached transcript" in err.value.message
 
 

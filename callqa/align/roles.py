@@ -10,16 +10,56 @@ from callqa.types import Role, SpeakerTurn, Utterance, layout_roles
 
 # Phrases only an agent says in an opening; a customer's typical openers count against.
 AGENT_OPENERS = {
-    "en": ["thank you for calling", "thanks for calling", "how can i help", "how may i help", "how can i assist",
-           "my name is", "this is", "speaking", "welcome to", "good morning", "good afternoon", "good evening",
-           "customer service", "support"],
-    "zh": ["感谢您的来电", "欢迎致电", "您好", "有什么可以帮您", "请问有什么", "很高兴为您服务", "我是", "工号"],
-    "ru": ["спасибо за звонок", "чем могу помочь", "меня зовут", "здравствуйте", "добрый день", "компания",
-           "слушаю вас", "служба поддержки"],
+    "en": [
+        "thank you for calling",
+        "thanks for calling",
+        "how can i help",
+        "how may i help",
+        "how can i assist",
+        "my name is",
+        "this is",
+        "speaking",
+        "welcome to",
+        "good morning",
+        "good afternoon",
+        "good evening",
+        "customer service",
+        "support",
+    ],
+    "zh": [
+        "感谢您的来电",
+        "欢迎致电",
+        "您好",
+        "有什么可以帮您",
+        "请问有什么",
+        "很高兴为您服务",
+        "我是",
+        "工号",
+    ],
+    "ru": [
+        "спасибо за звонок",
+        "чем могу помочь",
+        "меня зовут",
+        "здравствуйте",
+        "добрый день",
+        "компания",
+        "слушаю вас",
+        "служба поддержки",
+    ],
 }
 CUSTOMER_OPENERS = {
-    "en": ["i'm calling about", "i am calling about", "i'm calling because", "i have a problem", "i need help",
-           "i'd like to", "i want to", "my account", "my car", "my order"],
+    "en": [
+        "i'm calling about",
+        "i am calling about",
+        "i'm calling because",
+        "i have a problem",
+        "i need help",
+        "i'd like to",
+        "i want to",
+        "my account",
+        "my car",
+        "my order",
+    ],
     "zh": ["我想问", "我想咨询", "我要", "我的订单", "我有个问题"],
     "ru": ["я звоню", "у меня проблема", "я хотел", "я хотела", "мой заказ", "мне нужно"],
 }
@@ -74,14 +114,22 @@ def assign_roles(
         return RoleDecision({}, "opening", {})
     scores = {s: 0.0 for s in speakers}
     evidence: list[str] = []
-    first = next((t for t in sorted(turns, key=lambda t: t.start_s)
-                  if t.end_s > answer_s and t.end_s - t.start_s >= 0.3), None)
+    first = next(
+        (
+            t
+            for t in sorted(turns, key=lambda t: t.start_s)
+            if t.end_s > answer_s and t.end_s - t.start_s >= 0.3
+        ),
+        None,
+    )
     if first is None and utterances:
         first = SpeakerTurn(utterances[0].speaker, utterances[0].start_s, utterances[0].end_s)
     if first is not None and first_speaker_is_agent:
         scores[first.speaker] += 1.0
         evidence.append(f"{first.speaker} speaks first at {first.start_s:.1f}s")
-    agent_phrases = list(AGENT_OPENERS.get(language, [])) + list((extra_agent_phrases or {}).get(language, []))
+    agent_phrases = list(AGENT_OPENERS.get(language, [])) + list(
+        (extra_agent_phrases or {}).get(language, [])
+    )
     names = [n.lower() for n in (agent_name, company) if n]
     for spk in speakers:
         own = [u for u in utterances if u.speaker == spk]

@@ -29,7 +29,10 @@ def speaker_of(word: Word, turns: Sequence[SpeakerTurn]) -> str | None:
         return None
     mid = 0.5 * (word.start_s + word.end_s)
     # a zero-length word (Whisper emits them) inside a turn has no overlap but belongs to that turn
-    nearest = min(turns, key=lambda t: 0.0 if t.start_s <= mid <= t.end_s else min(abs(t.start_s - mid), abs(t.end_s - mid)))
+    nearest = min(
+        turns,
+        key=lambda t: 0.0 if t.start_s <= mid <= t.end_s else min(abs(t.start_s - mid), abs(t.end_s - mid)),
+    )
     return nearest.speaker
 
 

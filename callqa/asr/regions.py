@@ -22,8 +22,9 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
-def speech_regions(signal: SignalReport, *, channel: int = 0, min_skip_s: float = 2.0,
-                   pad_s: float = 0.3) -> list[tuple[float, float]]:
+def speech_regions(
+    signal: SignalReport, *, channel: int = 0, min_skip_s: float = 2.0, pad_s: float = 0.3
+) -> list[tuple[float, float]]:
     """Stretches (start_s, end_s) of one channel that may hold speech, in recording time.
 
     Skipped: ring, busy-tone and music events on the channel, and stretches where the channel is inactive
@@ -54,7 +55,9 @@ def speech_regions(signal: SignalReport, *, channel: int = 0, min_skip_s: float 
         if hi > lo:
             keep[lo:hi] = False
     end_s = signal.duration_s
-    return [(round(a * hop_s, 3), round(min(b * hop_s, end_s), 3)) for a, b in _runs(keep) if a * hop_s < end_s]
+    return [
+        (round(a * hop_s, 3), round(min(b * hop_s, end_s), 3)) for a, b in _runs(keep) if a * hop_s < end_s
+    ]
 
 
 class RegionMap:
@@ -63,7 +66,9 @@ class RegionMap:
     def __init__(self, regions: list[tuple[float, float]]):
         self.regions = regions
         lengths = [b - a for a, b in regions]
-        self.joined_starts = [float(s) for s in np.concatenate([[0.0], np.cumsum(lengths)[:-1]])] if regions else []
+        self.joined_starts = (
+            [float(s) for s in np.concatenate([[0.0], np.cumsum(lengths)[:-1]])] if regions else []
+        )
 
     def to_recording(self, t_s: float, *, is_end: bool = False) -> float:
         """A joined-audio time in recording time; an end exactly on a join stays in the earlier region.
@@ -80,14 +85,17 @@ class RegionMap:
         return round(float(self.regions[i][0] + t_s - self.joined_starts[i]), 3)
 
 
-def cut_regions(samples: np.ndarray, regions: list[tuple[float, float]], *, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+def cut_regions(
+    samples: np.ndarray, regions: list[tuple[float, float]], *, sample_rate: int = SAMPLE_RATE
+) -> np.ndarray:
     """The regions of `samples` back to back."""
     parts = [samples[int(round(a * sample_rate)) : int(round(b * sample_rate))] for a, b in regions]
     return np.concatenate(parts) if parts else samples[:0]
 
 
-def transcribe_regions(transcriber, samples_16k: np.ndarray, *, language: str,
-                       regions: list[tuple[float, float]] | None):
+def transcribe_regions(
+    transcriber, samples_16k: np.ndarray, *, language: str, regions: list[tuple[float, float]] | None
+):
     """`transcriber.transcribe` on the regions only, timestamps in recording time (None: the whole signal)."""
     if regions is None:
         return transcriber.transcribe(samples_16k, language=language)
@@ -97,10 +105,18 @@ def transcribe_regions(transcriber, samples_16k: np.ndarray, *, language: str,
     rmap = RegionMap(regions)
     out = []
     for seg in transcriber.transcribe(joined, language=language):
-        words = tuple(replace(w, start_s=rmap.to_recording(w.start_s), end_s=rmap.to_recording(w.end_s, is_end=True))
-                      for w in seg.words)
-        out.append(replace(seg, start_s=rmap.to_recording(seg.start_s), end_s=rmap.to_recording(seg.end_s, is_end=True),
-                           words=words))
+        words = tuple(
+            replace(w, start_s=rmap.to_recording(w.start_s), end_s=rmap.to_recording(w.end_s, is_end=True))
+            for w in seg.words
+        )
+        out.append(
+            replace(
+                seg,
+                start_s=rmap.to_recording(seg.start_s),
+                end_s=rmap.to_recording(seg.end_s, is_end=True),
+                words=words,
+            )
+        )
     return out
 
 
@@ -115,7 +131,9 @@ def diarize_regions(diarizer, samples_16k: np.ndarray, *, regions: list[tuple[fl
     rmap = RegionMap(regions)
     out: list[SpeakerTurn] = []
     for turn in diarizer.diarize(cut_regions(samples_16k, regions)):
-        for (a, b), j0 in zip(regions, rmap.joined_starts, strict=True):  # the part of the turn in each region
+        for (a, b), j0 in zip(
+            regions, rmap.joined_starts, strict=True
+        ):  # the part of the turn in each region
             lo, hi = max(turn.start_s, j0), min(turn.end_s, j0 + (b - a))
             if hi - lo > 1e-3:
                 out.append(SpeakerTurn(turn.speaker, round(a + lo - j0, 3), round(a + hi - j0, 3)))

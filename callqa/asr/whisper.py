@@ -38,8 +38,9 @@ class Transcriber(Protocol):
 
     name: str
 
-    def transcribe(self, samples_16k: np.ndarray, *, language: str,
-                   regions: list[tuple[float, float]] | None = None) -> list[AsrSegment]:
+    def transcribe(
+        self, samples_16k: np.ndarray, *, language: str, regions: list[tuple[float, float]] | None = None
+    ) -> list[AsrSegment]:
         """Segments with words in recording time; with `regions` (start_s, end_s), only those stretches are heard."""
         ...
 
@@ -136,8 +137,9 @@ class WhisperTranscriber:
             return FILLER_PROMPTS.get(language)
         return None
 
-    def transcribe(self, samples_16k: np.ndarray, *, language: str,
-                   regions: list[tuple[float, float]] | None = None) -> list[AsrSegment]:
+    def transcribe(
+        self, samples_16k: np.ndarray, *, language: str, regions: list[tuple[float, float]] | None = None
+    ) -> list[AsrSegment]:
         if regions is not None:  # decode the regions back to back, timestamps mapped to the recording
             from callqa.asr.regions import transcribe_regions
 
@@ -152,8 +154,13 @@ class WhisperTranscriber:
             beam_size=cfg.beam_size,
             word_timestamps=True,
             vad_filter=cfg.vad_filter,
-            vad_parameters={"min_silence_duration_ms": cfg.vad_min_silence_ms, "threshold": cfg.vad_threshold,
-                            "speech_pad_ms": cfg.vad_speech_pad_ms} if cfg.vad_filter else None,
+            vad_parameters={
+                "min_silence_duration_ms": cfg.vad_min_silence_ms,
+                "threshold": cfg.vad_threshold,
+                "speech_pad_ms": cfg.vad_speech_pad_ms,
+            }
+            if cfg.vad_filter
+            else None,
             initial_prompt=self.prompt_for(language),
             condition_on_previous_text=cfg.condition_on_previous_text,
             temperature=list(cfg.temperature),

@@ -31,8 +31,12 @@ class ClosingValues(CheckValues):
     window_start_s: float
 
 
-@register_check("closing", params=ClosingParams, uses_text=True,
-                keep_when_untrusted=("hangup_party", "hangup_source", "hangup_ok"))
+@register_check(
+    "closing",
+    params=ClosingParams,
+    uses_text=True,
+    keep_when_untrusted=("hangup_party", "hangup_source", "hangup_ok"),
+)
 def check_closing(call: Call, params: ClosingParams) -> CheckResult:
     """Summary before thanks, a farewell, and the customer (not the agent) hanging up first."""
     agent = call.utterances_of("agent")

@@ -53,11 +53,15 @@ def check_dead_air(call: Call, params: DeadAirParams) -> CheckResult:
     said: list[tuple[Role, PhraseMatch]] = []
     for role in ("agent", "customer"):
         toks = role_tokens(call, role, book=book)
-        said += [(role, m) for name in ("dead_air_narration", "hold_request") for m in match_list(toks, book, name)]
+        said += [
+            (role, m) for name in ("dead_air_narration", "hold_request") for m in match_list(toks, book, name)
+        ]
     items, evidence = [], []
     for s, e in long:
         s, e = float(s), float(e)
-        before = [(r, m) for r, m in said if s - params.narration_before_s <= m.end_s and m.start_s <= s + 0.5]
+        before = [
+            (r, m) for r, m in said if s - params.narration_before_s <= m.end_s and m.start_s <= s + 0.5
+        ]
         by = before[-1][0] if before else None
         items.append({"start_s": round(s, 3), "end_s": round(e, 3), "duration_s": round(e - s, 3),
                       "explained": bool(before), "by": by})  # fmt: skip

@@ -26,7 +26,6 @@ _DURATION_RE = {
 }
 
 
-
 @dataclass(frozen=True)
 class HoldEtiquetteParams:
     """Holds, their request and their thanks come from `call.features.holds` (`checks.holds`: the window
@@ -95,7 +94,9 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
     durations = duration_mentions(call, tokens, book)
     from callqa.features import default_settings
 
-    window_s = (call.settings or default_settings()).holds.phrase_window_s  # the window the `holds` check uses
+    window_s = (
+        call.settings or default_settings()
+    ).holds.phrase_window_s  # the window the `holds` check uses
     evidence: list[Evidence] = []
 
     def explained(start: float, lo: float) -> tuple[list[PhraseMatch], list[PhraseMatch]]:
@@ -115,8 +116,14 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
             evidence.append(Evidence(round(start, 3), round(end, 3), note="hold"))
             why, how_long = explained(start, start - window_s)
             items.append(
-                HoldEtiquetteItem(round(start, 3), round(end, 3), hold.request is not None, hold.thanks is not None,
-                                  bool(why), bool(how_long))  # fmt: skip
+                HoldEtiquetteItem(
+                    round(start, 3),
+                    round(end, 3),
+                    hold.request is not None,
+                    hold.thanks is not None,
+                    bool(why),
+                    bool(how_long),
+                )  # fmt: skip
             )
             if hold.request is not None:
                 evidence.append(match_evidence(hold.request, role="agent", note="hold permission"))

@@ -63,7 +63,9 @@ def check_fillers(call: Call, params: FillersParams) -> CheckResult:
         speech_s += total_s(role_speech(call, role, min_pause_s=book.pause_s).intervals)
         for toks in role_tokens(call, role, book=book):
             items += [(role, h) for h in find_fillers(toks, book)]
-    uncertain = [(r, h) for r, h in items if h.probability is not None and h.probability < params.min_probability]
+    uncertain = [
+        (r, h) for r, h in items if h.probability is not None and h.probability < params.min_probability
+    ]
     items = [(r, h) for r, h in items if h.probability is None or h.probability >= params.min_probability]
     if speech_s < params.min_speech_s:
         return na(
@@ -87,16 +89,30 @@ def check_fillers(call: Call, params: FillersParams) -> CheckResult:
             by_word=by_word,
             items=tuple(FillerItem(h.word, round(h.start_s, 3), r, h.probability) for r, h in items),
             uncertain=len(uncertain),
-            uncertain_items=tuple(FillerItem(h.word, round(h.start_s, 3), r, h.probability)
-                                  for r, h in uncertain[: params.max_evidence]),
+            uncertain_items=tuple(
+                FillerItem(h.word, round(h.start_s, 3), r, h.probability)
+                for r, h in uncertain[: params.max_evidence]
+            ),
             max_per_min=params.max_per_min,
         ),
         evidence=tuple(
-            Evidence(round(h.start_s, 3), round(h.end_s, 3), r, h.word, note=f"filler ({h.rule}{_p(h.probability)})")
+            Evidence(
+                round(h.start_s, 3),
+                round(h.end_s, 3),
+                r,
+                h.word,
+                note=f"filler ({h.rule}{_p(h.probability)})",
+            )
             for r, h in items[: params.max_evidence]
-        ) + tuple(
-            Evidence(round(h.start_s, 3), round(h.end_s, 3), r, h.word,
-                     note=f"not counted: word probability {h.probability:.2f} < {params.min_probability:g}")
+        )
+        + tuple(
+            Evidence(
+                round(h.start_s, 3),
+                round(h.end_s, 3),
+                r,
+                h.word,
+                note=f"not counted: word probability {h.probability:.2f} < {params.min_probability:g}",
+            )
             for r, h in uncertain[: params.max_evidence]
         ),  # fmt: skip
     )

@@ -61,7 +61,11 @@ def check_formal_address(call: Call, params: FormalAddressParams) -> CheckResult
     def seqs(name: str) -> list[list[str]]:
         return [t for t in (tokenize_text(p, language=lang) for p in book.get(name)) if t]
 
-    informal, formal, excepted = seqs("informal_address"), seqs("formal_address"), seqs("informal_address_except")
+    informal, formal, excepted = (
+        seqs("informal_address"),
+        seqs("formal_address"),
+        seqs("informal_address_except"),
+    )
     patterns = [re.compile(p) for p in book.get("informal_address_patterns")]
     items, evidence, n_formal, ni_hao = [], [], 0, 0
     for toks in tokens:

@@ -12,9 +12,13 @@ from callqa.types import Call, CheckResult, na
 
 @dataclass(frozen=True)
 class JargonParams:
-    terms: list[str] = field(default_factory=list)  # the company's internal terms (added to the phrase book's)
+    terms: list[str] = field(
+        default_factory=list
+    )  # the company's internal terms (added to the phrase book's)
     use_phrasebook: bool = True  # also the generic `jargon` list of configs/phrases/<lang>.yaml
-    explain_window_s: float = 10.0  # an explanation ("which means", 也就是说, то есть) this soon after the term
+    explain_window_s: float = (
+        10.0  # an explanation ("which means", 也就是说, то есть) this soon after the term
+    )
     explain_before_s: float = 3.0  # ... or just before it ("that's our engineering team on the back end")
     customer_first_ok: bool = True  # a term the customer used first is not jargon to them
     max_unexplained: int = 0  # fail when more terms than this go unexplained
@@ -64,7 +68,9 @@ def check_jargon(call: Call, params: JargonParams) -> CheckResult:
         if not ok and params.customer_first_ok and customer_first.get(h.phrase, float("inf")) < h.start_s:
             ok, why = True, "the customer used it first"
         items.append({"term": h.phrase, "text": h.text, "start_s": round(h.start_s, 3), "explained": ok})
-        evidence.append(match_evidence(h, role="agent", note=f"jargon, {why}" if why else "jargon, unexplained"))
+        evidence.append(
+            match_evidence(h, role="agent", note=f"jargon, {why}" if why else "jargon, unexplained")
+        )
     bad = [i for i in items if not i["explained"]]
     ok = len(bad) <= params.max_unexplained
     values = JargonValues(len(items), len(bad), tuple(dict.fromkeys(i["term"] for i in bad)), tuple(items))

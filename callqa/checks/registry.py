@@ -42,7 +42,9 @@ def register_check(
         if name in _REGISTRY and _REGISTRY[name].func is not func:
             raise ValueError(f"check {name!r} registered twice")
         doc = (func.__doc__ or "").strip().splitlines()
-        _REGISTRY[name] = CheckSpec(name, func, params, doc[0] if doc else "", roles, tuple(keep_when_untrusted))
+        _REGISTRY[name] = CheckSpec(
+            name, func, params, doc[0] if doc else "", roles, tuple(keep_when_untrusted)
+        )
         return func
 
     return wrap

@@ -61,7 +61,9 @@ def check_restating_need(call: Call, params: RestatingNeedParams) -> CheckResult
     ok = first is not None and delay is not None and delay <= params.max_delay_s
     evidence = [Evidence(round(span[0], 3), round(span[1], 3), "customer", note="the customer's explanation")]
     if first:
-        evidence.append(match_evidence(first, role="agent", note=f"restated the need {delay:+.0f} s after it"))
+        evidence.append(
+            match_evidence(first, role="agent", note=f"restated the need {delay:+.0f} s after it")
+        )
     reason = None
     if first is None:
         reason = "the agent never restated the customer's need"

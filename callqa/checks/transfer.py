@@ -37,7 +37,12 @@ def new_voices(call: Call, min_gap_s: float) -> list[float]:
     seen: set[str] = set()
     last_end = None
     for u in sorted(call.utterances, key=lambda u: u.start_s):
-        if u.speaker not in seen and len(seen) >= 2 and last_end is not None and u.start_s - last_end >= min_gap_s:
+        if (
+            u.speaker not in seen
+            and len(seen) >= 2
+            and last_end is not None
+            and u.start_s - last_end >= min_gap_s
+        ):
             out.append(u.start_s)
         seen.add(u.speaker)
         last_end = u.end_s if last_end is None else max(last_end, u.end_s)

@@ -27,7 +27,9 @@ class PartyConfidence:
 
 
 def party_confidence(call: Call, role: str) -> PartyConfidence:
-    probs = [w.probability for u in call.utterances if u.role == role for w in u.words if w.probability is not None]
+    probs = [
+        w.probability for u in call.utterances if u.role == role for w in u.words if w.probability is not None
+    ]
     mean = round(sum(probs) / len(probs), 3) if probs else None
     return PartyConfidence(role, len(probs), mean)
 
@@ -47,7 +49,9 @@ def threshold_for(call: Call, config: TrustConfig) -> float:
     return float(config.by_language.get(lang, config.min_mean_word_probability))
 
 
-def untrusted_reason(call: Call, roles: Iterable[str], config: TrustConfig) -> tuple[str, dict[str, Any]] | None:
+def untrusted_reason(
+    call: Call, roles: Iterable[str], config: TrustConfig
+) -> tuple[str, dict[str, Any]] | None:
     """(reason, values) when any of `roles` has an unreliable transcript, else None."""
     if not config.enabled:
         return None

@@ -13,8 +13,36 @@ from callqa.text.tokens import tokens_of_utterance
 from callqa.types import Call, CheckResult, Evidence, na
 
 DIGIT_WORDS = {
-    "en": {"zero", "oh", "o", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "double"},
-    "ru": {"ноль", "нуль", "один", "одна", "два", "две", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"},
+    "en": {
+        "zero",
+        "oh",
+        "o",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "double",
+    },
+    "ru": {
+        "ноль",
+        "нуль",
+        "один",
+        "одна",
+        "два",
+        "две",
+        "три",
+        "четыре",
+        "пять",
+        "шесть",
+        "семь",
+        "восемь",
+        "девять",
+    },
     "zh": set("零〇一二三四五六七八九幺两"),
 }
 CLOCK = {  # a clock time said with digits ("at 5 pm", "до 18", "5点")
@@ -71,7 +99,10 @@ def check_voicemail(call: Call, params: VoicemailParams) -> CheckResult:
         return na("voicemail", "inbound call")
     book = phrasebook_for(call, path=params.phrases_path)
     lang = book.language
-    toks = [tokens_of_utterance(u, language=lang, index=i, pause_s=book.pause_s) for i, u in enumerate(call.utterances)]
+    toks = [
+        tokens_of_utterance(u, language=lang, index=i, pause_s=book.pause_s)
+        for i, u in enumerate(call.utterances)
+    ]
     greet = mailbox_greeting(call, book, greeting_max_s=params.greeting_max_s)
     if not greet:
         return na("voicemail", "no mailbox reached (no voicemail greeting heard)")
@@ -84,7 +115,9 @@ def check_voicemail(call: Call, params: VoicemailParams) -> CheckResult:
     mtoks = [toks[i] for i in msg if toks[i]]
     flat = [t for ts in mtoks for t in ts]
     start = min((call.utterances[i].start_s for i in msg), default=None)
-    length = max((call.utterances[i].end_s for i in msg), default=g_end) - (start if start is not None else g_end)
+    length = max((call.utterances[i].end_s for i in msg), default=g_end) - (
+        start if start is not None else g_end
+    )
 
     def named(name: str | None) -> bool | None:
         if not name:
@@ -112,7 +145,14 @@ def check_voicemail(call: Call, params: VoicemailParams) -> CheckResult:
     g_start = min(call.utterances[i].start_s for i in g_utts)
     evidence = [Evidence(round(g_start, 3), round(g_end, 3), note="mailbox greeting (excluded)")]
     if start is not None:
-        evidence.append(Evidence(round(start, 3), round(start + length, 3), "agent", text,
-                                 f"message {length:.0f} s" + (f"; missing: {', '.join(missing)}" if missing else "")))
+        evidence.append(
+            Evidence(
+                round(start, 3),
+                round(start + length, 3),
+                "agent",
+                text,
+                f"message {length:.0f} s" + (f"; missing: {', '.join(missing)}" if missing else ""),
+            )
+        )
     reason = "message lacks: " + ", ".join(missing) if missing else None
     return CheckResult("voicemail", "fail" if missing else "pass", reason, values, tuple(evidence))

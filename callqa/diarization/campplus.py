@@ -45,8 +45,15 @@ class CamPlusPlus(Model):
         self._hop_samples = int(0.010 * sample_rate)
         import torchaudio.compliance.kaldi as kaldi
 
-        self._fbank = partial(kaldi.fbank, num_mel_bins=80, frame_length=25.0, frame_shift=10.0,
-                              dither=0.0, sample_frequency=sample_rate, window_type="hamming")
+        self._fbank = partial(
+            kaldi.fbank,
+            num_mel_bins=80,
+            frame_length=25.0,
+            frame_shift=10.0,
+            dither=0.0,
+            sample_frequency=sample_rate,
+            window_type="hamming",
+        )
 
     @property
     def dimension(self) -> int:

@@ -40,7 +40,9 @@ class ChannelDiarizer:
         self.language = language
         self.speakers = tuple(speakers)
 
-    def diarize(self, samples_16k: np.ndarray | None = None, *, regions: list[tuple[float, float]] | None = None) -> list[SpeakerTurn]:
+    def diarize(
+        self, samples_16k: np.ndarray | None = None, *, regions: list[tuple[float, float]] | None = None
+    ) -> list[SpeakerTurn]:
         turns: list[SpeakerTurn] = []
         for ch, words in enumerate(self.words_by_channel):
             if not words:
@@ -58,8 +60,11 @@ def leg_speech(signal: SignalReport | None, channel: int, heard: Sequence[Interv
     if signal is not None and channel < len(signal.channels):
         ch = signal.channels[channel]
         active = without_events(ch.active, signal.events, channel=channel, hop_s=ch.frame_hop_s)
-        spans = [s for s in merge_intervals(mask_runs(active, hop_s=ch.frame_hop_s), gap_s=JOIN_GAP_S)
-                 if s[1] - s[0] >= MIN_TURN_S]
+        spans = [
+            s
+            for s in merge_intervals(mask_runs(active, hop_s=ch.frame_hop_s), gap_s=JOIN_GAP_S)
+            if s[1] - s[0] >= MIN_TURN_S
+        ]
         # keep only stretches that carry words: tones and music the detectors missed are activity too
         spans = [s for s in spans if any(a < s[1] and b > s[0] for a, b in heard)]
     if not spans:

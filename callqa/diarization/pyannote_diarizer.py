@@ -40,7 +40,9 @@ def _build_pipeline(cfg: DiarizationConfig):
 
     segmentation = Model.from_pretrained(str(segmentation_checkpoint(cfg.segmentation_path)))
     if segmentation is None:
-        raise RuntimeError(f"cannot load the segmentation model {segmentation_checkpoint(cfg.segmentation_path)}")
+        raise RuntimeError(
+            f"cannot load the segmentation model {segmentation_checkpoint(cfg.segmentation_path)}"
+        )
     embedding = CamPlusPlus(campplus_checkpoint(cfg.embedding_path))
     pipeline = SpeakerDiarization(
         segmentation=segmentation,
@@ -55,7 +57,11 @@ def _build_pipeline(cfg: DiarizationConfig):
     pipeline.instantiate(
         {
             "segmentation": {"min_duration_off": cfg.min_duration_off_s},
-            "clustering": {"method": "centroid", "min_cluster_size": 12, "threshold": cfg.clustering_threshold},
+            "clustering": {
+                "method": "centroid",
+                "min_cluster_size": 12,
+                "threshold": cfg.clustering_threshold,
+            },
         }
     )
     return pipeline
@@ -70,16 +76,26 @@ class PyannoteDiarizer:
 
     @property
     def pipeline(self):
-        key = (self.config.segmentation_path, self.config.embedding_path, self.config.clustering_threshold,
-               self.config.min_duration_off_s, self.config.embedding_batch_size, self.config.exclude_overlap,
-               self.config.segmentation_step)
+        key = (
+            self.config.segmentation_path,
+            self.config.embedding_path,
+            self.config.clustering_threshold,
+            self.config.min_duration_off_s,
+            self.config.embedding_batch_size,
+            self.config.exclude_overlap,
+            self.config.segmentation_step,
+        )
         with _LOCK:
             if key not in _PIPELINES:
                 _PIPELINES[key] = _build_pipeline(self.config)
             return _PIPELINES[key]
 
-    def diarize(self, samples_16k: np.ndarray, *, regions: list[tuple[float, float]] | None = None) -> list[SpeakerTurn]:
-        if regions is not None:  # the regions back to back, turns mapped to the recording and cut at the joins
+    def diarize(
+        self, samples_16k: np.ndarray, *, regions: list[tuple[float, float]] | None = None
+    ) -> list[SpeakerTurn]:
+        if (
+            regions is not None
+        ):  # the regions back to back, turns mapped to the recording and cut at the joins
             from callqa.asr.regions import diarize_regions
 
             return diarize_regions(self, samples_16k, regions=regions)
@@ -95,7 +111,9 @@ class PyannoteDiarizer:
         out = self.pipeline({"waveform": waveform, "sample_rate": 16000}, **kwargs)
         annotation = getattr(out, "speaker_diarization", out)
         turns = [
-            SpeakerTurn(speaker=str(label), start_s=round(float(seg.start), 3), end_s=round(float(seg.end), 3))
+            SpeakerTurn(
+                speaker=str(label), start_s=round(float(seg.start), 3), end_s=round(float(seg.end), 3)
+            )
             for seg, _, label in annotation.itertracks(yield_label=True)
         ]
         return sorted(turns, key=lambda t: (t.start_s, t.end_s))

@@ -24,18 +24,30 @@ _MODELS: dict[str, object] = {}
 _LOCK = threading.Lock()
 
 
-def vad_regions(samples_16k: np.ndarray, *, threshold: float = 0.3, min_silence_s: float = 0.3,
-                speech_pad_s: float = 0.1, min_speech_s: float = 0.2) -> list[tuple[float, float]]:
+def vad_regions(
+    samples_16k: np.ndarray,
+    *,
+    threshold: float = 0.3,
+    min_silence_s: float = 0.3,
+    speech_pad_s: float = 0.1,
+    min_speech_s: float = 0.2,
+) -> list[tuple[float, float]]:
     """Speech regions (start_s, end_s) from Silero VAD (the ONNX model shipped with faster-whisper)."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    opts = VadOptions(threshold=threshold, min_silence_duration_ms=int(min_silence_s * 1000),
-                      speech_pad_ms=int(speech_pad_s * 1000), min_speech_duration_ms=int(min_speech_s * 1000))
+    opts = VadOptions(
+        threshold=threshold,
+        min_silence_duration_ms=int(min_silence_s * 1000),
+        speech_pad_ms=int(speech_pad_s * 1000),
+        min_speech_duration_ms=int(min_speech_s * 1000),
+    )
     stamps = get_speech_timestamps(np.ascontiguousarray(samples_16k, dtype=np.float32), opts)
     return [(t["start"] / SAMPLE_RATE, t["end"] / SAMPLE_RATE) for t in stamps]
 
 
-def split_windows(regions: list[tuple[float, float]], *, window_s: float, hop_s: float) -> list[tuple[int, float, float]]:
+def split_windows(
+    regions: list[tuple[float, float]], *, window_s: float, hop_s: float
+) -> list[tuple[int, float, float]]:
     """(region index, start_s, end_s) windows of `window_s` every `hop_s`; the last one ends with its region.
 
     >>> split_windows([(0.0, 1.0), (2.0, 4.0)], window_s=1.5, hop_s=0.75)
@@ -70,8 +82,14 @@ def _kmeans(x: np.ndarray, k: int, *, seed: int = 0, iters: int = 50) -> np.ndar
     return labels
 
 
-def spectral_labels(embeddings: np.ndarray, *, num_speakers: int | None, max_speakers: int = 8,
-                    p_neighbours: float = 0.022, min_neighbours: int = 6) -> np.ndarray:
+def spectral_labels(
+    embeddings: np.ndarray,
+    *,
+    num_speakers: int | None,
+    max_speakers: int = 8,
+    p_neighbours: float = 0.022,
+    min_neighbours: int = 6,
+) -> np.ndarray:
     """Cluster L2-normalised embeddings: pruned cosine affinity → Laplacian eigenvectors → k-means.
 
     Each row keeps its strongest `max(min_neighbours, p_neighbours * n)` affinities, as in 3D-Speaker. Without
@@ -108,8 +126,13 @@ def refine_to_centroids(embeddings: np.ndarray, labels: np.ndarray, *, iters: in
     return labels
 
 
-def windows_to_turns(windows: list[tuple[int, float, float]], labels: list[int] | np.ndarray,
-                     regions: list[tuple[float, float]], *, merge_gap_s: float = 0.0) -> list[SpeakerTurn]:
+def windows_to_turns(
+    windows: list[tuple[int, float, float]],
+    labels: list[int] | np.ndarray,
+    regions: list[tuple[float, float]],
+    *,
+    merge_gap_s: float = 0.0,
+) -> list[SpeakerTurn]:
     """Speaker turns: each window owns its region from the middle of its overlap with the previous window to
     the middle of its overlap with the next; same-speaker neighbours closer than `merge_gap_s` are joined.
 
@@ -119,7 +142,11 @@ def windows_to_turns(windows: list[tuple[int, float, float]], labels: list[int] 
     pieces: list[tuple[float, float, int]] = []
     for i, (r, a, b) in enumerate(windows):
         start = regions[r][0] if i == 0 or windows[i - 1][0] != r else 0.5 * (a + windows[i - 1][2])
-        end = regions[r][1] if i + 1 == len(windows) or windows[i + 1][0] != r else 0.5 * (windows[i + 1][1] + b)
+        end = (
+            regions[r][1]
+            if i + 1 == len(windows) or windows[i + 1][0] != r
+            else 0.5 * (windows[i + 1][1] + b)
+        )
         if end > start:
             pieces.append((start, end, int(labels[i])))
     turns: list[list] = []
@@ -134,7 +161,9 @@ def windows_to_turns(windows: list[tuple[int, float, float]], labels: list[int] 
 
 def _nearest_labelled(i: int, labels: list[int | None], windows: list[tuple[int, float, float]]) -> int:
     centre = 0.5 * (windows[i][1] + windows[i][2])
-    known = [(abs(0.5 * (w[1] + w[2]) - centre), labels[j]) for j, w in enumerate(windows) if labels[j] is not None]
+    known = [
+        (abs(0.5 * (w[1] + w[2]) - centre), labels[j]) for j, w in enumerate(windows) if labels[j] is not None
+    ]
     return int(min(known)[1] or 0) if known else 0
 
 
@@ -163,7 +192,9 @@ class WindowedDiarizer:
 
         model = self.embedder
         with torch.inference_mode():
-            feats = model._fbank(torch.from_numpy(np.ascontiguousarray(samples_16k, dtype=np.float32))[None] * (1 << 15))
+            feats = model._fbank(
+                torch.from_numpy(np.ascontiguousarray(samples_16k, dtype=np.float32))[None] * (1 << 15)
+            )
             out = np.full((len(windows), model.dimension), np.nan, dtype=np.float32)
             by_len: dict[int, list[tuple[int, int]]] = {}
             for i, (_, a, b) in enumerate(windows):
@@ -178,8 +209,12 @@ class WindowedDiarizer:
                     out[[i for i, _ in chunk]] = emb.numpy()
         return out
 
-    def diarize(self, samples_16k: np.ndarray, *, regions: list[tuple[float, float]] | None = None) -> list[SpeakerTurn]:
-        if regions is not None:  # the regions back to back, turns mapped to the recording and cut at the joins
+    def diarize(
+        self, samples_16k: np.ndarray, *, regions: list[tuple[float, float]] | None = None
+    ) -> list[SpeakerTurn]:
+        if (
+            regions is not None
+        ):  # the regions back to back, turns mapped to the recording and cut at the joins
             from callqa.asr.regions import diarize_regions
 
             return diarize_regions(self, samples_16k, regions=regions)
@@ -201,10 +236,16 @@ class WindowedDiarizer:
             idx = np.flatnonzero(ok)
             all_labels = np.zeros(len(idx), dtype=int)
             x = emb[ok] / np.linalg.norm(emb[ok], axis=1, keepdims=True)
-            cents = np.array([x[np.isin(idx, np.flatnonzero(core)[core_labels == j])].mean(axis=0)
-                              for j in np.unique(core_labels)])
+            cents = np.array(
+                [
+                    x[np.isin(idx, np.flatnonzero(core)[core_labels == j])].mean(axis=0)
+                    for j in np.unique(core_labels)
+                ]
+            )
             all_labels = refine_to_centroids(emb[ok], np.argmax(x @ cents.T, axis=1))
             for i, lab in zip(idx, all_labels, strict=True):
                 labels[i] = int(lab)
-        final = [lab if lab is not None else _nearest_labelled(i, labels, windows) for i, lab in enumerate(labels)]
+        final = [
+            lab if lab is not None else _nearest_labelled(i, labels, windows) for i, lab in enumerate(labels)
+        ]
         return windows_to_turns(windows, final, regions, merge_gap_s=cfg.min_duration_off_s)

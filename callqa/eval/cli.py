@@ -17,18 +17,35 @@ def ci_call_ids(truths) -> list[str]:
 
 
 def add_parser(sub, config_args: Callable[[argparse.ArgumentParser], None]) -> None:
-    p = sub.add_parser("eval", help="accuracy of every check on labelled calls (*.truth.json), with the real models")
+    p = sub.add_parser(
+        "eval", help="accuracy of every check on labelled calls (*.truth.json), with the real models"
+    )
     p.add_argument("dir", help="folder of labelled calls: recordings + <call_id>.truth.json (e.g. data/eval)")
-    p.add_argument("--out", default="eval-results", help="results folder (calls already scored there are re-used)")
+    p.add_argument(
+        "--out", default="eval-results", help="results folder (calls already scored there are re-used)"
+    )
     p.add_argument("--json", metavar="FILE", help="write figures, per-call rows and failures as JSON")
-    p.add_argument("--external", action="store_true",
-                   help="also the real recordings with their own truth (DER, roles, WER/CER, zero holds)")
-    p.add_argument("--ci", action="store_true",
-                   help="the CI subset: stereo calls + a few short mono ones; the external aws-lca calls cut to 60 s")
+    p.add_argument(
+        "--external",
+        action="store_true",
+        help="also the real recordings with their own truth (DER, roles, WER/CER, zero holds)",
+    )
+    p.add_argument(
+        "--ci",
+        action="store_true",
+        help="the CI subset: stereo calls + a few short mono ones; the external aws-lca calls cut to 60 s",
+    )
     p.add_argument("--calls", nargs="+", metavar="ID", help="only these call ids")
-    p.add_argument("--no-run", action="store_true", help="run no model: evaluate the results already in --out")
-    p.add_argument("--floors", nargs="?", const="", metavar="FILE",
-                   help="compare with floors (default tests/eval/floors.yaml); exit 1 when one is missed")
+    p.add_argument(
+        "--no-run", action="store_true", help="run no model: evaluate the results already in --out"
+    )
+    p.add_argument(
+        "--floors",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="compare with floors (default tests/eval/floors.yaml); exit 1 when one is missed",
+    )
     config_args(p)
     p.set_defaults(func=cmd_eval)
 
@@ -45,14 +62,25 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     ids = args.calls or (ci_call_ids(truths) if args.ci else None)
-    report = run_eval(args.dir, args.out, config, call_ids=ids, run_models=not args.no_run,
-                      external=args.external, external_ci=args.ci, progress=lambda m: print(m, flush=True))
+    report = run_eval(
+        args.dir,
+        args.out,
+        config,
+        call_ids=ids,
+        run_models=not args.no_run,
+        external=args.external,
+        external_ci=args.ci,
+        progress=lambda m: print(m, flush=True),
+    )
     floors = load_floors(args.floors or DEFAULT_FLOORS) if args.floors is not None else None
     print(format_report(report, floors))
     missed = below_floors(report.figures, floors) if floors else []
     if args.json:
-        data = report.to_dict() | {"floors": floors or {}, "below_floors": missed,
-                                   "subset": "ci" if args.ci else ("calls" if args.calls else "full")}
+        data = report.to_dict() | {
+            "floors": floors or {},
+            "below_floors": missed,
+            "subset": "ci" if args.ci else ("calls" if args.calls else "full"),
+        }
         Path(args.json).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if missed:
         print("\nbelow floors:\n  " + "\n  ".join(missed))

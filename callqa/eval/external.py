@@ -50,7 +50,9 @@ def _golos_text() -> str:
 
 
 def _osr_text() -> str:
-    return json.loads((EXT / "osr-joinly" / "test_samples.json").read_text(encoding="utf-8"))[0]["transcription"]
+    return json.loads((EXT / "osr-joinly" / "test_samples.json").read_text(encoding="utf-8"))[0][
+        "transcription"
+    ]
 
 
 def _aishell_text() -> str:
@@ -72,14 +74,26 @@ def items() -> list[Item]:
         Item("lca49_stereo", "en", "stereo_agent_left", "lca49-stereo"),
         Item("osr_en", "en", "mono", "osr-joinly/OSR_us_000_0034_8k.wav", text=_osr_text()),
         Item("aishell_zh", "zh", "mono", "wenet/aishell-BAC009S0724W0121.wav", text=_aishell_text()),
-        Item("azure_zh", "zh", "mono", "azure-speech-sdk/zhcn_continuous_mode_sample.wav",
-             text=(EXT / "azure-speech-sdk" / "zhcn_continuous_mode_sample.txt").read_text(encoding="utf-8").strip()),
+        Item(
+            "azure_zh",
+            "zh",
+            "mono",
+            "azure-speech-sdk/zhcn_continuous_mode_sample.wav",
+            text=(EXT / "azure-speech-sdk" / "zhcn_continuous_mode_sample.txt")
+            .read_text(encoding="utf-8")
+            .strip(),
+        ),
         Item("golos_ru", "ru", "mono", "golos/001ce26c07c20eaa0d666b824c6c6924.wav", text=_golos_text()),
         Item("pisets_ru", "ru", "mono", "pisets/test_sound_ru.wav", text="нейронные сети это хорошо"),
         Item("tinkoff_ru", "ru", "mono", "tinkoff-voicekit/sample_3.wav"),
         Item("katiesteve_en", "en", "mono", "azure-speech-sdk/katiesteve_mono.wav"),
-        Item("aws_pca_en", "en", "mono", "aws-pca/Auto0_GUID_000_AGENT_ChrisL_DT_2025-02-19T06-01-22_Mono.wav",
-             ci=False),
+        Item(
+            "aws_pca_en",
+            "en",
+            "mono",
+            "aws-pca/Auto0_GUID_000_AGENT_ChrisL_DT_2025-02-19T06-01-22_Mono.wav",
+            ci=False,
+        ),
     ]
 
 
@@ -116,16 +130,21 @@ def _analyze(item: Item, path: Path, config, models) -> dict[str, Any]:
     from callqa.pipeline import StageError, analyze_call
     from callqa.types import CallMeta
 
-    meta = CallMeta(call_id=f"ext-{item.name}", audio_path=str(path), language=item.language,
-                    channel_layout=item.layout)
+    meta = CallMeta(
+        call_id=f"ext-{item.name}",
+        audio_path=str(path),
+        language=item.language,
+        channel_layout=item.layout,  # type: ignore[arg-type]  # validated by the external table
+    )
     try:
         return analyze_call(meta, config, models=models).to_dict()
     except StageError as exc:
         return {"error": f"[{exc.stage}] {exc.file}: {exc.message}"}
 
 
-def external_figures(out_dir: str | Path, config, *, models=None, ci: bool = False,
-                     run_models: bool = True) -> dict[str, Any]:
+def external_figures(
+    out_dir: str | Path, config, *, models=None, ci: bool = False, run_models: bool = True
+) -> dict[str, Any]:
     """Score (or re-read) the external items and compute their figures."""
     import tempfile
 
@@ -154,12 +173,26 @@ def external_figures(out_dir: str | Path, config, *, models=None, ci: bool = Fal
                 result = _analyze(item, _audio_path(item, Path(td), clip_s), config, models)
                 cached.write_text(json.dumps(result, ensure_ascii=False) + "\n", encoding="utf-8")
             else:
-                failures.append({"call_id": item.name, "check": "result", "expected": "a scored call",
-                                 "got": "missing", "evidence": f"no {cached}"})
+                failures.append(
+                    {
+                        "call_id": item.name,
+                        "check": "result",
+                        "expected": "a scored call",
+                        "got": "missing",
+                        "evidence": f"no {cached}",
+                    }
+                )
                 continue
             if "error" in result:
-                failures.append({"call_id": item.name, "check": "result", "expected": "a scored call",
-                                 "got": "error", "evidence": result["error"]})
+                failures.append(
+                    {
+                        "call_id": item.name,
+                        "check": "result",
+                        "expected": "a scored call",
+                        "got": "error",
+                        "evidence": result["error"],
+                    }
+                )
                 continue
             d = _item_figures(item, result, clip_s)
             details[item.name] = d
@@ -172,8 +205,15 @@ def external_figures(out_dir: str | Path, config, *, models=None, ci: bool = Fal
             holds_ok.append(d["holds"] == 0)
             music_ok.append(d["music"] == 0)
             if d["holds"] or d["music"]:
-                failures.append({"call_id": item.name, "check": "holds", "expected": "no hold, no music",
-                                 "got": d["hold_spans"], "evidence": "real recording without hold"})
+                failures.append(
+                    {
+                        "call_id": item.name,
+                        "check": "holds",
+                        "expected": "no hold, no music",
+                        "got": d["hold_spans"],
+                        "evidence": "real recording without hold",
+                    }
+                )
     figures["ext.zero_holds"] = round(sum(holds_ok) / len(holds_ok), 4) if holds_ok else None
     figures["ext.zero_music"] = round(sum(music_ok) / len(music_ok), 4) if music_ok else None
     support["ext.zero_holds"] = support["ext.zero_music"] = len(holds_ok)
@@ -184,9 +224,12 @@ def _item_figures(item: Item, result: dict[str, Any], clip_s: float | None) -> d
     from callqa.eval.run import hyp_role_turns, hyp_speaker_turns
 
     holds = result["checks"].get("holds", {}).get("holds") or []
-    d: dict[str, Any] = {"duration_s": result.get("duration_s"), "holds": len(holds),
-                         "music": sum(1 for h in holds if h.get("music")),
-                         "hold_spans": [[h["start_s"], h["end_s"]] for h in holds]}
+    d: dict[str, Any] = {
+        "duration_s": result.get("duration_s"),
+        "holds": len(holds),
+        "music": sum(1 for h in holds if h.get("music")),
+        "hold_spans": [[h["start_s"], h["end_s"]] for h in holds],
+    }
     if item.rttm:
         ref = _rttm(EXT / item.rttm, clip_s if item.source.startswith("lca") else None)
         d["der"] = round(der(ref, hyp_speaker_turns(result))["der"], 4)

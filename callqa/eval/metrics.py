@@ -48,13 +48,21 @@ class Counts:
         return (self.tp + self.tn) / n if n else None
 
     def to_dict(self) -> dict[str, float | int | None]:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn, "precision": self.precision,
-                "recall": self.recall, "accuracy": self.accuracy}
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "tn": self.tn,
+            "precision": self.precision,
+            "recall": self.recall,
+            "accuracy": self.accuracy,
+        }
 
 
 # ---------------------------------------------------------------------------------------------
 # spans within a tolerance
 # ---------------------------------------------------------------------------------------------
+
 
 def match_spans(truth: Sequence[Span], found: Sequence[Span], tolerance_s: float) -> list[tuple[int, int]]:
     """Greedy one-to-one matching: a found span matches a truth span when both edges are within
@@ -73,7 +81,9 @@ def match_spans(truth: Sequence[Span], found: Sequence[Span], tolerance_s: float
     return sorted(out)
 
 
-def within(value: float | None, truth: float, *, abs_tol: float | None = None, rel_tol: float | None = None) -> bool:
+def within(
+    value: float | None, truth: float, *, abs_tol: float | None = None, rel_tol: float | None = None
+) -> bool:
     """Whether `value` is within an absolute or relative tolerance of `truth` (None never is)."""
     if value is None:
         return False
@@ -88,8 +98,15 @@ def within(value: float | None, truth: float, *, abs_tol: float | None = None, r
 # diarization and roles
 # ---------------------------------------------------------------------------------------------
 
-def der(reference: Iterable[Turn], hypothesis: Iterable[Turn], *, collar: float = 0.0,
-        skip_overlap: bool = False, uem: Span | None = None) -> dict[str, float]:
+
+def der(
+    reference: Iterable[Turn],
+    hypothesis: Iterable[Turn],
+    *,
+    collar: float = 0.0,
+    skip_overlap: bool = False,
+    uem: Span | None = None,
+) -> dict[str, float]:
     """Diarization error rate (pyannote.metrics; labels are matched optimally, so the names need not agree).
     Returns der, miss, false_alarm, confusion (as shares of the reference speech) and total_s."""
     from pyannote.core import Annotation, Segment, Timeline
@@ -108,11 +125,18 @@ def der(reference: Iterable[Turn], hypothesis: Iterable[Turn], *, collar: float 
     total = d["total"]
     if total <= 0:
         return {"der": 0.0, "miss": 0.0, "false_alarm": 0.0, "confusion": 0.0, "total_s": 0.0}
-    return {"der": d["diarization error rate"], "miss": d["missed detection"] / total,
-            "false_alarm": d["false alarm"] / total, "confusion": d["confusion"] / total, "total_s": total}
+    return {
+        "der": d["diarization error rate"],
+        "miss": d["missed detection"] / total,
+        "false_alarm": d["false alarm"] / total,
+        "confusion": d["confusion"] / total,
+        "total_s": total,
+    }
 
 
-def role_accuracy(reference: Iterable[Turn], hypothesis: Iterable[Turn], *, hop_s: float = 0.05) -> float | None:
+def role_accuracy(
+    reference: Iterable[Turn], hypothesis: Iterable[Turn], *, hop_s: float = 0.05
+) -> float | None:
     """Share of the time where exactly one party speaks (reference) and the hypothesis gives one role,
     on which the hypothesis's role is right. Labels are roles here (agent / customer), not speakers."""
     reference, hypothesis = list(reference), list(hypothesis)
@@ -124,7 +148,7 @@ def role_accuracy(reference: Iterable[Turn], hypothesis: Iterable[Turn], *, hop_
         out: dict[str, np.ndarray] = {}
         for label, s, e in turns:
             m = out.setdefault(label, np.zeros(n, dtype=bool))
-            m[int(round(s / hop_s)): int(round(e / hop_s))] = True
+            m[int(round(s / hop_s)) : int(round(e / hop_s))] = True
         return out
 
     ref, hyp = masks(reference), masks(hypothesis)

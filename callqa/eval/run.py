@@ -44,8 +44,13 @@ class Failure:
     evidence: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"call_id": self.call_id, "check": self.check, "expected": self.expected, "got": self.got,
-                "evidence": self.evidence}
+        return {
+            "call_id": self.call_id,
+            "check": self.check,
+            "expected": self.expected,
+            "got": self.got,
+            "evidence": self.evidence,
+        }
 
 
 @dataclass
@@ -57,13 +62,19 @@ class EvalReport:
     external: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"figures": self.figures, "support": self.support, "calls": self.calls,
-                "failures": [f.to_dict() for f in self.failures], "external": self.external}
+        return {
+            "figures": self.figures,
+            "support": self.support,
+            "calls": self.calls,
+            "failures": [f.to_dict() for f in self.failures],
+            "external": self.external,
+        }
 
 
 # ---------------------------------------------------------------------------------------------
 # reading a result
 # ---------------------------------------------------------------------------------------------
+
 
 def _notes(check: Mapping[str, Any], limit: int = 4) -> str:
     ev = check.get("evidence") or []
@@ -77,7 +88,10 @@ def _notes(check: Mapping[str, Any], limit: int = 4) -> str:
 
 
 def hyp_role_turns(result: Mapping[str, Any]) -> list[tuple[str, float, float]]:
-    return [(u.get("role") or "unknown", float(u["start_s"]), float(u["end_s"])) for u in result.get("utterances", [])]
+    return [
+        (u.get("role") or "unknown", float(u["start_s"]), float(u["end_s"]))
+        for u in result.get("utterances", [])
+    ]
 
 
 def hyp_speaker_turns(result: Mapping[str, Any]) -> list[tuple[str, float, float]]:
@@ -103,6 +117,7 @@ def predicted_volume(check: Mapping[str, Any]) -> str | None:
 # comparing one call
 # ---------------------------------------------------------------------------------------------
 
+
 class _Tally:
     def __init__(self) -> None:
         self.counts: dict[str, Counts] = {}
@@ -120,11 +135,17 @@ class _Tally:
             self.values.setdefault(name, []).append(float(v))
 
 
-def compare_call(truth: Truth, result: Mapping[str, Any], tally: _Tally, failures: list[Failure]) -> dict[str, Any]:
+def compare_call(
+    truth: Truth, result: Mapping[str, Any], tally: _Tally, failures: list[Failure]
+) -> dict[str, Any]:
     cid = truth.call_id
     checks = result.get("checks", {})
-    row: dict[str, Any] = {"call_id": cid, "layout": truth.channel_layout, "language": truth.language,
-                           "source": truth.source}
+    row: dict[str, Any] = {
+        "call_id": cid,
+        "layout": truth.channel_layout,
+        "language": truth.language,
+        "source": truth.source,
+    }
 
     def fail(check: str, expected: Any, got: Any, evidence: str = "") -> None:
         failures.append(Failure(cid, check, expected, got, evidence))
@@ -137,8 +158,12 @@ def compare_call(truth: Truth, result: Mapping[str, Any], tally: _Tally, failure
         tally.hit("rings.count_exact", ok)
         row["rings"] = got
         if not ok:
-            fail("rings", f"{truth.rings['count']} ({truth.rings.get('profile')})",
-                 f"{got} ({rc.get('profile')}, {rc.get('source')})", _notes(rc))
+            fail(
+                "rings",
+                f"{truth.rings['count']} ({truth.rings.get('profile')})",
+                f"{got} ({rc.get('profile')}, {rc.get('source')})",
+                _notes(rc),
+            )
         if truth.rings["in_audio"] and truth.rings.get("answer_s") is not None:
             ans = rc.get("answer_time_s")
             ok = within(ans, truth.rings["answer_s"], abs_tol=ANSWER_TOL_S)
@@ -175,16 +200,20 @@ def compare_call(truth: Truth, result: Mapping[str, Any], tally: _Tally, failure
     # volume class (loud / quiet / normal)
     if truth.volume is not None:
         vc = checks.get("volume", {})
-        got = predicted_volume(vc)
-        tally.hit("volume.class_accuracy", got == truth.volume["agent"])
+        got_class = predicted_volume(vc)
+        tally.hit("volume.class_accuracy", got_class == truth.volume["agent"])
         for cls in ("loud", "quiet"):
-            tally.count(f"volume.{cls}", truth.volume["agent"] == cls, got == cls)
+            tally.count(f"volume.{cls}", truth.volume["agent"] == cls, got_class == cls)
         level = (vc.get("agent") or {}).get("active_level_dbfs")
         if level is not None:
             tally.value("volume.agent_level_abs_err_db", abs(level - truth.volume["agent_active_dbfs"]))
-        if got != truth.volume["agent"]:
-            fail("volume", f"{truth.volume['agent']} ({truth.volume['agent_active_dbfs']} dBFS)",
-                 f"{got} ({level} dBFS)", _notes(vc, 1))
+        if got_class != truth.volume["agent"]:
+            fail(
+                "volume",
+                f"{truth.volume['agent']} ({truth.volume['agent_active_dbfs']} dBFS)",
+                f"{got_class} ({level} dBFS)",
+                _notes(vc, 1),
+            )
 
     # speaking-rate ratio within 15 %
     if truth.rate_ratio is not None:
@@ -265,8 +294,15 @@ def evaluate(truths: Iterable[Truth], results_dir: str | Path) -> EvalReport:
         try:
             result = store.read_call(truth.call_id)
         except FileNotFoundError:
-            report.failures.append(Failure(truth.call_id, "result", "a scored call", "missing",
-                                           f"no calls/{truth.call_id}.json in {results_dir} (see errors.parquet)"))
+            report.failures.append(
+                Failure(
+                    truth.call_id,
+                    "result",
+                    "a scored call",
+                    "missing",
+                    f"no calls/{truth.call_id}.json in {results_dir} (see errors.parquet)",
+                )
+            )
             tally.hit("calls.scored", False)
             continue
         tally.hit("calls.scored", True)
@@ -279,8 +315,16 @@ def evaluate(truths: Iterable[Truth], results_dir: str | Path) -> EvalReport:
 # running the pipeline
 # ---------------------------------------------------------------------------------------------
 
-def score_truth_calls(truth_dir: str | Path, truths: list[Truth], out_dir: str | Path, config, *, models=None,
-                      progress: Callable[[str], None] | None = None):
+
+def score_truth_calls(
+    truth_dir: str | Path,
+    truths: list[Truth],
+    out_dir: str | Path,
+    config,
+    *,
+    models=None,
+    progress: Callable[[str], None] | None = None,
+):
     """Score the truths' recordings with the manifest fields they record (already-scored calls are kept)."""
     from callqa.ingest.manifest import collect_inputs
     from callqa.runners.local import score_batch
@@ -295,12 +339,23 @@ def score_truth_calls(truth_dir: str | Path, truths: list[Truth], out_dir: str |
                 row["audio_path"] = str(truth_dir / t.audio_path)
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
         metas, errors = collect_inputs([manifest], defaults=config.defaults)
-        return score_batch(metas, errors, config=config, out_dir=str(out_dir), models=models, progress=progress)
+        return score_batch(
+            metas, errors, config=config, out_dir=str(out_dir), models=models, progress=progress
+        )
 
 
-def run_eval(truth_dir: str | Path, out_dir: str | Path, config, *, call_ids: Iterable[str] | None = None,
-             run_models: bool = True, external: bool = False, external_ci: bool = False, models=None,
-             progress: Callable[[str], None] | None = None) -> EvalReport:
+def run_eval(
+    truth_dir: str | Path,
+    out_dir: str | Path,
+    config,
+    *,
+    call_ids: Iterable[str] | None = None,
+    run_models: bool = True,
+    external: bool = False,
+    external_ci: bool = False,
+    models=None,
+    progress: Callable[[str], None] | None = None,
+) -> EvalReport:
     truths = load_truth_dir(truth_dir)
     if call_ids is not None:
         wanted = set(call_ids)
@@ -314,8 +369,9 @@ def run_eval(truth_dir: str | Path, out_dir: str | Path, config, *, call_ids: It
     if external:
         from callqa.eval.external import external_figures
 
-        ext = external_figures(Path(out_dir) / "external", config, models=models, ci=external_ci,
-                               run_models=run_models)
+        ext = external_figures(
+            Path(out_dir) / "external", config, models=models, ci=external_ci, run_models=run_models
+        )
         report.external = ext["details"]
         report.figures.update(ext["figures"])
         report.support.update(ext["support"])
@@ -326,6 +382,7 @@ def run_eval(truth_dir: str | Path, out_dir: str | Path, config, *, call_ids: It
 # ---------------------------------------------------------------------------------------------
 # floors and printing
 # ---------------------------------------------------------------------------------------------
+
 
 def load_floors(path: str | Path = DEFAULT_FLOORS) -> dict[str, dict[str, float]]:
     import yaml
@@ -368,10 +425,14 @@ def format_report(report: EvalReport, floors: Mapping[str, Mapping[str, float]] 
     for c in report.calls:
         ra = "—" if c.get("role_accuracy") is None else f"{c['role_accuracy']:.3f}"
         d = "—" if c.get("der") is None else f"{c['der']:.3f}"
-        lines.append(f"{c['call_id']:24s} {c['layout']:19s} {ra:>8s} {d:>6s}  {str(c.get('rings', '')):>5s}  "
-                     f"{c.get('holds', '')}")
+        lines.append(
+            f"{c['call_id']:24s} {c['layout']:19s} {ra:>8s} {d:>6s}  {str(c.get('rings', '')):>5s}  "
+            f"{c.get('holds', '')}"
+        )
     lines += ["", f"failures ({len(report.failures)}):"]
     for f in report.failures:
-        lines.append(f"  {f.call_id:12s} {f.check:14s} expected {f.expected} got {f.got}"
-                     + (f"  [{f.evidence}]" if f.evidence else ""))
+        lines.append(
+            f"  {f.call_id:12s} {f.check:14s} expected {f.expected} got {f.got}"
+            + (f"  [{f.evidence}]" if f.evidence else "")
+        )
     return "\n".join(lines)

@@ -69,7 +69,11 @@ def load_truth(path: str | Path) -> Truth:
     unknown = sorted(set(raw) - fields)
     if unknown:
         raise TruthError(f"{path}: unknown keys {unknown}")
-    required = {n for n, f in Truth.__dataclass_fields__.items() if f.default is MISSING and f.default_factory is MISSING}
+    required = {
+        n
+        for n, f in Truth.__dataclass_fields__.items()
+        if f.default is MISSING and f.default_factory is MISSING
+    }
     missing = sorted(required - set(raw))
     if missing:
         raise TruthError(f"{path}: missing keys {missing}")

@@ -50,7 +50,9 @@ class CallFeatures:
     answer_s: float | None  # end of the ringback, else the signal's first speech after it, else None
     signal_answer_s: float | None  # the signal layer's first non-tone activity after the ringback
     speech: Mapping[Role, tuple[Interval, ...]]  # per party: diarization/channel turns, else utterance spans
-    signal_speech: tuple[Interval, ...]  # any channel active, tones and music masked (transcript speech if no signal)
+    signal_speech: tuple[
+        Interval, ...
+    ]  # any channel active, tones and music masked (transcript speech if no signal)
     ring_periods_s: Mapping[str, float]  # cadence period of each configured ring profile
 
     def speech_of(self, role: Role) -> list[Interval]:
@@ -92,7 +94,9 @@ def _answer_s(call: Call) -> float | None:
     return float(events[0].start_s) if events else None
 
 
-def _holds(call: Call, settings: CallSettings, speech: Mapping[Role, tuple[Interval, ...]]) -> tuple[Hold, ...]:
+def _holds(
+    call: Call, settings: CallSettings, speech: Mapping[Role, tuple[Interval, ...]]
+) -> tuple[Hold, ...]:
     if call.signal is None:
         return ()
     marked, music, silences = call.events("hold"), call.events("music"), call.events("silence")

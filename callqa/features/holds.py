@@ -23,7 +23,9 @@ class HoldsParams:
     phrase_window_s: float = 30.0  # request looked for this long before the hold, thanks this long after it
     require_permission: bool = False  # also fail a hold that was not asked for
     require_thanks: bool = False  # also fail a hold not followed by thanks
-    phrases_path: str | None = None  # phrase book (hold_request / hold_thanks); default configs/phrases/<lang>.yaml
+    phrases_path: str | None = (
+        None  # phrase book (hold_request / hold_thanks); default configs/phrases/<lang>.yaml
+    )
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ def find_holds(
     music_spans = merge_intervals((e.start_s, e.end_s) for e in music)
     if marked:
         return tuple(
-            _hold(s, e, music_spans, requests, thanks, window) for s, e in merge_intervals((m.start_s, m.end_s) for m in marked)
+            _hold(s, e, music_spans, requests, thanks, window)
+            for s, e in merge_intervals((m.start_s, m.end_s) for m in marked)
         )
     pieces: list[Interval] = list(music_spans)
     for ev in silences:

@@ -60,7 +60,9 @@ def for_model(x: np.ndarray, sample_rate: int) -> np.ndarray:
     return resample(np.asarray(x, dtype=np.float32), sample_rate, MODEL_SAMPLE_RATE)
 
 
-def load_audio(path: str | Path, *, max_duration_s: float | None = None, min_duration_s: float = 0.0) -> Audio:
+def load_audio(
+    path: str | Path, *, max_duration_s: float | None = None, min_duration_s: float = 0.0
+) -> Audio:
     """Decode WAV (PCM, µ-law, A-law, float), FLAC, OGG or MP3 with libsndfile.
 
     Raises AudioError naming the file and the reason for empty, truncated, corrupt, non-audio,
@@ -82,12 +84,18 @@ def load_audio(path: str | Path, *, max_duration_s: float | None = None, min_dur
         raise AudioError(p, "contains no audio frames (zero-length or truncated header)")
     declared = _wav_declared_frames(p, size) if info.format == "WAV" else None
     if declared is not None and info.frames < declared * 0.98:
-        raise AudioError(p, f"truncated: header says {declared / info.samplerate:.2f} s of audio, "
-                            f"the file holds {info.frames / info.samplerate:.2f} s")
+        raise AudioError(
+            p,
+            f"truncated: header says {declared / info.samplerate:.2f} s of audio, "
+            f"the file holds {info.frames / info.samplerate:.2f} s",
+        )
     duration_s = info.frames / float(info.samplerate)
     if max_duration_s is not None and duration_s > max_duration_s:
-        raise AudioError(p, f"too long: {duration_s:.0f} s ({duration_s / 3600:.2f} h) exceeds "
-                              f"runtime.max_duration_s={max_duration_s:g} s")
+        raise AudioError(
+            p,
+            f"too long: {duration_s:.0f} s ({duration_s / 3600:.2f} h) exceeds "
+            f"runtime.max_duration_s={max_duration_s:g} s",
+        )
     try:
         data, sr = sf.read(str(p), dtype="float32", always_2d=True)
     except Exception as exc:
@@ -100,7 +108,9 @@ def load_audio(path: str | Path, *, max_duration_s: float | None = None, min_dur
         raise AudioError(p, "contains NaN or infinite samples")
     duration_s = data.shape[0] / float(sr)
     if duration_s < min_duration_s:
-        raise AudioError(p, f"too short: {duration_s:.2f} s is under runtime.min_duration_s={min_duration_s} s")
+        raise AudioError(
+            p, f"too short: {duration_s:.2f} s is under runtime.min_duration_s={min_duration_s} s"
+        )
     if data.shape[1] > 2:
         raise AudioError(p, f"{data.shape[1]} channels: expected mono or stereo")
     return Audio(

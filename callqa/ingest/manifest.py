@@ -42,10 +42,14 @@ def load_roster(path: str | None) -> dict[str, str]:
         return {}
     p = Path(path)
     with open(p, newline="", encoding="utf-8") as f:
-        return {r["agent_id"].strip(): r["agent_name"].strip() for r in csv.DictReader(f) if r.get("agent_id")}
+        return {
+            r["agent_id"].strip(): r["agent_name"].strip() for r in csv.DictReader(f) if r.get("agent_id")
+        }
 
 
-def _meta_from_row(row: dict[str, Any], *, base: Path, defaults: Defaults, roster: dict[str, str]) -> CallMeta:
+def _meta_from_row(
+    row: dict[str, Any], *, base: Path, defaults: Defaults, roster: dict[str, str]
+) -> CallMeta:
     row = {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k is not None}
     row = {k: v for k, v in row.items() if v not in ("", None)}
     unknown = set(row) - _META_FIELDS
@@ -94,7 +98,9 @@ def _meta_from_row(row: dict[str, Any], *, base: Path, defaults: Defaults, roste
     )
 
 
-def read_manifest(path: Path, *, defaults: Defaults, roster: dict[str, str]) -> tuple[list[CallMeta], list[InputError]]:
+def read_manifest(
+    path: Path, *, defaults: Defaults, roster: dict[str, str]
+) -> tuple[list[CallMeta], list[InputError]]:
     metas: list[CallMeta] = []
     errors: list[InputError] = []
     base = path.parent
@@ -109,7 +115,9 @@ def read_manifest(path: Path, *, defaults: Defaults, roster: dict[str, str]) -> 
                     try:
                         rows.append((n, json.loads(line)))
                     except json.JSONDecodeError as exc:
-                        errors.append(InputError(str(path), "manifest", f"line {n}: not valid JSON ({exc.msg})"))
+                        errors.append(
+                            InputError(str(path), "manifest", f"line {n}: not valid JSON ({exc.msg})")
+                        )
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         return [], [InputError(str(path), "manifest", f"cannot read manifest: {exc}")]
     for n, row in rows:
@@ -123,7 +131,9 @@ def read_manifest(path: Path, *, defaults: Defaults, roster: dict[str, str]) -> 
     return metas, errors
 
 
-def collect_inputs(inputs: Iterable[str | Path], *, defaults: Defaults) -> tuple[list[CallMeta], list[InputError]]:
+def collect_inputs(
+    inputs: Iterable[str | Path], *, defaults: Defaults
+) -> tuple[list[CallMeta], list[InputError]]:
     """Files, folders (recursive) and manifests -> call records with unique, safe call ids."""
     roster = load_roster(defaults.roster)
     metas: list[CallMeta] = []
@@ -131,9 +141,13 @@ def collect_inputs(inputs: Iterable[str | Path], *, defaults: Defaults) -> tuple
 
     def from_audio(p: Path) -> CallMeta:
         return CallMeta(
-            call_id=p.stem, audio_path=str(p), language=defaults.language,
+            call_id=p.stem,
+            audio_path=str(p),
+            language=defaults.language,
             channel_layout=defaults.channel_layout,  # type: ignore[arg-type]
-            company=defaults.company, agent_name=defaults.agent_name, ring_profile=defaults.ring_profile,
+            company=defaults.company,
+            agent_name=defaults.agent_name,
+            ring_profile=defaults.ring_profile,
         )
 
     for raw in inputs:

@@ -100,7 +100,9 @@ def load_transcript(
     except (OSError, json.JSONDecodeError) as exc:
         raise TranscriptError(f"{p}: cannot read transcript: {exc}") from exc
     if meta is not None and agent_channel is None:
-        agent_channel = next((ch for ch, r in layout_roles(meta.channel_layout).items() if r == "agent"), None)
+        agent_channel = next(
+            (ch for ch, r in layout_roles(meta.channel_layout).items() if r == "agent"), None
+        )
     try:
         t = parse_transcript(
             data,

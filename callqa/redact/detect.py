@@ -95,10 +95,14 @@ def _has_context(tokens: list[Token], tok_start: int, tok_end: int, words: tuple
         k += 1
     near = before + after
     text = "".join(reversed(before)) + "".join(after)  # zh context words are several one-character tokens
-    return any(t.startswith(w) for t in near for w in words) or any(w in text for w in words if not w.isascii())
+    return any(t.startswith(w) for t in near for w in words) or any(
+        w in text for w in words if not w.isascii()
+    )
 
 
-def _pick_windows(run: NumberRun, accept: Callable[[int, int, str], bool], lo: int, hi: int) -> list[tuple[int, int]]:
+def _pick_windows(
+    run: NumberRun, accept: Callable[[int, int, str], bool], lo: int, hi: int
+) -> list[tuple[int, int]]:
     """Non-overlapping group windows [i, j) of a run, longest first from the left, whose digits `accept`."""
     groups = run.groups
     ends = [0]  # digits before group k: windows longer than `hi` are never built (a long run stays linear)
@@ -141,7 +145,11 @@ def _number_spans(text: str, tokens: list[Token], language: str, config: RedactC
         first_tok, last_tok = run.groups[0].tok_start, run.groups[-1].tok_end
 
         def span_of(i: int, j: int, kind: str, run: NumberRun = run) -> Span:
-            a = run.plus_tok if (i == 0 and run.plus_tok is not None and kind == "phone") else run.groups[i].tok_start
+            a = (
+                run.plus_tok
+                if (i == 0 and run.plus_tok is not None and kind == "phone")
+                else run.groups[i].tok_start
+            )
             return Span(tokens[a].start, tokens[run.groups[j - 1].tok_end - 1].end, kind)
 
         def free(i: int, j: int, taken: list[bool] = taken) -> bool:
@@ -160,7 +168,9 @@ def _number_spans(text: str, tokens: list[Token], language: str, config: RedactC
             x_after = last_tok < len(tokens) and tokens[last_tok].text in ("X", "x")
             id_context = _has_context(tokens, first_tok, last_tok, _ID_WORDS)
 
-            def id_ok(i: int, j: int, d: str, run: NumberRun = run, x_after: bool = x_after, ctx: bool = id_context) -> bool:
+            def id_ok(
+                i: int, j: int, d: str, run: NumberRun = run, x_after: bool = x_after, ctx: bool = id_context
+            ) -> bool:
                 if not free(i, j):
                     return False
                 if _cn_id_ok(d) or (x_after and j == len(run.groups) and _cn_id_ok(d + "X")):
@@ -230,7 +240,9 @@ def _email_spans(text: str, tokens: list[Token]) -> list[Span]:
     out = []
     for m in _EMAIL_RE.finditer(view):
         labels = list(re.finditer(rf"[{_L}\-]+", m.group("domain")))
-        last = max((k for k, lab in enumerate(labels) if k > 0 and lab.group().lower() in _TLDS), default=None)
+        last = max(
+            (k for k, lab in enumerate(labels) if k > 0 and lab.group().lower() in _TLDS), default=None
+        )
         if last is None:
             continue
         end = m.start("domain") + labels[last].end()

@@ -65,5 +65,5 @@ def score_cases(cases: Iterable[Mapping[str, Any]], config: RedactConfig) -> dic
                 tallies[key].found += 1
                 tallies[key].correct += hit
                 if not hit:
-                    tallies[key].false_alarms.append(f"[{lang}/{s.kind}] {text[s.start:s.end]!r} in {text}")
+                    tallies[key].false_alarms.append(f"[{lang}/{s.kind}] {text[s.start : s.end]!r} in {text}")
     return dict(tallies)

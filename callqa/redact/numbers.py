@@ -223,6 +223,7 @@ def number_runs(tokens: list[Token]) -> list[NumberRun]:
         it = _classify(tok)
         if it is not None:
             items.append(_Item(it.kind, it.value, i, it.text))
+
     # "oh"/"o" is zero only right next to another number
     def gap(a: _Item, b: _Item) -> str:
         return "".join(t.text for t in tokens[a.tok + 1 : b.tok])
@@ -230,8 +231,14 @@ def number_runs(tokens: list[Token]) -> list[NumberRun]:
     kept = []
     for k, it in enumerate(items):
         if it.kind == "O":
-            prev_ok = k > 0 and items[k - 1].kind not in ("O", "K", "H") and _separator_ok(gap(items[k - 1], it))
-            next_ok = k + 1 < len(items) and items[k + 1].kind not in ("K", "H") and _separator_ok(gap(it, items[k + 1]))
+            prev_ok = (
+                k > 0 and items[k - 1].kind not in ("O", "K", "H") and _separator_ok(gap(items[k - 1], it))
+            )
+            next_ok = (
+                k + 1 < len(items)
+                and items[k + 1].kind not in ("K", "H")
+                and _separator_ok(gap(it, items[k + 1]))
+            )
             if not (prev_ok or next_ok):
                 continue
         kept.append(it)

@@ -42,7 +42,9 @@ def _clip(spans: list[Span], offset: int, length: int) -> list[tuple[int, int, s
             for s in spans if s.start < offset + length and s.end > offset]  # fmt: skip
 
 
-def redact_text(text: str, *, language: str, config: RedactConfig, per_token: bool = False) -> tuple[str, list[Span]]:
+def redact_text(
+    text: str, *, language: str, config: RedactConfig, per_token: bool = False
+) -> tuple[str, list[Span]]:
     """`text` with every span of personal data replaced by its placeholder (one per token when `per_token`).
 
     >>> redact_text("call me on 202-555-0187 please", language="en", config=RedactConfig())[0]
@@ -60,7 +62,9 @@ def _rewrite_word(word: Word, ranges: list[tuple[int, int, str]], language: str)
     """One word with redacted character ranges (in its stripped text) -> kept pieces and placeholder words."""
     body = word.text.strip()
     lead = word.text[: len(word.text) - len(word.text.lstrip())]
-    pieces: list[dict] = []  # text (original), kind (None = kept), pre/post punctuation kept next to a placeholder
+    pieces: list[
+        dict
+    ] = []  # text (original), kind (None = kept), pre/post punctuation kept next to a placeholder
     pos = 0
     for a, b, kind in ranges:
         if a > pos:
@@ -110,7 +114,9 @@ def _rewrite_word(word: Word, ranges: list[tuple[int, int, str]], language: str)
 Marks = dict[tuple[int, int], str]  # (word index, character index in its stripped text) -> kind
 
 
-def _word_marks(lists: list[tuple[Word, ...]], *, language: str, config: RedactConfig) -> tuple[list[Marks], list[Span]]:
+def _word_marks(
+    lists: list[tuple[Word, ...]], *, language: str, config: RedactConfig
+) -> tuple[list[Marks], list[Span]]:
     """Several utterances' words searched as one text: the redacted characters of each list's words."""
     where, parts, pos = [], [], 0
     for k, words in enumerate(lists):
@@ -159,7 +165,9 @@ def _rewrite_words(words: tuple[Word, ...], marks: Marks, language: str) -> tupl
     return tuple(out)
 
 
-def redact_words(words: tuple[Word, ...] | list[Word], *, language: str, config: RedactConfig) -> tuple[tuple[Word, ...], list[Span]]:
+def redact_words(
+    words: tuple[Word, ...] | list[Word], *, language: str, config: RedactConfig
+) -> tuple[tuple[Word, ...], list[Span]]:
     """Words with personal data replaced by placeholder words (detected across word boundaries)."""
     marks, spans = _word_marks([tuple(words)], language=language, config=config)
     return (_rewrite_words(tuple(words), marks[0], language) if spans else tuple(words)), spans
@@ -180,7 +188,9 @@ def _stretches(utterances: tuple[Utterance, ...], gap_s: float) -> list[list[int
     return groups
 
 
-def redact_stretch(utts: list[Utterance], *, language: str, config: RedactConfig) -> tuple[list[Utterance], Counter]:
+def redact_stretch(
+    utts: list[Utterance], *, language: str, config: RedactConfig
+) -> tuple[list[Utterance], Counter]:
     """Consecutive utterances of one speaker searched together (a number read with pauses may be split).
 
     Text and words are searched separately; where the utterance text is the words' text (as Whisper writes

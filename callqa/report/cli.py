@@ -6,8 +6,15 @@ import sys
 from pathlib import Path
 
 
-def report_files(root: Path, *, html: str | None, fmt: str | None, output: str | None,
-                 critical: list[str] | None, worst: int) -> int:
+def report_files(
+    root: Path,
+    *,
+    html: str | None,
+    fmt: str | None,
+    output: str | None,
+    critical: list[str] | None,
+    worst: int,
+) -> int:
     from callqa.report.load import load_results
     from callqa.report.summary import agent_summary, critical_checks, csv_safe, write_summary
 
@@ -16,8 +23,10 @@ def report_files(root: Path, *, html: str | None, fmt: str | None, output: str |
 
         unknown = sorted(set(critical) - set(all_checks()))
         if unknown:
-            print(f"--critical: unknown check '{unknown[0]}' (known: {', '.join(sorted(all_checks()))})",
-                  file=sys.stderr)
+            print(
+                f"--critical: unknown check '{unknown[0]}' (known: {', '.join(sorted(all_checks()))})",
+                file=sys.stderr,
+            )
             return 2
     res = load_results(root)
     if res.calls.empty:
@@ -27,7 +36,9 @@ def report_files(root: Path, *, html: str | None, fmt: str | None, output: str |
         from callqa.report.html import write_html_report
 
         pages = write_html_report(res, html, worst=max(0, worst), critical=critical)
-        print(f"wrote {len(pages)} page(s): {Path(html).resolve() / 'index.html'} and {len(pages) - 1} agent page(s)")
+        print(
+            f"wrote {len(pages)} page(s): {Path(html).resolve() / 'index.html'} and {len(pages) - 1} agent page(s)"
+        )
     if fmt:
         summary = agent_summary(res, critical if critical is not None else critical_checks(root)[1])
         if fmt == "csv" and not output:

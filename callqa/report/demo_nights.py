@@ -49,7 +49,9 @@ class Turn:
 
 @dataclass
 class Script:
-    turns: list[Turn | tuple[str, float, list[float]]] = field(default_factory=list)  # tuple: ("hold", s, checkins)
+    turns: list[Turn | tuple[str, float, list[float]]] = field(
+        default_factory=list
+    )  # tuple: ("hold", s, checkins)
 
 
 def _profile(agent: str, name: str, night: int, nights: int, call: int, rng: np.random.Generator) -> Script:
@@ -81,32 +83,47 @@ def _profile(agent: str, name: str, night: int, nights: int, call: int, rng: np.
     def customer_says(text: str) -> Turn:
         return Turn("customer", text, CUSTOMER_WPM + float(rng.uniform(-15, 15)))
 
-    return Script([
-        Turn("agent", greeting, wpm),
-        customer_says("Hi, I have a problem with my internet connection since yesterday evening, it keeps "
-                      "dropping every few minutes and I work from home."),
-        agent_says("I am sorry to hear that. Let me look at your account and run a line test for you right now, "
-                   "it only takes a minute and then we will know where the fault is."),
-        agent_says("Could you hold for a moment please while I check the line?"),
-        customer_says("Sure, no problem."),
-        hold,
-        agent_says("Thank you for holding. I found a fault on the line and I have reset your connection from our "
-                   "side, you should see the light turn green on your router in a few seconds."),
-        customer_says("Yes, it is green now and the page loads, thank you."),
-        agent_says(summary + " Is there anything else I can help you with today?"),
-        customer_says("No, that is all, thanks."),
-        Turn("agent", f"Thank you for calling {COMPANY}. Have a great day, goodbye.", wpm),
-        customer_says("Bye."),
-    ])
+    return Script(
+        [
+            Turn("agent", greeting, wpm),
+            customer_says(
+                "Hi, I have a problem with my internet connection since yesterday evening, it keeps "
+                "dropping every few minutes and I work from home."
+            ),
+            agent_says(
+                "I am sorry to hear that. Let me look at your account and run a line test for you right now, "
+                "it only takes a minute and then we will know where the fault is."
+            ),
+            agent_says("Could you hold for a moment please while I check the line?"),
+            customer_says("Sure, no problem."),
+            hold,
+            agent_says(
+                "Thank you for holding. I found a fault on the line and I have reset your connection from our "
+                "side, you should see the light turn green on your router in a few seconds."
+            ),
+            customer_says("Yes, it is green now and the page loads, thank you."),
+            agent_says(summary + " Is there anything else I can help you with today?"),
+            customer_says("No, that is all, thanks."),
+            Turn("agent", f"Thank you for calling {COMPANY}. Have a great day, goodbye.", wpm),
+            customer_says("Bye."),
+        ]
+    )
 
 
 def _hold_music(seconds: float) -> np.ndarray:
     """An arpeggio over a soft chord pad (C-Am-F-G, 2 s a chord), telephone band, about -26 dBFS."""
-    chords = [[261.63, 329.63, 392.00], [220.00, 261.63, 329.63], [174.61, 220.00, 261.63], [196.00, 246.94, 293.66]]
+    chords = [
+        [261.63, 329.63, 392.00],
+        [220.00, 261.63, 329.63],
+        [174.61, 220.00, 261.63],
+        [196.00, 246.94, 293.66],
+    ]
     t_bar = np.arange(int(2.0 * SR)) / SR
     bars = []
     for chord in chords:
-        seg = sum(0.25 * np.sin(2 * np.pi * f * t_bar) * (0.6 + 0.4 * np.sin(np.pi * t_bar / 2.0)) for f in chord)
+        seg = sum(
+            0.25 * np.sin(2 * np.pi * f * t_bar) * (0.6 + 0.4 * np.sin(np.pi * t_bar / 2.0)) for f in chord
+        )
         notes = chord + [chord[0] * 2, chord[1] * 2, chord[2], chord[1], chord[0] * 2]
         step = 2.0 / len(notes)
         for i, f in enumerate(notes):
@@ -155,11 +172,11 @@ def render_call(script: Script, seed: int) -> tuple[np.ndarray, list[dict], floa
     for ch, a, b, s in placed:
         i0 = int(round(a * SR))
         x = speechlike(b - a, sample_rate=SR, level_dbfs=-22.0 if ch == 0 else -24.0, seed=s)
-        legs[ch][i0:i0 + len(x)] += x[: n - i0]
+        legs[ch][i0 : i0 + len(x)] += x[: n - i0]
     for a, b in music:
         i0 = int(round(a * SR))
         x = _hold_music(b - a)
-        legs[0][i0:i0 + len(x)] += x[: n - i0]
+        legs[0][i0 : i0 + len(x)] += x[: n - i0]
     utterances.sort(key=lambda u: u["start_s"])
     return np.stack(legs), utterances, duration
 
@@ -175,12 +192,25 @@ def _timed_words(text: str, start: float, wpm: float) -> list[dict]:
 
 
 def _utt(role: str, channel: int, words: list[dict], text: str) -> dict:
-    return {"speaker": role, "role": role, "channel": channel, "start_s": words[0]["start_s"],
-            "end_s": words[-1]["end_s"], "text": text, "words": words}
+    return {
+        "speaker": role,
+        "role": role,
+        "channel": channel,
+        "start_s": words[0]["start_s"],
+        "end_s": words[-1]["end_s"],
+        "text": text,
+        "words": words,
+    }
 
 
-def build_inputs(out: Path, *, nights: int = 4, calls: int = 2, first_night: str = "2025-03-03",
-                 agents: tuple[tuple[str, str], ...] = AGENTS) -> Path:
+def build_inputs(
+    out: Path,
+    *,
+    nights: int = 4,
+    calls: int = 2,
+    first_night: str = "2025-03-03",
+    agents: tuple[tuple[str, str], ...] = AGENTS,
+) -> Path:
     """Recordings, transcripts and manifest.csv under OUT/in; returns the manifest."""
     src = out / "in"
     src.mkdir(parents=True, exist_ok=True)
@@ -190,20 +220,44 @@ def build_inputs(out: Path, *, nights: int = 4, calls: int = 2, first_night: str
         day = day0 + timedelta(days=night)
         for a_idx, (agent_id, name) in enumerate(agents):
             for j in range(calls):
-                call_id = f"{day:%Y%m%d}-{re.sub(r'[^A-Za-z0-9]+', '_', agent_id).strip('_')[:20] or a_idx}-{j + 1}"
+                call_id = (
+                    f"{day:%Y%m%d}-{re.sub(r'[^A-Za-z0-9]+', '_', agent_id).strip('_')[:20] or a_idx}-{j + 1}"
+                )
                 seed = night * 1000 + a_idx * 10 + j
                 rng = np.random.default_rng(seed)
-                samples, utterances, duration = render_call(_profile(agent_id, name, night, nights, j, rng), seed)
+                samples, utterances, duration = render_call(
+                    _profile(agent_id, name, night, nights, j, rng), seed
+                )
                 sf.write(str(src / f"{call_id}.wav"), samples.T, SR, subtype="PCM_16")
-                transcript = {"format": "callqa-transcript", "language": "en", "duration_s": round(duration, 3),
-                              "channel_roles": {"0": "agent", "1": "customer"}, "utterances": utterances}
+                transcript = {
+                    "format": "callqa-transcript",
+                    "language": "en",
+                    "duration_s": round(duration, 3),
+                    "channel_roles": {"0": "agent", "1": "customer"},
+                    "utterances": utterances,
+                }
                 (src / f"{call_id}.json").write_text(json.dumps(transcript, indent=1), encoding="utf-8")
-                ring_s = 6.0 + 6.0 * ((seed * 7) % 3) if not (agent_id == "A102" and night >= nights // 2) else 22.0
-                rows.append({"call_id": call_id, "audio_path": f"{call_id}.wav", "transcript_path": f"{call_id}.json",
-                             "language": "en", "agent_id": agent_id, "agent_name": name, "company": COMPANY,
-                             "channel_layout": "stereo_agent_left", "direction": "inbound",
-                             "started_at": f"{day:%Y-%m-%d}T{19 + j * 2:02d}:{(a_idx * 13) % 60:02d}:00",
-                             "ring_s": ring_s, "hangup_party": "customer"})
+                ring_s = (
+                    6.0 + 6.0 * ((seed * 7) % 3)
+                    if not (agent_id == "A102" and night >= nights // 2)
+                    else 22.0
+                )
+                rows.append(
+                    {
+                        "call_id": call_id,
+                        "audio_path": f"{call_id}.wav",
+                        "transcript_path": f"{call_id}.json",
+                        "language": "en",
+                        "agent_id": agent_id,
+                        "agent_name": name,
+                        "company": COMPANY,
+                        "channel_layout": "stereo_agent_left",
+                        "direction": "inbound",
+                        "started_at": f"{day:%Y-%m-%d}T{19 + j * 2:02d}:{(a_idx * 13) % 60:02d}:00",
+                        "ring_s": ring_s,
+                        "hangup_party": "customer",
+                    }
+                )
     manifest = src / "manifest.csv"
     with open(manifest, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -212,8 +266,14 @@ def build_inputs(out: Path, *, nights: int = 4, calls: int = 2, first_night: str
     return manifest
 
 
-def build_demo_nights(out: str | Path, *, nights: int = 4, calls: int = 2, config_sets: tuple[str, ...] = (),
-                      agents: tuple[tuple[str, str], ...] = AGENTS) -> Path:
+def build_demo_nights(
+    out: str | Path,
+    *,
+    nights: int = 4,
+    calls: int = 2,
+    config_sets: tuple[str, ...] = (),
+    agents: tuple[tuple[str, str], ...] = AGENTS,
+) -> Path:
     """Build the inputs and score them with the real pipeline (no speech model runs); returns OUT/results."""
     from callqa.cli import main as callqa_main
 

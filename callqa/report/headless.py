@@ -57,7 +57,9 @@ class Chromium:
     def __init__(self, binary: str | None = None, *, timeout_s: float = 60.0):
         self.binary = binary or find_chromium()
         if not self.binary:
-            raise FileNotFoundError("chromium not found (apt-get install chromium; scripts/ensure_chromium.sh)")
+            raise FileNotFoundError(
+                "chromium not found (apt-get install chromium; scripts/ensure_chromium.sh)"
+            )
         self.timeout_s = timeout_s
         self._id = 0
         self._buf = b""
@@ -73,13 +75,34 @@ class Chromium:
             os.dup2(a, 3)
             os.dup2(b, 4)
 
-        args = [self.binary, "--headless=new", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-sync",
-                "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
-                "--disable-dev-shm-usage", "--mute-audio", "--hide-scrollbars", "--allow-file-access-from-files",
-                f"--user-data-dir={self._profile}", "about:blank"]
-        self._proc = subprocess.Popen(args, preexec_fn=child_fds, close_fds=False, stdin=subprocess.DEVNULL,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        args = [
+            self.binary,
+            "--headless=new",
+            "--remote-debugging-pipe",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-extensions",
+            "--disable-sync",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-default-apps",
+            "--disable-dev-shm-usage",
+            "--mute-audio",
+            "--hide-scrollbars",
+            "--allow-file-access-from-files",
+            f"--user-data-dir={self._profile}",
+            "about:blank",
+        ]
+        self._proc = subprocess.Popen(
+            args,
+            preexec_fn=child_fds,
+            close_fds=False,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.close(cmd_r)
         os.close(resp_w)
         return self
@@ -100,8 +123,9 @@ class Chromium:
             shutil.rmtree(self._profile, ignore_errors=True)
 
     # protocol ----------------------------------------------------------------------------------
-    def _send(self, method: str, params: dict | None = None, *, session: str | None = None,
-              wait: bool = True) -> dict[str, Any]:
+    def _send(
+        self, method: str, params: dict | None = None, *, session: str | None = None, wait: bool = True
+    ) -> dict[str, Any]:
         self._id += 1
         msg: dict[str, Any] = {"id": self._id, "method": method, "params": params or {}}
         if session:
@@ -147,8 +171,17 @@ class Chromium:
                 return
 
     # visiting ------------------------------------------------------------------------------------
-    def visit(self, path: str | Path, *, width: int = 1100, height: int = 800, mobile: bool = False,
-              screenshot: bool = True, evaluate: dict[str, str] | None = None, settle_s: float = 0.5) -> PageVisit:
+    def visit(
+        self,
+        path: str | Path,
+        *,
+        width: int = 1100,
+        height: int = 800,
+        mobile: bool = False,
+        screenshot: bool = True,
+        evaluate: dict[str, str] | None = None,
+        settle_s: float = 0.5,
+    ) -> PageVisit:
         """Load a page, wait for its load event, record console/exceptions/requests, optionally take a
         full-page screenshot and evaluate JS expressions (name -> expression, awaited) in the page."""
         url = Path(path).resolve().as_uri()
@@ -156,8 +189,11 @@ class Chromium:
         session = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Page", "Runtime", "Log", "Network"):
             self._send(f"{domain}.enable", session=session)
-        self._send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1,
-                                                          "mobile": mobile}, session=session)
+        self._send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
+            session=session,
+        )
         self._events = [e for e in self._events if e.get("sessionId") != session]
         self._send("Page.navigate", {"url": url}, session=session)
         self._wait_event("Page.loadEventFired", session, self.timeout_s)
@@ -169,29 +205,53 @@ class Chromium:
             p = e.get("params", {})
             if e["method"] == "Runtime.consoleAPICalled":
                 text = " ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", []))
-                visit.console.append({"level": "error" if p.get("type") == "error" else
-                                      "warning" if p.get("type") in ("warning", "assert") else p.get("type", "log"),
-                                      "text": text})
+                visit.console.append(
+                    {
+                        "level": "error"
+                        if p.get("type") == "error"
+                        else "warning"
+                        if p.get("type") in ("warning", "assert")
+                        else p.get("type", "log"),
+                        "text": text,
+                    }
+                )
             elif e["method"] == "Runtime.exceptionThrown":
                 d = p.get("exceptionDetails", {})
-                visit.exceptions.append(d.get("exception", {}).get("description") or d.get("text", "exception"))
+                visit.exceptions.append(
+                    d.get("exception", {}).get("description") or d.get("text", "exception")
+                )
             elif e["method"] == "Log.entryAdded":
                 entry = p.get("entry", {})
-                visit.console.append({"level": entry.get("level", "info"),
-                                      "text": f"{entry.get('text', '')} {entry.get('url', '')}".strip()})
+                visit.console.append(
+                    {
+                        "level": entry.get("level", "info"),
+                        "text": f"{entry.get('text', '')} {entry.get('url', '')}".strip(),
+                    }
+                )
             elif e["method"] == "Network.requestWillBeSent":
                 visit.requests.append(p.get("request", {}).get("url", ""))
         for name, expr in (evaluate or {}).items():
-            r = self._send("Runtime.evaluate", {"expression": expr, "awaitPromise": True, "returnByValue": True},
-                           session=session)
+            r = self._send(
+                "Runtime.evaluate",
+                {"expression": expr, "awaitPromise": True, "returnByValue": True},
+                session=session,
+            )
             visit.metrics[name] = r.get("result", {}).get("value", r.get("exceptionDetails"))
         if screenshot:
             size = self._send("Page.getLayoutMetrics", session=session)["cssContentSize"]
-            self._send("Emulation.setDeviceMetricsOverride",
-                       {"width": width, "height": int(min(max(size["height"], height), 16000)),
-                        "deviceScaleFactor": 1, "mobile": mobile}, session=session)
-            shot = self._send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
-                              session=session)
+            self._send(
+                "Emulation.setDeviceMetricsOverride",
+                {
+                    "width": width,
+                    "height": int(min(max(size["height"], height), 16000)),
+                    "deviceScaleFactor": 1,
+                    "mobile": mobile,
+                },
+                session=session,
+            )
+            shot = self._send(
+                "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, session=session
+            )
             visit.screenshot = base64.b64decode(shot["data"])
         self._send("Target.closeTarget", {"targetId": target})
         self._events = [e for e in self._events if e.get("sessionId") != session]

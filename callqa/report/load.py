@@ -95,15 +95,18 @@ def load_results(path: str | Path) -> Results:
         else:
             if fallback is None:
                 if not (root / "calls").is_dir() and paths["calls"] is None:
-                    raise FileNotFoundError(f"{root}: no calls.parquet and no calls/*.json: not a results folder")
+                    raise FileNotFoundError(
+                        f"{root}: no calls.parquet and no calls/*.json: not a results folder"
+                    )
                 fallback = _from_json(root)
             frames[name] = fallback[name]
     calls = frames["calls"].copy()
     for col in ("call_id", "agent_id", "agent_name", "started_at", "score", "passed", "duration_s"):
         if col not in calls.columns:
             calls[col] = None
-    agent = calls["agent_id"].where(calls["agent_id"].notna() & (calls["agent_id"].astype(str) != ""),
-                                    calls["agent_name"])
+    agent = calls["agent_id"].where(
+        calls["agent_id"].notna() & (calls["agent_id"].astype(str) != ""), calls["agent_name"]
+    )
     calls["agent"] = agent.where(agent.notna() & (agent.astype(str) != ""), UNKNOWN_AGENT).astype(str)
     night = _night_of(calls["started_at"])
     if "night" in calls.columns:
@@ -112,7 +115,9 @@ def load_results(path: str | Path) -> Results:
         calls["night"] = night
     calls["started_at"] = _parse_times(calls["started_at"])
     calls["score"] = pd.to_numeric(calls["score"], errors="coerce")
-    calls = calls.sort_values(["started_at", "call_id"], na_position="last", kind="stable").reset_index(drop=True)
+    calls = calls.sort_values(["started_at", "call_id"], na_position="last", kind="stable").reset_index(
+        drop=True
+    )
     keys = calls[["call_id", "agent", "night"]]
     out = {"calls": calls}
     for name in ("checks", "utterances"):
@@ -128,8 +133,15 @@ def check_values(checks: pd.DataFrame, check: str) -> pd.DataFrame:
     records = []
     for r in rows.itertuples(index=False):
         values = json.loads(r.values) if isinstance(r.values, str) and r.values else {}
-        records.append({"call_id": r.call_id, "agent": getattr(r, "agent", None), "night": getattr(r, "night", None),
-                        "status": r.status, **{k: v for k, v in values.items() if not isinstance(v, dict)}})
+        records.append(
+            {
+                "call_id": r.call_id,
+                "agent": getattr(r, "agent", None),
+                "night": getattr(r, "night", None),
+                "status": r.status,
+                **{k: v for k, v in values.items() if not isinstance(v, dict)},
+            }
+        )
     return pd.DataFrame.from_records(records)
 
 
@@ -140,10 +152,33 @@ def holds_table(checks: pd.DataFrame) -> pd.DataFrame:
     for r in checks[checks["check"] == "holds"].itertuples(index=False):
         values = json.loads(r.values) if isinstance(r.values, str) and r.values else {}
         for h in values.get("holds") or []:
-            records.append({"call_id": r.call_id, "agent": getattr(r, "agent", None),
-                            "night": getattr(r, "night", None), **h,
-                            "duration_s": round(float(h.get("end_s", 0)) - float(h.get("start_s", 0)), 3),
-                            "max_unattended_s": values.get("max_unattended_s", 30.0)})
-    cols = ["call_id", "agent", "night", "start_s", "end_s", "duration_s", "music", "checkins",
-            "longest_unattended_s", "violation", "asked_permission", "thanked", "max_unattended_s"]
-    return pd.DataFrame.from_records(records, columns=cols) if not records else pd.DataFrame.from_records(records)
+            records.append(
+                {
+                    "call_id": r.call_id,
+                    "agent": getattr(r, "agent", None),
+                    "night": getattr(r, "night", None),
+                    **h,
+                    "duration_s": round(float(h.get("end_s", 0)) - float(h.get("start_s", 0)), 3),
+                    "max_unattended_s": values.get("max_unattended_s", 30.0),
+                }
+            )
+    cols = [
+        "call_id",
+        "agent",
+        "night",
+        "start_s",
+        "end_s",
+        "duration_s",
+        "music",
+        "checkins",
+        "longest_unattended_s",
+        "violation",
+        "asked_permission",
+        "thanked",
+        "max_unattended_s",
+    ]
+    return (
+        pd.DataFrame.from_records(records, columns=cols)
+        if not records
+        else pd.DataFrame.from_records(records)
+    )

@@ -32,8 +32,12 @@ def pass_rates(checks: pd.DataFrame, by: str | list[str] = "agent") -> pd.DataFr
     applicable = checks[checks["status"].isin(["pass", "fail"])]
     if applicable.empty:
         return pd.DataFrame()
-    table = (applicable.assign(passed=applicable["status"].eq("pass"))
-             .groupby([*([by] if isinstance(by, str) else by), "check"])["passed"].mean().unstack("check"))
+    table = (
+        applicable.assign(passed=applicable["status"].eq("pass"))
+        .groupby([*([by] if isinstance(by, str) else by), "check"])["passed"]
+        .mean()
+        .unstack("check")
+    )
     return table[[c for c in check_names(checks) if c in table.columns]]
 
 
@@ -55,7 +59,9 @@ def nightly_scores(calls: pd.DataFrame) -> pd.DataFrame:
     dated = calls[calls["night"].notna() & calls["score"].notna()]
     if dated.empty:
         return pd.DataFrame()
-    return dated.pivot_table(index="agent", columns="night", values="score", aggfunc="mean").sort_index(axis=1)
+    return dated.pivot_table(index="agent", columns="night", values="score", aggfunc="mean").sort_index(
+        axis=1
+    )
 
 
 def team_nightly(calls: pd.DataFrame) -> pd.Series:
@@ -63,8 +69,9 @@ def team_nightly(calls: pd.DataFrame) -> pd.Series:
     return dated.groupby("night")["score"].mean().sort_index()
 
 
-def slipping_since(series: pd.Series, margin: float, counts: pd.Series | None = None,
-                   min_calls: int = MIN_SLIP_CALLS) -> str | None:
+def slipping_since(
+    series: pd.Series, margin: float, counts: pd.Series | None = None, min_calls: int = MIN_SLIP_CALLS
+) -> str | None:
     """The first night from which every later value stays `margin` below the mean of the nights before
     it (the earliest such night, so the whole slide shows), over at least `min_calls` calls (`counts`:
     calls per night; one bad call is not a trend); None when there is no such night."""
@@ -99,8 +106,15 @@ def find_slips(res: Results) -> list[Slip]:
         since = slipping_since(row, SLIP_POINTS, night_counts.xs(agent, level="agent"))
         if since:
             r = row.dropna()
-            slips.append(Slip(str(agent), "score", since, float(r[r.index < since].mean()),
-                              float(r[r.index >= since].mean())))
+            slips.append(
+                Slip(
+                    str(agent),
+                    "score",
+                    since,
+                    float(r[r.index < since].mean()),
+                    float(r[r.index >= since].mean()),
+                )
+            )
     dated = res.checks[res.checks["night"].notna()]
     per_night = pass_rates(dated, by=["agent", "night"]) if not dated.empty else pd.DataFrame()
     applied = dated[dated["status"].isin(["pass", "fail"])].groupby(["agent", "check", "night"]).size()
@@ -108,11 +122,20 @@ def find_slips(res: Results) -> list[Slip]:
         for agent in per_night.index.get_level_values("agent").unique():
             sub = per_night.xs(agent, level="agent").sort_index()
             for check in sub.columns:
-                since = slipping_since(sub[check], SLIP_RATE, applied.xs((agent, check), level=("agent", "check")))
+                since = slipping_since(
+                    sub[check], SLIP_RATE, applied.xs((agent, check), level=("agent", "check"))
+                )
                 if since:
                     r = sub[check].dropna()
-                    slips.append(Slip(str(agent), str(check), since, float(r[r.index < since].mean()),
-                                      float(r[r.index >= since].mean())))
+                    slips.append(
+                        Slip(
+                            str(agent),
+                            str(check),
+                            since,
+                            float(r[r.index < since].mean()),
+                            float(r[r.index >= since].mean()),
+                        )
+                    )
     return sorted(slips, key=lambda s: (s.since, s.agent, s.what != "score", s.what))
 
 
@@ -154,7 +177,8 @@ def critical_failures(res: Results, critical: list[str]) -> pd.DataFrame:
     reasons = [json.loads(v).get("reason") if isinstance(v, str) else None for v in out.get("values", [])]
     out = out.assign(reason=[r or out_r for r, out_r in zip(reasons, out["reason"], strict=False)])
     return out[["call_id", "agent", "night", "started_at", "score", "check", "reason"]].sort_values(
-        ["started_at", "call_id"], na_position="last")
+        ["started_at", "call_id"], na_position="last"
+    )
 
 
 def weakest_check(agent_rates: pd.Series, team_rates: pd.Series) -> str | None:
@@ -168,7 +192,9 @@ def weakest_check(agent_rates: pd.Series, team_rates: pd.Series) -> str | None:
     return str(agent_rates.idxmin())
 
 
-def agent_summary(res: Results, critical: list[str] | None = None, *, slips: list[Slip] | None = None) -> pd.DataFrame:
+def agent_summary(
+    res: Results, critical: list[str] | None = None, *, slips: list[Slip] | None = None
+) -> pd.DataFrame:
     """One row per agent, best average score first: calls, average/median score, share of calls passed,
     critical failures, first/last night, last night's score, change vs the nights before, slipping since,
     weakest check (furthest below the team's pass rate), and `<check>_pass_rate` (0..1) for every check."""
@@ -190,7 +216,9 @@ def agent_summary(res: Results, critical: list[str] | None = None, *, slips: lis
         crit = int(crit_counts.get(agent, 0))
         night_scores = nightly.loc[agent].dropna() if agent in nightly.index else pd.Series(dtype=float)
         last = float(night_scores.iloc[-1]) if len(night_scores) else None
-        change = float(night_scores.iloc[-1] - night_scores.iloc[:-1].mean()) if len(night_scores) > 1 else None
+        change = (
+            float(night_scores.iloc[-1] - night_scores.iloc[:-1].mean()) if len(night_scores) > 1 else None
+        )
         agent_rates = rates.loc[agent].dropna() if agent in rates.index else pd.Series(dtype=float)
         row = {
             "agent": agent,
@@ -213,7 +241,9 @@ def agent_summary(res: Results, critical: list[str] | None = None, *, slips: lis
             row[f"{check}_pass_rate"] = None if v is None or pd.isna(v) else round(float(v), 3)
         rows.append(row)
     df = pd.DataFrame(rows)
-    return df.sort_values(["avg_score", "agent"], ascending=[False, True], na_position="last").reset_index(drop=True)
+    return df.sort_values(["avg_score", "agent"], ascending=[False, True], na_position="last").reset_index(
+        drop=True
+    )
 
 
 def write_summary(df: pd.DataFrame, path: Path, fmt: str) -> Path:

@@ -24,7 +24,9 @@ _MODELS: dict[str, Models] = {}
 
 class DaskUnavailable(RuntimeError):
     """Dask is not installed or the scheduler cannot be reached (nothing was scored)."""
-  # per worker process: config hash -> loaded models
+
+
+# per worker process: config hash -> loaded models
 
 
 def _worker_models(config: Config) -> Models:
@@ -50,12 +52,20 @@ def default_workers(config: Config) -> int:
     return n if n > 1 else max(1, os.cpu_count() or 1)
 
 
-def dask_results(jobs: list, config: Config, store: ResultStore, *, scheduler: str | None = None,
-                 say: Callable[[str], None] = print) -> Iterator[tuple[Any, tuple]]:
+def dask_results(
+    jobs: list,
+    config: Config,
+    store: ResultStore,
+    *,
+    scheduler: str | None = None,
+    say: Callable[[str], None] = print,
+) -> Iterator[tuple[Any, tuple]]:
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
-        raise DaskUnavailable("--executor dask needs dask and distributed: pip install 'callqa[dask]'") from None
+        raise DaskUnavailable(
+            "--executor dask needs dask and distributed: pip install 'callqa[dask]'"
+        ) from None
     if not jobs:
         return
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -76,8 +86,14 @@ def dask_results(jobs: list, config: Config, store: ResultStore, *, scheduler: s
         cfg = client.scatter(config, broadcast=True)
         futures = {}
         for i, job in enumerate(jobs):
-            fut = client.submit(dask_task, job.meta, cfg, str(store.root), pure=False,
-                                key=f"callqa-{i}-{abs(hash(job.meta.call_id)):x}")
+            fut = client.submit(
+                dask_task,
+                job.meta,
+                cfg,
+                str(store.root),
+                pure=False,
+                key=f"callqa-{i}-{abs(hash(job.meta.call_id)):x}",
+            )
             futures[fut] = job
         try:
             for fut in as_completed(futures):
@@ -85,8 +101,16 @@ def dask_results(jobs: list, config: Config, store: ResultStore, *, scheduler: s
                 try:
                     outcome = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a worker died or the task could not run
-                    outcome = (job.meta.call_id, None, {"file": job.meta.audio_path or "", "stage": "worker",
-                                                        "message": f"{type(exc).__name__}: {exc}"}, [])
+                    outcome = (
+                        job.meta.call_id,
+                        None,
+                        {
+                            "file": job.meta.audio_path or "",
+                            "stage": "worker",
+                            "message": f"{type(exc).__name__}: {exc}",
+                        },
+                        [],
+                    )
                 fut.release()
                 yield job, outcome
         finally:

@@ -41,8 +41,13 @@ class _Job:
     audio_s: float | None
 
 
-def run_call(meta: CallMeta, config: Config, models: Models, cache_get: Callable | None = None,
-             on_step: Callable | None = None) -> Outcome:
+def run_call(
+    meta: CallMeta,
+    config: Config,
+    models: Models,
+    cache_get: Callable | None = None,
+    on_step: Callable | None = None,
+) -> Outcome:
     """Analyse one call without writing anything: (call_id, result dict | None, error | None, new cache entries).
 
     New transcript-cache entries come back as (key, CallTranscript) for the main process to store."""
@@ -60,8 +65,16 @@ def run_call(meta: CallMeta, config: Config, models: Models, cache_get: Callable
     except StageError as exc:
         return meta.call_id, None, {"file": exc.file, "stage": exc.stage, "message": exc.message}, []
     except Exception as exc:  # noqa: BLE001 - a crash in one call is an error row, not a dead batch
-        return meta.call_id, None, {"file": meta.audio_path or meta.call_id, "stage": "pipeline",
-                                    "message": f"{type(exc).__name__}: {exc}"}, []
+        return (
+            meta.call_id,
+            None,
+            {
+                "file": meta.audio_path or meta.call_id,
+                "stage": "pipeline",
+                "message": f"{type(exc).__name__}: {exc}",
+            },
+            [],
+        )
 
 
 def _accepts_on_step() -> bool:
@@ -97,8 +110,13 @@ def _audio_seconds(meta: CallMeta) -> float | None:
         return None
 
 
-def _local_results(jobs: list[_Job], config: Config, store: ResultStore, models: Models | None,
-                   on_step: Callable | None = None) -> Iterator[tuple[_Job, Outcome]]:
+def _local_results(
+    jobs: list[_Job],
+    config: Config,
+    store: ResultStore,
+    models: Models | None,
+    on_step: Callable | None = None,
+) -> Iterator[tuple[_Job, Outcome]]:
     workers = max(1, int(config.runtime.workers or 1))
     if workers == 1 or len(jobs) <= 1:
         models = models or Models(config)
@@ -114,8 +132,16 @@ def _local_results(jobs: list[_Job], config: Config, store: ResultStore, models:
                 try:
                     outcome = fut.result()
                 except Exception as exc:  # a worker died (e.g. out of memory)
-                    outcome = (job.meta.call_id, None, {"file": job.meta.audio_path or "", "stage": "worker",
-                                                        "message": f"{type(exc).__name__}: {exc}"}, [])
+                    outcome = (
+                        job.meta.call_id,
+                        None,
+                        {
+                            "file": job.meta.audio_path or "",
+                            "stage": "worker",
+                            "message": f"{type(exc).__name__}: {exc}",
+                        },
+                        [],
+                    )
                 yield job, outcome
         finally:
             for fut in futures:
@@ -150,7 +176,9 @@ def score_batch(
             store.remove_stale_temp_files()
             store.write_run_info(config, versions())
         except OSError as exc:
-            raise BatchStopped(f"cannot write to results folder {store.root}: {exc.strerror or exc}") from None
+            raise BatchStopped(
+                f"cannot write to results folder {store.root}: {exc.strerror or exc}"
+            ) from None
         run_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
         today = time.strftime("%Y-%m-%d")
         say = progress or (lambda msg: print(msg, file=stream, flush=True))
@@ -160,9 +188,20 @@ def score_batch(
             return night or night_of(meta.started_at) or today
 
         for err in input_errors:
-            _guard(store, lambda err=err: store.record_error(file=err.file, stage=err.stage, message=err.message,
-                                                             call_id=err.call_id, night=night or today, run_id=run_id))
-            summary.failed.append({"call_id": err.call_id, "file": err.file, "stage": err.stage, "message": err.message})
+            _guard(
+                store,
+                lambda err=err: store.record_error(
+                    file=err.file,
+                    stage=err.stage,
+                    message=err.message,
+                    call_id=err.call_id,
+                    night=night or today,
+                    run_id=run_id,
+                ),
+            )
+            summary.failed.append(
+                {"call_id": err.call_id, "file": err.file, "stage": err.stage, "message": err.message}
+            )
             say(f"ERROR {err.file}: {err.message}")
 
         cfg_hash = config_hash(config)
@@ -175,16 +214,25 @@ def score_batch(
             if not force and is_current(previous, fp):
                 summary.skipped.append(meta.call_id)
                 if previous.get("night") != night_for(meta):  # same call, filed under another night
-                    _guard(store, lambda p=previous, m=meta: store.write_call({**p, "night": night_for(m)}, previous=p))
+                    _guard(
+                        store,
+                        lambda p=previous, m=meta: store.write_call({**p, "night": night_for(m)}, previous=p),
+                    )
                     touched.update({night_for(meta), previous.get("night") or ""} - {""})
                 continue
             jobs.append(_Job(meta, fp, previous, _audio_seconds(meta)))
         if summary.skipped:
-            say(f"{len(summary.skipped)} call(s) already scored with the same audio and config in {store.root} "
-                "(--force redoes them)")
+            say(
+                f"{len(summary.skipped)} call(s) already scored with the same audio and config in {store.root} "
+                "(--force redoes them)"
+            )
         known = [j.audio_s for j in jobs]
-        bar = Progress(len(jobs), audio_total_s=sum(known) if known and None not in known else None,
-                       stream=stream, every=progress_every)
+        bar = Progress(
+            len(jobs),
+            audio_total_s=sum(known) if known and None not in known else None,
+            stream=stream,
+            every=progress_every,
+        )
         if progress is not None:
             bar.message = progress  # type: ignore[method-assign]
         if executor == "dask":
@@ -209,21 +257,29 @@ def score_batch(
                     summary.audio_s += float(data.get("duration_s") or 0.0)
                     bar.update(call_id, audio_s=data.get("duration_s"), ok=True)
                 else:
-                    _guard(store, lambda e=err, j=job, c=call_id: store.record_error(
-                        call_id=c, night=night_for(j.meta), run_id=run_id, **e))
+                    _guard(
+                        store,
+                        lambda e=err, j=job, c=call_id: store.record_error(
+                            call_id=c, night=night_for(j.meta), run_id=run_id, **e
+                        ),
+                    )
                     summary.failed.append({"call_id": call_id, **err})
                     bar.update(call_id, audio_s=None, ok=False)
                     bar.message(f"ERROR {call_id}: [{err['stage']}] {err['file']}: {err['message']}")
         except BatchStopped as exc:
-            summary.stopped = f"{exc}. {len(summary.scored)} call(s) of this run were saved; " \
-                              "fix it and run the same command again to finish"
+            summary.stopped = (
+                f"{exc}. {len(summary.scored)} call(s) of this run were saved; "
+                "fix it and run the same command again to finish"
+            )
             close = getattr(results, "close", None)
             if close:
                 close()
         except KeyboardInterrupt:
             summary.interrupted = True
-            summary.stopped = (f"interrupted; {len(summary.scored)} call(s) of this run were saved; "
-                               "run the same command again to finish")
+            summary.stopped = (
+                f"interrupted; {len(summary.scored)} call(s) of this run were saved; "
+                "run the same command again to finish"
+            )
             close = getattr(results, "close", None)
             if close:
                 try:
@@ -238,8 +294,10 @@ def score_batch(
                 store.compact_errors(scored=summary.scored)
                 store.write_tables(nights=touched)
             except OSError as exc:
-                summary.stopped = (f"cannot write the tables in {store.root}: {exc.strerror or exc}; the call results "
-                                   "are saved, run the same command (or `callqa report`) again to rebuild them")
+                summary.stopped = (
+                    f"cannot write the tables in {store.root}: {exc.strerror or exc}; the call results "
+                    "are saved, run the same command (or `callqa report`) again to rebuild them"
+                )
     summary.wall_s = time.monotonic() - t0
     return summary
 
@@ -250,4 +308,6 @@ def _guard(store: ResultStore, write: Callable[[], Any]) -> Any:
         return write()
     except OSError as exc:
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        raise BatchStopped(f"cannot write to results folder {store.root}{where}: {exc.strerror or exc}") from None
+        raise BatchStopped(
+            f"cannot write to results folder {store.root}{where}: {exc.strerror or exc}"
+        ) from None

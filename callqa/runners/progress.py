@@ -30,8 +30,16 @@ def rtf_text(wall_s: float, audio_s: float) -> str:
 
 
 class Progress:
-    def __init__(self, total: int, *, audio_total_s: float | None = None, stream: TextIO | None = None,
-                 every: int | None = None, tty: bool | None = None, clock=time.monotonic):
+    def __init__(
+        self,
+        total: int,
+        *,
+        audio_total_s: float | None = None,
+        stream: TextIO | None = None,
+        every: int | None = None,
+        tty: bool | None = None,
+        clock=time.monotonic,
+    ):
         self.total = total
         self.audio_total_s = audio_total_s  # None: some durations unknown before the call is decoded
         self.stream = stream or sys.stderr
@@ -58,8 +66,12 @@ class Progress:
         hours = f"{self.audio_done_s / 3600:.2f}"
         if self.audio_total_s:
             hours += f"/{self.audio_total_s / 3600:.2f}"
-        parts = [f"[{self.done}/{self.total}] {pct:3.0f}%", f"audio {hours} h",
-                 rtf_text(elapsed, self.audio_done_s).split(" (")[0], f"ETA {fmt_duration(self.eta_s())}"]
+        parts = [
+            f"[{self.done}/{self.total}] {pct:3.0f}%",
+            f"audio {hours} h",
+            rtf_text(elapsed, self.audio_done_s).split(" (")[0],
+            f"ETA {fmt_duration(self.eta_s())}",
+        ]
         if self.failed:
             parts.append(f"{self.failed} failed")
         if last:

@@ -69,7 +69,9 @@ def load_scorecard(name_or_path: str, *, source: str = "<config>") -> Scorecard:
     items = {}
     for check, raw in checks.items():
         if check not in known_checks:
-            raise ConfigError(f"{path}: unknown check 'checks.{check}' (known: {', '.join(sorted(known_checks))})")
+            raise ConfigError(
+                f"{path}: unknown check 'checks.{check}' (known: {', '.join(sorted(known_checks))})"
+            )
         items[check] = build_dataclass(ScoreItem, raw, source=str(path), where=f"checks.{check}")
     pass_score = data.get("pass_score", 80.0)
     if not isinstance(pass_score, (int, float)) or not 0 <= pass_score <= 100:

@@ -99,7 +99,10 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     n = min(len(lv.active) for lv in levels)
     any_active = np.any([lv.active[:n] for lv in levels], axis=0)
     speech = np.any([lv.active[:n] & ~m[:n] for lv, m in zip(levels, not_speech, strict=False)], axis=0)
-    events += [SignalEvent("silence", s, e) for s, e in mask_runs(~any_active, hop_s=hop_s, min_s=config.silence_min_s)]
+    events += [
+        SignalEvent("silence", s, e)
+        for s, e in mask_runs(~any_active, hop_s=hop_s, min_s=config.silence_min_s)
+    ]
     # Ringback comes before the answer: a ring-like tone after speech has started is not a ring.
     spoken_s = np.concatenate([[0.0], np.cumsum(speech) * hop_s])
 
@@ -127,8 +130,14 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     # and music frames are skipped (the `monotone` check drops them anyway) and it picks each party's frames
     if config.pitch.enabled:
         extras["pitch"] = tuple(
-            pitch_track(audio.samples[ch], sr, channel=ch, config=config.pitch, skip=not_speech[ch],
-                        skip_hop_s=levels[ch].frame_hop_s)  # fmt: skip
+            pitch_track(
+                audio.samples[ch],
+                sr,
+                channel=ch,
+                config=config.pitch,
+                skip=not_speech[ch],
+                skip_hop_s=levels[ch].frame_hop_s,
+            )  # fmt: skip
             for ch in range(audio.n_channels)
         )
     summary = SignalSummary(**extras)

@@ -80,7 +80,9 @@ class RingConfig:
     profiles: dict[str, ToneProfile] = field(default_factory=_ring_profiles)
     prefer_by_language: dict[str, str] = field(default_factory=lambda: {"ru": "ru", "zh": "cn"})
     min_partial_on_s: float = 0.3  # a last ring cut by the answer counts when at least this long
-    max_speech_before_s: float = 0.5  # ringback precedes the answer: tones after this much speech are not rings
+    max_speech_before_s: float = (
+        0.5  # ringback precedes the answer: tones after this much speech are not rings
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "profiles", _as_profiles(self.profiles, "signal.rings.profiles"))

@@ -134,7 +134,9 @@ def detect_hangup_party(call: Call, *, config: HangupConfig) -> tuple[HangupPart
     Checks read the decision from `call.features.hangup` (made with the configured `signal.hangup`).
     """
     if call.meta.hangup_party is not None:
-        return HangupDecision(call.meta.hangup_party, Evidence(note="hangup_party from the manifest"), "manifest")
+        return HangupDecision(
+            call.meta.hangup_party, Evidence(note="hangup_party from the manifest"), "manifest"
+        )
     if call.signal is None:
         return HangupDecision("unknown", None, "none")
     ends = [u.end_s for u in call.utterances]

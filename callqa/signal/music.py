@@ -57,7 +57,10 @@ def detect_music(
         if sounding.mean() < config.min_sounding_share:
             continue
         loud, quiet = np.percentile(lev, [90, 10])
-        if loud - quiet < config.min_level_spread_db or np.mean(lev < floor_dbfs + 3.0) > config.max_floor_share:
+        if (
+            loud - quiet < config.min_level_spread_db
+            or np.mean(lev < floor_dbfs + 3.0) > config.max_floor_share
+        ):
             continue
         dips = float(np.mean(lev < loud - 12.0))
         score = float(sim[s : s + win][sounding].mean()) - dips

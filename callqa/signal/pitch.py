@@ -53,7 +53,9 @@ def pitch_track(x: np.ndarray, sample_rate: int, *, channel: int = 0, config: Pi
     span = w + tau_max + 1
     pad = np.zeros(w // 2 + n_frames * hop + span, dtype=np.float32)
     pad[w // 2 : w // 2 + len(x)] = x
-    frames_all = sliding_window_view(pad, span)[::hop][:n_frames]  # frame k: pad[k*hop : k*hop+span], centred at k*hop
+    frames_all = sliding_window_view(pad, span)[::hop][
+        :n_frames
+    ]  # frame k: pad[k*hop : k*hop+span], centred at k*hop
     head = frames_all[:, :w]
     level = 10 * np.log10(np.maximum(np.einsum("ij,ij->i", head, head) / w, 1e-20)) + 3.01
     keep = level >= cfg.min_level_dbfs

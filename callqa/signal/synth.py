@@ -87,8 +87,13 @@ def speechlike(
 
 
 def hum_and_noise(
-    n: int, *, level_dbfs: float = -48.0, mains_hz: float = 50.0, hum_share: float = 0.5,
-    sample_rate: int = 8000, seed: int = 0,
+    n: int,
+    *,
+    level_dbfs: float = -48.0,
+    mains_hz: float = 50.0,
+    hum_share: float = 0.5,
+    sample_rate: int = 8000,
+    seed: int = 0,
 ) -> np.ndarray:
     """A steady telephone-line floor: mains hum (7 harmonics, 1/k) plus white noise, `hum_share` of the power."""
     t = np.arange(n) / sample_rate

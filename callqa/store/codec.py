@@ -178,7 +178,8 @@ class StoredResult:
         kwargs["meta"] = CallMeta(**{k: v for k, v in (d.get("meta") or {}).items() if k in meta_fields})
         kwargs["utterances"] = tuple(utterance_from_dict(u) for u in d.get("utterances", []))
         kwargs["turns"] = tuple(
-            (SpeakerTurn(t["speaker"], t["start_s"], t["end_s"]), t.get("role", "unknown")) for t in d.get("turns", [])
+            (SpeakerTurn(t["speaker"], t["start_s"], t["end_s"]), t.get("role", "unknown"))
+            for t in d.get("turns", [])
         )
         return cls(**kwargs)
 

@@ -31,5 +31,7 @@ def to_rttm(call: dict[str, Any]) -> str:
     for t in turns:
         dur = t["end_s"] - t["start_s"]
         if dur > 0:
-            rows.append(f"SPEAKER {uri} 1 {t['start_s']:.3f} {dur:.3f} <NA> <NA> {t['role']}_{t['speaker']} <NA> <NA>")
+            rows.append(
+                f"SPEAKER {uri} 1 {t['start_s']:.3f} {dur:.3f} <NA> <NA> {t['role']}_{t['speaker']} <NA> <NA>"
+            )
     return "\n".join(rows) + ("\n" if rows else "")

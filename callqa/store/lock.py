@@ -38,8 +38,10 @@ def _holder_text(path: Path) -> str:
     except (OSError, ValueError):
         return "another process (its lock file could not be read)"
     cmd = info.get("command") or "?"
-    return (f"process {info.get('pid', '?')} on {info.get('host', '?')} "
-            f"(`{cmd}`, started {info.get('started', '?')})")
+    return (
+        f"process {info.get('pid', '?')} on {info.get('host', '?')} "
+        f"(`{cmd}`, started {info.get('started', '?')})"
+    )
 
 
 class FolderLock:
@@ -66,7 +68,9 @@ class FolderLock:
             self.root.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise FolderUnwritable(f"cannot write to results folder {self.root}: {exc.strerror or exc}") from None
+            raise FolderUnwritable(
+                f"cannot write to results folder {self.root}: {exc.strerror or exc}"
+            ) from None
         if fcntl is not None:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -78,14 +82,20 @@ class FolderLock:
                         "wait for it to finish or write to another --out"
                     ) from None
                 raise
-        info = {"pid": os.getpid(), "host": socket.gethostname(), "command": " ".join(sys.argv)[:300],
-                "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "command": " ".join(sys.argv)[:300],
+            "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        }
         try:
             os.ftruncate(fd, 0)
             os.pwrite(fd, json.dumps(info).encode(), 0)
         except OSError as exc:
             os.close(fd)
-            raise FolderUnwritable(f"cannot write to results folder {self.root}: {exc.strerror or exc}") from None
+            raise FolderUnwritable(
+                f"cannot write to results folder {self.root}: {exc.strerror or exc}"
+            ) from None
         _HELD[key] = (fd, 1)
 
     def release(self) -> None:
@@ -116,4 +126,3 @@ def close_inherited_locks() -> None:
         except OSError:
             pass
     _HELD.clear()
-

@@ -28,15 +28,21 @@ def format_call(call: dict[str, Any], *, transcript: bool = False, max_evidence:
     out = []
     score = call.get("score")
     card = call.get("scorecard") or {}
-    out.append(f"call {call['call_id']}  ({call.get('language')}, {call.get('channel_layout')}, "
-               f"{call.get('duration_s', 0):.1f} s)  agent={call.get('agent_name') or call.get('agent_id') or '?'}")
-    out.append(f"score: {'n/a' if score is None else f'{score:.0f}/100'}  "
-               f"({'PASSED' if card.get('passed') else 'not passed' if card.get('passed') is False else 'no applicable checks'}, "
-               f"scorecard {card.get('scorecard')})")
+    out.append(
+        f"call {call['call_id']}  ({call.get('language')}, {call.get('channel_layout')}, "
+        f"{call.get('duration_s', 0):.1f} s)  agent={call.get('agent_name') or call.get('agent_id') or '?'}"
+    )
+    out.append(
+        f"score: {'n/a' if score is None else f'{score:.0f}/100'}  "
+        f"({'PASSED' if card.get('passed') else 'not passed' if card.get('passed') is False else 'no applicable checks'}, "
+        f"scorecard {card.get('scorecard')})"
+    )
     t = call.get("timing") or {}
     talk = t.get("talk_s") or {}
-    out.append(f"talk: agent {talk.get('agent', 0):.1f} s, customer {talk.get('customer', 0):.1f} s; "
-               f"silence {t.get('silence_s', 0):.1f} s; overtalk {t.get('overtalk_s', 0):.1f} s")
+    out.append(
+        f"talk: agent {talk.get('agent', 0):.1f} s, customer {talk.get('customer', 0):.1f} s; "
+        f"silence {t.get('silence_s', 0):.1f} s; overtalk {t.get('overtalk_s', 0):.1f} s"
+    )
     conf = call.get("transcript_confidence") or {}
     if conf:
         out.append("transcript confidence (mean word probability): " + ", ".join(
@@ -48,7 +54,11 @@ def format_call(call: dict[str, Any], *, transcript: bool = False, max_evidence:
         detail = chk.get("reason") if status == "na" else _value_text(chk)
         out.append(f"  [{STATUS_MARK.get(status, status)}] {name:16s} {detail or ''}")
         for ev in (chk.get("evidence") or [])[:max_evidence]:
-            span = f"{_fmt_time(ev.get('start_s'))}-{_fmt_time(ev.get('end_s'))}" if ev.get("start_s") is not None else ""
+            span = (
+                f"{_fmt_time(ev.get('start_s'))}-{_fmt_time(ev.get('end_s'))}"
+                if ev.get("start_s") is not None
+                else ""
+            )
             who = ev.get("role") or ""
             words = f'"{ev["text"]}"' if ev.get("text") else ""
             out.append(f"         {span:13s} {who:8s} {words} {ev.get('note') or ''}".rstrip())
@@ -69,19 +79,25 @@ def format_summary(calls: list[dict[str, Any]], errors: list[dict[str, Any]], *,
             if n not in names:
                 names.append(n)
     short = {n: n[:8] for n in names}
-    header = f"{'call_id':28s} {'lang':4s} {'dur_s':>6s} {'score':>5s}  " + " ".join(f"{short[n]:>8s}" for n in names)
+    header = f"{'call_id':28s} {'lang':4s} {'dur_s':>6s} {'score':>5s}  " + " ".join(
+        f"{short[n]:>8s}" for n in names
+    )
     lines = [header, "-" * len(header)]
     for c in sorted(calls, key=lambda c: c["call_id"]):
         score = c.get("score")
         cells = [STATUS_MARK.get((c["checks"].get(n) or {}).get("status", "na"), "?") for n in names]
-        lines.append(f"{c['call_id'][:28]:28s} {c.get('language') or '':4s} {c.get('duration_s', 0):6.1f} "
-                     f"{'-' if score is None else f'{score:.0f}':>5s}  " + " ".join(f"{x:>8s}" for x in cells))
+        lines.append(
+            f"{c['call_id'][:28]:28s} {c.get('language') or '':4s} {c.get('duration_s', 0):6.1f} "
+            f"{'-' if score is None else f'{score:.0f}':>5s}  " + " ".join(f"{x:>8s}" for x in cells)
+        )
     lines.append("")
     lines.append(f"{len(calls)} call(s) scored, {len(errors)} error(s).")
     for e in errors:
         lines.append(f"  ERROR [{e.get('stage')}] {e.get('file')}: {e.get('message')}")
-    lines.append(f"results: {root}/calls/*.json, calls.parquet, checks.parquet, utterances.parquet, "
-                 f"errors.parquet, callqa.duckdb")
+    lines.append(
+        f"results: {root}/calls/*.json, calls.parquet, checks.parquet, utterances.parquet, "
+        f"errors.parquet, callqa.duckdb"
+    )
     lines.append(f"details: callqa show CALL_ID --out {root}")
     return "\n".join(lines)
 
@@ -98,13 +114,17 @@ def format_agents(calls: list[dict[str, Any]]) -> str:
         passed = [c for c in own if (c.get("scorecard") or {}).get("passed")]
         name = next((c.get("agent_name") for c in own if c.get("agent_name")), "")
         avg = f"{sum(scores) / len(scores):.0f}" if scores else "-"
-        lines.append(f"agent {agent_id} {name}: {len(own)} call(s), average score {avg}, "
-                     f"passed {len(passed)}/{len(own)}")
+        lines.append(
+            f"agent {agent_id} {name}: {len(own)} call(s), average score {avg}, "
+            f"passed {len(passed)}/{len(own)}"
+        )
         fails: dict[str, list[str]] = {}
         for c in own:
             for check, chk in (c.get("checks") or {}).items():
                 if chk.get("status") == "fail":
                     fails.setdefault(check, []).append(c["call_id"])
         for check, ids in sorted(fails.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            lines.append(f"    {check:18s} failed in {len(ids)}: {', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}")
+            lines.append(
+                f"    {check:18s} failed in {len(ids)}: {', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}"
+            )
     return "\n".join(lines) if lines else "no calls"

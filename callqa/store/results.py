@@ -142,8 +142,12 @@ class ResultStore:
         return data if isinstance(data, dict) and data.get("call_id") is not None else None
 
     def night_for(self, result: dict[str, Any], *, fallback: str | None = None) -> str:
-        return (result.get("night") or night_of((result.get("meta") or {}).get("started_at"))
-                or fallback or dt.date.today().isoformat())
+        return (
+            result.get("night")
+            or night_of((result.get("meta") or {}).get("started_at"))
+            or fallback
+            or dt.date.today().isoformat()
+        )
 
     def write_call(self, result: dict[str, Any], *, previous: dict[str, Any] | None = None) -> Path:
         """Write one call. `previous` (its stored result, if the caller has read it) saves a read.
@@ -220,17 +224,37 @@ class ResultStore:
     def cache_put(self, key: str, transcript: CallTranscript) -> None:
         from callqa.store.codec import transcript_to_dict
 
-        atomic_write_text(self.cache_dir / f"{key}.json", json.dumps(transcript_to_dict(transcript), ensure_ascii=False))
+        atomic_write_text(
+            self.cache_dir / f"{key}.json", json.dumps(transcript_to_dict(transcript), ensure_ascii=False)
+        )
 
     # errors --------------------------------------------------------------------------------------
-    def record_error(self, *, file: str, stage: str, message: str, call_id: str | None = None,
-                     night: str | None = None, run_id: str | None = None) -> None:
+    def record_error(
+        self,
+        *,
+        file: str,
+        stage: str,
+        message: str,
+        call_id: str | None = None,
+        night: str | None = None,
+        run_id: str | None = None,
+    ) -> None:
         """Append one error row (one write of one line, fsynced; a torn last line is skipped on reading)."""
         self.root.mkdir(parents=True, exist_ok=True)
-        row = {"call_id": call_id, "file": file, "stage": stage, "message": message,
-               "at": time.strftime("%Y-%m-%dT%H:%M:%S"), "night": night or dt.date.today().isoformat(),
-               "run_id": run_id}
-        line = ("\n" if _ends_without_newline(self.errors_path) else "") + json.dumps(row, ensure_ascii=False) + "\n"
+        row = {
+            "call_id": call_id,
+            "file": file,
+            "stage": stage,
+            "message": message,
+            "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "night": night or dt.date.today().isoformat(),
+            "run_id": run_id,
+        }
+        line = (
+            ("\n" if _ends_without_newline(self.errors_path) else "")
+            + json.dumps(row, ensure_ascii=False)
+            + "\n"
+        )
         fd = os.open(self.errors_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             os.write(fd, line.encode("utf-8"))
@@ -250,13 +274,19 @@ class ResultStore:
         for e in errors:
             if e.get("call_id") is not None and e.get("call_id") in done:
                 continue
-            key = (e.get("call_id"), e.get("file"), e.get("stage"),
-                   e.get("message") if e.get("call_id") is None else None)
+            key = (
+                e.get("call_id"),
+                e.get("file"),
+                e.get("stage"),
+                e.get("message") if e.get("call_id") is None else None,
+            )
             latest.pop(key, None)  # the newest row goes last
             latest[key] = e
         kept = list(latest.values())
         if len(kept) != len(errors):
-            atomic_write_text(self.errors_path, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in kept))
+            atomic_write_text(
+                self.errors_path, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in kept)
+            )
 
     def read_errors(self) -> list[dict[str, Any]]:
         if not self.errors_path.exists():
@@ -276,9 +306,13 @@ class ResultStore:
         self.root.mkdir(parents=True, exist_ok=True)
         cfg = asdict(config)
         source = cfg.pop("source", None)  # not a config key: keep the file loadable with --config
-        header = f"# effective config of this run; built from: {' '.join(str(source).split())}\n" if source else ""
-        atomic_write_text(self.root / "config.effective.yaml",
-                          header + yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
+        header = (
+            f"# effective config of this run; built from: {' '.join(str(source).split())}\n" if source else ""
+        )
+        atomic_write_text(
+            self.root / "config.effective.yaml",
+            header + yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False),
+        )
         atomic_write_text(self.root / "versions.json", json.dumps(versions, indent=1))
 
     # tables ----------------------------------------------------------------------------------------
@@ -297,13 +331,15 @@ class ResultStore:
             legacy = any((self.root / f"{t}.parquet").is_file() for t in TABLES)
             if nights is None or legacy or not (self.state_dir / "nights").is_dir():
                 todo = self._rebuild_index()
-                for t in TABLES:  # drop partitions of nights that no longer have calls, and the old flat files
+                for (
+                    t
+                ) in TABLES:  # drop partitions of nights that no longer have calls, and the old flat files
                     folder = self.root / f"{t}.parquet"
                     if folder.is_file():
                         folder.unlink()
                     elif folder.is_dir():
                         for part in folder.glob("night=*"):
-                            if part.name[len("night="):] not in todo:
+                            if part.name[len("night=") :] not in todo:
                                 shutil.rmtree(part, ignore_errors=True)
                 shutil.rmtree(self.state_dir / "dirty", ignore_errors=True)
             else:
@@ -324,7 +360,7 @@ class ResultStore:
             err_dir = self.root / "errors.parquet"
             if err_dir.is_dir():
                 for part in err_dir.glob("night=*"):
-                    if part.name[len("night="):] not in err_frames:
+                    if part.name[len("night=") :] not in err_frames:
                         shutil.rmtree(part, ignore_errors=True)
             for night, rows in err_frames.items():
                 counts["errors"] += write_partition(err_dir, night, build_tables([], rows)["errors"])
@@ -343,12 +379,17 @@ class ResultStore:
         d = self.state_dir / "nights" / night
         out = []
         for marker in sorted(d.iterdir()) if d.is_dir() else []:
-            data = self._read_json(self.calls_dir / f"{marker.name}.json") if (
-                self.calls_dir / f"{marker.name}.json").exists() else None
+            data = (
+                self._read_json(self.calls_dir / f"{marker.name}.json")
+                if (self.calls_dir / f"{marker.name}.json").exists()
+                else None
+            )
             if data is None:
                 marker.unlink(missing_ok=True)  # the call was never written (killed run) or is unreadable
                 continue
-            own = data.get("night") or self.night_for(data, fallback=_mtime_date(self.calls_dir / f"{marker.name}.json"))
+            own = data.get("night") or self.night_for(
+                data, fallback=_mtime_date(self.calls_dir / f"{marker.name}.json")
+            )
             if own == night:
                 out.append({**data, "night": own})
             else:

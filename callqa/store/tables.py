@@ -12,8 +12,20 @@ import pandas as pd
 from callqa.store.codec import published_values
 
 TABLES = ("calls", "checks", "utterances", "errors")
-CALL_COLUMNS = ["call_id", "audio_path", "duration_s", "language", "agent_id", "agent_name", "company",
-                "channel_layout", "score", "passed", "started_at", "direction"]
+CALL_COLUMNS = [
+    "call_id",
+    "audio_path",
+    "duration_s",
+    "language",
+    "agent_id",
+    "agent_name",
+    "company",
+    "channel_layout",
+    "score",
+    "passed",
+    "started_at",
+    "direction",
+]
 
 
 def _scalar(v: Any) -> Any:
@@ -26,9 +38,15 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
     call_rows, check_rows, utt_rows = [], [], []
     for c in calls:
         row = {
-            "call_id": c["call_id"], "audio_path": c.get("audio_path"), "duration_s": c.get("duration_s"),
-            "language": c.get("language"), "agent_id": c.get("agent_id"), "agent_name": c.get("agent_name"),
-            "company": c.get("company"), "channel_layout": c.get("channel_layout"), "score": c.get("score"),
+            "call_id": c["call_id"],
+            "audio_path": c.get("audio_path"),
+            "duration_s": c.get("duration_s"),
+            "language": c.get("language"),
+            "agent_id": c.get("agent_id"),
+            "agent_name": c.get("agent_name"),
+            "company": c.get("company"),
+            "channel_layout": c.get("channel_layout"),
+            "score": c.get("score"),
             "passed": (c.get("scorecard") or {}).get("passed"),
             "started_at": (c.get("meta") or {}).get("started_at"),
             "direction": (c.get("meta") or {}).get("direction"),
@@ -48,24 +66,42 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
             for k, v in values.items():
                 if isinstance(v, (int, float, str, bool)) or v is None:
                     row[f"{name}_{k}"] = v
-            check_rows.append({
-                "call_id": c["call_id"], "agent_id": c.get("agent_id"), "check": name, "status": chk.get("status"),
-                "reason": chk.get("reason"),
-                "values": json.dumps(values, ensure_ascii=False, default=str),
-                "evidence": json.dumps(chk.get("evidence", []), ensure_ascii=False, default=str),
-            })
+            check_rows.append(
+                {
+                    "call_id": c["call_id"],
+                    "agent_id": c.get("agent_id"),
+                    "check": name,
+                    "status": chk.get("status"),
+                    "reason": chk.get("reason"),
+                    "values": json.dumps(values, ensure_ascii=False, default=str),
+                    "evidence": json.dumps(chk.get("evidence", []), ensure_ascii=False, default=str),
+                }
+            )
         call_rows.append(row)
         for i, u in enumerate(c.get("utterances") or []):
-            utt_rows.append({
-                "call_id": c["call_id"], "index": i, "speaker": u.get("speaker"), "role": u.get("role"),
-                "start_s": u.get("start_s"), "end_s": u.get("end_s"), "text": u.get("text"),
-                "n_words": len(u.get("words") or []), "channel": u.get("channel"),
-            })
+            utt_rows.append(
+                {
+                    "call_id": c["call_id"],
+                    "index": i,
+                    "speaker": u.get("speaker"),
+                    "role": u.get("role"),
+                    "start_s": u.get("start_s"),
+                    "end_s": u.get("end_s"),
+                    "text": u.get("text"),
+                    "n_words": len(u.get("words") or []),
+                    "channel": u.get("channel"),
+                }
+            )
     err_rows = [{k: e.get(k) for k in ("call_id", "file", "stage", "message", "at")} for e in errors]
     frames = {
         "calls": pd.DataFrame(call_rows),
-        "checks": pd.DataFrame(check_rows, columns=["call_id", "agent_id", "check", "status", "reason", "values", "evidence"]),
-        "utterances": pd.DataFrame(utt_rows, columns=["call_id", "index", "speaker", "role", "start_s", "end_s", "text", "n_words", "channel"]),
+        "checks": pd.DataFrame(
+            check_rows, columns=["call_id", "agent_id", "check", "status", "reason", "values", "evidence"]
+        ),
+        "utterances": pd.DataFrame(
+            utt_rows,
+            columns=["call_id", "index", "speaker", "role", "start_s", "end_s", "text", "n_words", "channel"],
+        ),
         "errors": pd.DataFrame(err_rows, columns=["call_id", "file", "stage", "message", "at"]),
     }
     if frames["calls"].empty:  # the DuckDB views need these columns even when every call failed
@@ -168,7 +204,9 @@ def _union_schema(schemas: list) -> Any:
     fields = []
     for name in order:
         try:
-            merged = pa.unify_schemas([pa.schema([(name, t)]) for t in types[name]], promote_options="permissive")
+            merged = pa.unify_schemas(
+                [pa.schema([(name, t)]) for t in types[name]], promote_options="permissive"
+            )
             fields.append(merged.field(name))
         except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
             fields.append(pa.field(name, pa.large_string()))
@@ -231,8 +269,10 @@ def write_duckdb(root: Path) -> Path:
         con.execute(f"SET file_search_path = '{_sql_str(root)}'")  # binding the views needs the files
         for name in TABLES:
             if any((root / f"{name}.parquet").glob("night=*/part-0.parquet")):
-                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{name}.parquet/night=*/part-0.parquet', "
-                            "hive_partitioning = true, union_by_name = true)")
+                con.execute(
+                    f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{name}.parquet/night=*/part-0.parquet', "
+                    "hive_partitioning = true, union_by_name = true)"
+                )
             else:
                 con.execute(f"CREATE VIEW {name} AS {_empty_view_sql(EMPTY_COLUMNS[name])}")
         con.execute(

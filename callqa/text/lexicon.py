@@ -275,7 +275,9 @@ class PhraseBooks:
 
     @classmethod
     def preload(cls, paths: Sequence[str | None], languages: Sequence[str]) -> PhraseBooks:
-        return cls({(lang, p): load_phrasebook(lang, p) for lang in languages for p in dict.fromkeys([None, *paths])})
+        return cls(
+            {(lang, p): load_phrasebook(lang, p) for lang in languages for p in dict.fromkeys([None, *paths])}
+        )
 
     def get(self, language: str, path: str | None = None) -> PhraseBook:
         book = self.books.get((language, path))

@@ -118,7 +118,14 @@ def _window_match(phrase: str, tokens, i: int, length: int, sim: float, language
     """The match of `phrase` on tokens[i : i + length] of one utterance."""
     w = tokens[i : i + length]
     return PhraseMatch(
-        phrase, _window_text(w, language), w[0].start_s, w[-1].end_s, round(sim, 3), w[0].utterance, i, i + length - 1
+        phrase,
+        _window_text(w, language),
+        w[0].start_s,
+        w[-1].end_s,
+        round(sim, 3),
+        w[0].utterance,
+        i,
+        i + length - 1,
     )
 
 

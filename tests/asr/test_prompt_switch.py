@@ -27,6 +27,10 @@ def test_one_switch_for_all_and_explicit_prompts():
 
 def test_config_accepts_bool_or_mapping_and_rejects_others():
     assert load_config(overrides=["asr.keep_fillers=true"]).asr.keep_fillers is True
-    assert load_config(overrides=["asr.keep_fillers.ru=true"]).asr.keep_fillers == {"en": True, "zh": False, "ru": True}
+    assert load_config(overrides=["asr.keep_fillers.ru=true"]).asr.keep_fillers == {
+        "en": True,
+        "zh": False,
+        "ru": True,
+    }
     with pytest.raises(ConfigError):
         load_config(overrides=["asr.keep_fillers=maybe"])

@@ -14,7 +14,9 @@ HOP_S = 0.02
 
 def report(active: np.ndarray, events=(), duration_s: float | None = None) -> SignalReport:
     n = len(active)
-    lv = ChannelLevels(0, HOP_S, np.zeros(n), np.zeros(n), np.zeros(n, dtype=int), np.asarray(active, dtype=bool))
+    lv = ChannelLevels(
+        0, HOP_S, np.zeros(n), np.zeros(n), np.zeros(n, dtype=int), np.asarray(active, dtype=bool)
+    )
     return SignalReport(8000, duration_s or n * HOP_S, 1, (lv,), tuple(events), {})
 
 
@@ -22,7 +24,11 @@ def test_rings_music_and_long_pauses_are_skipped_short_pauses_kept():
     active = np.ones(3000, dtype=bool)  # 60 s
     active[500:550] = False  # 1 s pause: kept (a breath between sentences)
     active[1000:1500] = False  # 10 s silence: skipped
-    events = [SignalEvent("ring", 0.0, 2.0, 0), SignalEvent("ring", 6.0, 8.0, 0), SignalEvent("music", 40.0, 55.0, None)]
+    events = [
+        SignalEvent("ring", 0.0, 2.0, 0),
+        SignalEvent("ring", 6.0, 8.0, 0),
+        SignalEvent("music", 40.0, 55.0, None),
+    ]
     regions = speech_regions(report(active, events))
     assert regions == [(1.7, 6.3), (7.7, 20.3), (29.7, 40.3), (54.7, 60.0)]  # no padding before the start
 
@@ -47,7 +53,14 @@ def test_region_map_round_trip():
     x = np.arange(16000 * 13, dtype=np.float32)
     joined = cut_regions(x, regions)
     assert len(joined) == 16000 * 4
-    for t in (0.0, 0.7, 1.5, 1.9, 2.0, 3.5):  # the joined sample at t is the recording's sample at to_recording(t)
+    for t in (
+        0.0,
+        0.7,
+        1.5,
+        1.9,
+        2.0,
+        3.5,
+    ):  # the joined sample at t is the recording's sample at to_recording(t)
         assert joined[int(t * 16000)] == round(rmap.to_recording(t) * 16000)
 
 
@@ -66,7 +79,11 @@ class EchoTranscriber:
             block = samples_16k[k * 16000 : (k + 1) * 16000]
             if np.any(block != 0):
                 words.append(Word(f"w{int(block[0])}", k + 0.1, k + 0.9, 0.9))
-        return [AsrSegment(words[0].start_s, words[-1].end_s, " ".join(w.text for w in words), tuple(words))] if words else []
+        return (
+            [AsrSegment(words[0].start_s, words[-1].end_s, " ".join(w.text for w in words), tuple(words))]
+            if words
+            else []
+        )
 
 
 def test_transcribe_regions_maps_words_back_to_recording_time():
@@ -112,5 +129,9 @@ def test_diarize_regions_maps_turns_back_and_cuts_them_at_joins():
     d = ScriptedDiarizer([SpeakerTurn("A", 0.5, 2.0), SpeakerTurn("B", 2.5, 4.0)])
     turns = diarize_regions(d, np.zeros(16000 * 30, dtype=np.float32), regions=regions)
     assert d.seen == [16000 * 5]
-    assert [(t.speaker, t.start_s, t.end_s) for t in turns] == [("A", 2.5, 4.0), ("B", 4.5, 5.0), ("B", 20.0, 21.0)]
+    assert [(t.speaker, t.start_s, t.end_s) for t in turns] == [
+        ("A", 2.5, 4.0),
+        ("B", 4.5, 5.0),
+        ("B", 20.0, 21.0),
+    ]
     assert diarize_regions(d, np.zeros(16000), regions=[]) == []

@@ -52,7 +52,9 @@ def test_holds_are_not_dead_air():
     assert r.status == "pass" and r.values.count == 0
     # with holds found only from music of 60 s or more... a silence-only hold needs min_silent_hold_s
     sig = events_report([SignalEvent("silence", 3.0, 50.0)], duration_s=60)
-    assert check_dead_air(call_with(rows, signal=sig), P).status == "pass"  # a 47 s silence is a hold (>= 20 s)
+    assert (
+        check_dead_air(call_with(rows, signal=sig), P).status == "pass"
+    )  # a 47 s silence is a hold (>= 20 s)
     strict = CallSettings(holds=HoldsParams(min_silent_hold_s=60.0))  # checks.holds, as configured
     assert check_dead_air(replace(call_with(rows, signal=sig), settings=strict), P).status == "fail"
 

@@ -17,7 +17,15 @@ def call(words):
 
 
 SAID = [("Нет,", 0.9), ("не", 0.95), ("знаю.", 0.9), ("Э-э-э,", 0.92), ("давайте", 0.9), ("проверю.", 0.9)]
-INVENTED = [("О,", 0.3), ("ну,", 0.2), ("как", 0.15), ("бы,", 0.15), ("эм,", 0.1), ("это,", 0.2), ("ну…", 0.25)]
+INVENTED = [
+    ("О,", 0.3),
+    ("ну,", 0.2),
+    ("как", 0.15),
+    ("бы,", 0.15),
+    ("эм,", 0.1),
+    ("это,", 0.2),
+    ("ну…", 0.25),
+]
 
 
 def test_low_probability_fillers_are_not_counted_and_say_why():
@@ -28,7 +36,9 @@ def test_low_probability_fillers_are_not_counted_and_say_why():
     every = check_fillers(call(SAID + INVENTED), FillersParams(min_probability=0.0))
     assert r.values["per_min"] * 5 <= every.values["per_min"]  # 1 counted instead of 6
     notes = [e.note for e in r.evidence]
-    assert any("p=0.92" in n for n in notes) and any("not counted: word probability 0.20 < 0.5" in n for n in notes)
+    assert any("p=0.92" in n for n in notes) and any(
+        "not counted: word probability 0.20 < 0.5" in n for n in notes
+    )
 
 
 def test_floor_zero_counts_everything_and_fails():

@@ -23,7 +23,9 @@ def test_zh_informal_ni_fails_with_time_and_formal_passes():
 
 
 def test_zh_ni_hao_greeting_is_conventional_unless_configured():
-    call = make_call("zh", [("agent", 0.0, 3.0, "喂，你好，这里是客服中心"), ("agent", 4.0, 6.0, "你们公司的地址是")])
+    call = make_call(
+        "zh", [("agent", 0.0, 3.0, "喂，你好，这里是客服中心"), ("agent", 4.0, 6.0, "你们公司的地址是")]
+    )
     r = check_formal_address(call, P)
     assert r.status == "pass" and r.values.ni_hao_greetings == 1 and r.values.informal_count == 0
     strict = check_formal_address(call, FormalAddressParams(count_ni_hao_greeting=True))

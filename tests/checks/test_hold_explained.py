@@ -51,7 +51,10 @@ def test_digits_and_units_count_as_duration_but_a_moment_does_not():
 def test_zh_and_ru_reason_and_duration():
     zh = make_call(
         "zh",
-        [("agent", 5.0, 10.0, "我帮您查询一下，大概需要两分钟，请您稍等。"), ("agent", 100.0, 103.0, "感谢您的耐心等待。")],
+        [
+            ("agent", 5.0, 10.0, "我帮您查询一下，大概需要两分钟，请您稍等。"),
+            ("agent", 100.0, 103.0, "感谢您的耐心等待。"),
+        ],
         events=[("hold", 11.0, 99.0)],
     )
     it = check_hold_etiquette(zh, H).values["items"][0]

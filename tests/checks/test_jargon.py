@@ -21,7 +21,9 @@ def test_en_company_term_unexplained_fails_explained_passes():
 
 
 def test_explanation_just_before_the_term_in_the_same_sentence():
-    good = make_call("en", [("agent", 0.0, 4.0, "Yeah, that's our engineering team on the back end.")], timed_words=True)
+    good = make_call(
+        "en", [("agent", 0.0, 4.0, "Yeah, that's our engineering team on the back end.")], timed_words=True
+    )
     assert check_jargon(good, JargonParams()).status == "pass"
     bad = make_call("en", [("agent", 0.0, 4.0, "I will ask the back end about it.")], timed_words=True)
     assert check_jargon(bad, JargonParams()).status == "fail"
@@ -43,7 +45,9 @@ def test_zh_and_ru_terms():
     assert check_jargon(zh_ok, JargonParams()).status == "pass"
     ru = make_call("ru", [("agent", 0.0, 4.0, "Я передам вопрос на вторую линию.")])
     assert check_jargon(ru, JargonParams()).status == "fail"
-    ru_ok = make_call("ru", [("agent", 0.0, 6.0, "Я передам вопрос на вторую линию, то есть нашим инженерам.")])
+    ru_ok = make_call(
+        "ru", [("agent", 0.0, 6.0, "Я передам вопрос на вторую линию, то есть нашим инженерам.")]
+    )
     assert check_jargon(ru_ok, JargonParams()).status == "pass"
 
 

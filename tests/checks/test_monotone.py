@@ -94,9 +94,10 @@ def test_stereo_real_call_leg_and_customer_comparison():
 
 
 def test_mono_roles_by_utterance_times():
-    a, c = real("osr-joinly/OSR_us_000_0034_8k.wav", 15), real("aws-lca/Auto_Repairs_40_UTC_caller.wav", 60)[
-        30 * SR : 45 * SR
-    ]
+    a, c = (
+        real("osr-joinly/OSR_us_000_0034_8k.wav", 15),
+        real("aws-lca/Auto_Repairs_40_UTC_caller.wav", 60)[30 * SR : 45 * SR],
+    )
     rows = [("agent", 0.0, 15.0, "..."), ("customer", 15.0, 30.0, "...")]
     bad = check_monotone(call_from_audio(rows, np.concatenate([flat(a), c])), P)
     assert bad.status == "fail" and bad.values.customer_sd_st > 2.0

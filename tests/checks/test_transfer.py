@@ -34,12 +34,32 @@ def test_zh_and_ru_transfers():
     assert check_transfer(zh, P).status == "pass"
     zh_bad = make_call("zh", [("agent", 5.0, 8.0, "我给您转一下")])
     assert check_transfer(zh_bad, P).status == "fail"
-    ru = make_call("ru", [("agent", 5.0, 10.0, "Я переключу вас на отдел возвратов, потому что они решат ваш вопрос, хорошо?")])
+    ru = make_call(
+        "ru",
+        [
+            (
+                "agent",
+                5.0,
+                10.0,
+                "Я переключу вас на отдел возвратов, потому что они решат ваш вопрос, хорошо?",
+            )
+        ],
+    )
     assert check_transfer(ru, P).status == "pass"
     ru_bad = make_call("ru", [("agent", 5.0, 8.0, "Соединяю вас.")])
     assert check_transfer(ru_bad, P).status == "fail"
     # "хорошо" as an acknowledgement is not consent; as a question it is
-    ack = make_call("ru", [("agent", 5.0, 10.0, "Хорошо, я переключу вас на отдел возвратов, потому что они решат ваш вопрос.")])
+    ack = make_call(
+        "ru",
+        [
+            (
+                "agent",
+                5.0,
+                10.0,
+                "Хорошо, я переключу вас на отдел возвратов, потому что они решат ваш вопрос.",
+            )
+        ],
+    )
     assert check_transfer(ack, P).values.with_consent == 0
     asked = make_call("ru", [("agent", 5.0, 12.0, "Я переключу вас на отдел возвратов, они решат ваш вопрос, хорошо? Спасибо.")],
                       timed_words=True)  # fmt: skip

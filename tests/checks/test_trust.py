@@ -73,7 +73,11 @@ def test_closing_keeps_the_signal_hangup_party_when_gated():
     call = call_with(0.5, events=[("busy_tone", 13.0, 16.0)], duration_s=16.0)
     res = run_checks(call, CHECKS, trust=TrustConfig())
     c = res["closing"]
-    assert c.status == "na" and c.values["hangup_party"] == "customer" and c.values["hangup_source"] == "busy_tone"
+    assert (
+        c.status == "na"
+        and c.values["hangup_party"] == "customer"
+        and c.values["hangup_source"] == "busy_tone"
+    )
     assert all(e.text is None for e in c.evidence)  # no words from the untrusted transcript
 
 

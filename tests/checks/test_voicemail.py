@@ -9,7 +9,12 @@ from callqa.types import Call, CallMeta
 
 P = VoicemailParams()
 META = {"agent_name": "Anna Smith", "company": "Acme", "direction": "outbound"}
-GREETING = ("customer", 0.0, 6.0, "Hi, you've reached John. I can't come to the phone, please leave a message after the tone.")
+GREETING = (
+    "customer",
+    0.0,
+    6.0,
+    "Hi, you've reached John. I can't come to the phone, please leave a message after the tone.",
+)
 
 
 def test_en_complete_message_passes_and_greeting_is_excluded():
@@ -28,7 +33,11 @@ def test_en_long_message_without_number_or_time_fails():
         "Hi, this is Anna from Acme. I wanted to talk about your repair, please call us back when you can.")],
         **META)  # fmt: skip
     r = check_voicemail(call, P)
-    assert r.status == "fail" and set(r.values.missing) == {"message_length", "callback_number", "callback_time"}
+    assert r.status == "fail" and set(r.values.missing) == {
+        "message_length",
+        "callback_number",
+        "callback_time",
+    }
 
 
 def test_redacted_phone_token_and_spoken_digits_count():
@@ -36,9 +45,13 @@ def test_redacted_phone_token_and_spoken_digits_count():
     r = check_voicemail(make_call("en", [GREETING, ("agent", 7.0, 15.0, msg)], **META), P)
     assert r.status == "pass" and r.values.callback_number
     spoken = "This is Anna at Acme, call me at five five five, one two three, four five six seven, tomorrow."
-    assert check_voicemail(make_call("en", [GREETING, ("agent", 7.0, 15.0, spoken)], **META), P).values.callback_number
+    assert check_voicemail(
+        make_call("en", [GREETING, ("agent", 7.0, 15.0, spoken)], **META), P
+    ).values.callback_number
     short = "This is Anna at Acme, call me at extension five five, tomorrow."
-    assert not check_voicemail(make_call("en", [GREETING, ("agent", 7.0, 15.0, short)], **META), P).values.callback_number
+    assert not check_voicemail(
+        make_call("en", [GREETING, ("agent", 7.0, 15.0, short)], **META), P
+    ).values.callback_number
 
 
 def test_mono_greeting_labelled_agent_is_still_excluded():
@@ -72,10 +85,12 @@ def test_zh_and_ru_messages():
 
 
 def test_operator_announcement_without_mailbox_is_na():
-    """"The subscriber is switched off" is no mailbox: there is nowhere to leave a message."""
+    """ "The subscriber is switched off" is no mailbox: there is nowhere to leave a message."""
     zh = make_call("zh", [("customer", 0.0, 4.0, "您拨打的电话已关机，请稍后再拨")], direction="outbound")
     assert check_voicemail(zh, P).status == "na"
-    ru = make_call("ru", [("customer", 0.0, 4.0, "Абонент не отвечает или временно недоступен.")], direction="outbound")
+    ru = make_call(
+        "ru", [("customer", 0.0, 4.0, "Абонент не отвечает или временно недоступен.")], direction="outbound"
+    )
     assert check_voicemail(ru, P).status == "na"
 
 

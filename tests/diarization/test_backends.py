@@ -58,7 +58,10 @@ def test_channel_turns_come_from_leg_activity_without_music_and_need_words() -> 
     left[400:450] = True  # 8.0-9.0 s: activity without any word (a click, a tone): not a turn
     right[110:140] = True  # 2.2-2.8 s
     signal = _report([left, right], [SignalEvent("music", 3.0, 6.0, 0)])
-    words = [[Word("hello", 0.6, 1.0), Word("there", 1.1, 1.8), Word("hold", 4.0, 4.5)], [Word("hi", 2.3, 2.6)]]
+    words = [
+        [Word("hello", 0.6, 1.0), Word("there", 1.1, 1.8), Word("hold", 4.0, 4.5)],
+        [Word("hi", 2.3, 2.6)],
+    ]
     turns = ChannelDiarizer(signal=signal, words_by_channel=words, language="en").diarize()
     assert turns == [SpeakerTurn("ch0", 0.5, 2.0), SpeakerTurn("ch1", 2.2, 2.8)]
 

@@ -8,7 +8,9 @@ import pytest
 from callqa.diarization.windowed import refine_to_centroids, spectral_labels, split_windows, windows_to_turns
 
 
-def two_speakers(n_a: int, n_b: int, *, dim: int = 192, noise: float = 0.6, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def two_speakers(
+    n_a: int, n_b: int, *, dim: int = 192, noise: float = 0.6, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Embeddings scattered around two random voice directions (cosine between voices ~0)."""
     rng = np.random.default_rng(seed)
     voices = rng.standard_normal((2, dim))

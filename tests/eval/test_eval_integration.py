@@ -38,6 +38,8 @@ def test_ci_subset_meets_the_floors(ci_run):
 def test_existing_results_are_evaluated_without_models(ci_run):
     """`callqa eval --no-run`: the same figures from the results folder alone."""
     out, ids, report = ci_run
-    again = run_eval(EVAL, out, load_config(), call_ids=ids, run_models=False, external=True, external_ci=True)
+    again = run_eval(
+        EVAL, out, load_config(), call_ids=ids, run_models=False, external=True, external_ci=True
+    )
     assert again.figures == report.figures
     assert [f.to_dict() for f in again.failures] == [f.to_dict() for f in report.failures]

@@ -26,8 +26,18 @@ def test_eval_set_is_what_the_truth_says():
     assert {t.source for t in TRUTHS} == {"tts", "real"}
     assert {t.hangup_party for t in TRUTHS} >= {"agent", "customer"}
     assert {t.volume["agent"] for t in TRUTHS} == {"normal", "loud", "quiet"}
-    assert {t.rings["profile"] for t in TRUTHS if t.rings["in_audio"]} >= {"na", "uk", "cept", "fr", "cn", "ru", "jp"}
-    assert any(h["music"] for t in TRUTHS for h in t.holds) and any(not h["music"] for t in TRUTHS for h in t.holds)
+    assert {t.rings["profile"] for t in TRUTHS if t.rings["in_audio"]} >= {
+        "na",
+        "uk",
+        "cept",
+        "fr",
+        "cn",
+        "ru",
+        "jp",
+    }
+    assert any(h["music"] for t in TRUTHS for h in t.holds) and any(
+        not h["music"] for t in TRUTHS for h in t.holds
+    )
     total = 0
     for t in TRUTHS:
         info = sf.info(EVAL / t.audio_path)
@@ -43,18 +53,36 @@ def test_eval_set_is_what_the_truth_says():
 def _perfect_result(t) -> dict:
     """What a perfect pipeline would write for truth `t` (the fields the eval reads)."""
     holds = [{"start_s": h["start_s"], "end_s": h["end_s"], "music": h["music"]} for h in t.holds]
-    vol = {"normal": None, "loud": "agent too loud (-6.0 dBFS)", "quiet": "agent too quiet (-40.0 dBFS)"}[t.volume["agent"]]
+    vol = {"normal": None, "loud": "agent too loud (-6.0 dBFS)", "quiet": "agent too quiet (-40.0 dBFS)"}[
+        t.volume["agent"]
+    ]
     checks = {
-        "rings": {"status": "pass", "count": t.rings["count"], "answer_time_s": t.rings["answer_s"], "evidence": []},
+        "rings": {
+            "status": "pass",
+            "count": t.rings["count"],
+            "answer_time_s": t.rings["answer_s"],
+            "evidence": [],
+        },
         "holds": {"status": "pass" if holds else "na", "holds": holds, "evidence": []},
         "closing": {"status": "pass", "hangup_party": t.hangup_party, **(t.closing or {}), "evidence": []},
-        "volume": {"status": "fail" if vol else "pass", "reason": vol,
-                   "agent": {"active_level_dbfs": t.volume["agent_active_dbfs"]}, "evidence": []},
+        "volume": {
+            "status": "fail" if vol else "pass",
+            "reason": vol,
+            "agent": {"active_level_dbfs": t.volume["agent_active_dbfs"]},
+            "evidence": [],
+        },
         "speaking_rate": {"status": "pass", "ratio": t.rate_ratio, "evidence": []},
-        "fillers": {"status": "pass", "items": [{"word": "um", "role": "agent"}] * (t.fillers or 0), "evidence": []},
+        "fillers": {
+            "status": "pass",
+            "items": [{"word": "um", "role": "agent"}] * (t.fillers or 0),
+            "evidence": [],
+        },
         "greeting": {"status": "pass", **(t.greeting or {}), "evidence": []},
     }
-    utts = [{"role": x["role"], "start_s": x["start_s"], "end_s": x["end_s"], "text": x["text"] or ""} for x in t.turns]
+    utts = [
+        {"role": x["role"], "start_s": x["start_s"], "end_s": x["end_s"], "text": x["text"] or ""}
+        for x in t.turns
+    ]
     return {"call_id": t.call_id, "checks": checks, "utterances": utts, "turns": []}
 
 
@@ -86,7 +114,9 @@ def test_wrong_results_become_failures_with_evidence(perfect):
     bad["checks"]["rings"]["answer_time_s"] += 0.8  # outside +-0.5 s
     bad["checks"]["holds"]["holds"][0]["end_s"] += 1.5  # outside +-1 s
     bad["checks"]["closing"]["hangup_party"] = "unknown"
-    bad["utterances"] = [dict(u, role="customer" if u["role"] == "agent" else "agent") for u in bad["utterances"]]
+    bad["utterances"] = [
+        dict(u, role="customer" if u["role"] == "agent" else "agent") for u in bad["utterances"]
+    ]
     perfect.write_call(bad)
     (perfect.calls_dir / f"{TRUTHS[-1].call_id}.json").unlink()
     report = evaluate(TRUTHS, perfect.root)
@@ -106,7 +136,9 @@ def test_floors_file_and_comparison(tmp_path):
     floors = load_floors()
     assert floors and all(set(b) <= {"min", "max"} for b in floors.values())
     assert below_floors({"a": 0.5}, {"a": {"min": 0.6}}) == ["a = 0.5 < min 0.6"]
-    assert below_floors({"d": 0.2}, {"d": {"max": 0.1}}) and not below_floors({"d": 0.05}, {"d": {"max": 0.1}})
+    assert below_floors({"d": 0.2}, {"d": {"max": 0.1}}) and not below_floors(
+        {"d": 0.05}, {"d": {"max": 0.1}}
+    )
     assert "missing" in below_floors({}, {"x": {"min": 1}})[0]
     p = tmp_path / "f.yaml"
     p.write_text(json.dumps({"x": 0.5}))

@@ -42,7 +42,9 @@ def test_features_are_computed_once_per_call() -> None:
 
 def test_hangup_uses_the_settings_signal_config() -> None:
     dead = [SignalEvent("dead_line", 36.0, 40.0, 0), SignalEvent("dead_line", 36.5, 40.0, 1)]
-    call = call_with(ROWS, signal=events_report(dead, duration_s=40, n_channels=2), channel_layout="stereo_agent_left")
+    call = call_with(
+        ROWS, signal=events_report(dead, duration_s=40, n_channels=2), channel_layout="stereo_agent_left"
+    )
     assert call.features.hangup.party == "agent"
     slow = CallSettings(signal=dataclasses.replace(SignalConfig(), hangup=HangupConfig(min_lead_s=1.0)))
     assert dataclasses.replace(call, settings=slow).features.hangup.party == "unknown"

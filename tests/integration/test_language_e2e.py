@@ -48,9 +48,15 @@ def models(config):
 def en_results(config, models):
     out = {}
     for call_id, c in CALLS.items():
-        meta = CallMeta(call_id=call_id, audio_path=str(E2E / c["audio"]), language="en",
-                        channel_layout=c["channel_layout"], company=c["company"],
-                        agent_name=c["agent_name"], hangup_party=c["hangup_party"])
+        meta = CallMeta(
+            call_id=call_id,
+            audio_path=str(E2E / c["audio"]),
+            language="en",
+            channel_layout=c["channel_layout"],
+            company=c["company"],
+            agent_name=c["agent_name"],
+            hangup_party=c["hangup_party"],
+        )
         out[call_id] = analyze_call(meta, config, models=models)
     return out
 
@@ -58,6 +64,7 @@ def en_results(config, models):
 # ---------------------------------------------------------------------------------------------
 # English: generated calls, audio -> ASR -> checks
 # ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("call_id", ["en-open-ok", "en-open-noname"])
 def test_en_opening(call_id, en_results):
@@ -114,6 +121,7 @@ def test_en_speaking_rate_mismatch_fails_and_matched_passes(en_results):
 # ---------------------------------------------------------------------------------------------
 # Mandarin and Russian: real speech through the ASR, then checks on imported transcripts
 # ---------------------------------------------------------------------------------------------
+
 
 def _load_16k(path: Path) -> np.ndarray:
     x, sr = sf.read(path, dtype="float32")
@@ -179,8 +187,10 @@ def test_zh_asr_is_simplified_and_close(zh_recognized):
 
 RU_CLIPS = {
     # "тысяч" or digits: without the filler prompt (asr.keep_fillers.ru: false) Whisper writes "60 000"
-    "golos/001ce26c07c20eaa0d666b824c6c6924.wav": ("шестьдесят тысяч тенге сколько будет стоить",
-                                                   [("тысяч", "000"), "стоить"]),
+    "golos/001ce26c07c20eaa0d666b824c6c6924.wav": (
+        "шестьдесят тысяч тенге сколько будет стоить",
+        [("тысяч", "000"), "стоить"],
+    ),
     "pisets/test_sound_ru.wav": ("нейронные сети это хорошо", ["сети", "хорошо"]),
 }
 
@@ -189,26 +199,50 @@ def test_ru_asr_key_words(ru_recognized):
     for clip, (_ref, keys) in RU_CLIPS.items():
         text, words = ru_recognized[clip]
         low = text.lower().replace("ё", "е")
-        assert words and all(any(a in low for a in ((k,) if isinstance(k, str) else k)) for k in keys), (clip, text)
+        assert words and all(any(a in low for a in ((k,) if isinstance(k, str) else k)) for k in keys), (
+            clip,
+            text,
+        )
 
 
 def _scripted(text: str, start_s: float, units_per_s: float, *, language: str) -> tuple[dict, float]:
     """An agent utterance with evenly timed words (zh: a word per clause, timed by characters)."""
-    parts = text.replace("，", "， ").replace("。", "。 ").replace("？", "？ ").split() if language == "zh" else text.split()
+    parts = (
+        text.replace("，", "， ").replace("。", "。 ").replace("？", "？ ").split()
+        if language == "zh"
+        else text.split()
+    )
     words, t = [], start_s
     for p in parts:
         n = sum(1 for ch in p if ch.isalnum()) if language == "zh" else 1
         dur = max(n, 1) / units_per_s
         words.append({"text": p, "start_s": round(t, 3), "end_s": round(t + dur, 3)})
         t += dur + 0.05
-    return {"speaker": "A", "role": "agent", "channel": 0, "start_s": round(start_s, 3), "end_s": round(t, 3),
-            "text": text, "words": words}, t + 0.6
+    return {
+        "speaker": "A",
+        "role": "agent",
+        "channel": 0,
+        "start_s": round(start_s, 3),
+        "end_s": round(t, 3),
+        "text": text,
+        "words": words,
+    }, t + 0.6
 
 
 def _recognized(text: str, words, start_s: float) -> tuple[dict, float]:
-    ws = [{"text": w.text, "start_s": round(start_s + w.start_s, 3), "end_s": round(start_s + w.end_s, 3)} for w in words]
-    return {"speaker": "C", "role": "customer", "channel": 1, "start_s": ws[0]["start_s"], "end_s": ws[-1]["end_s"],
-            "text": text, "words": ws}, ws[-1]["end_s"] + 0.6
+    ws = [
+        {"text": w.text, "start_s": round(start_s + w.start_s, 3), "end_s": round(start_s + w.end_s, 3)}
+        for w in words
+    ]
+    return {
+        "speaker": "C",
+        "role": "customer",
+        "channel": 1,
+        "start_s": ws[0]["start_s"],
+        "end_s": ws[-1]["end_s"],
+        "text": text,
+        "words": ws,
+    }, ws[-1]["end_s"] + 0.6
 
 
 def _customer_rate(words, language: str) -> float:
@@ -218,7 +252,9 @@ def _customer_rate(words, language: str) -> float:
     return units / speech
 
 
-def _build_call(tmp_path: Path, language: str, agent_lines: list[str], customer: list, agent_speed: float, name: str):
+def _build_call(
+    tmp_path: Path, language: str, agent_lines: list[str], customer: list, agent_speed: float, name: str
+):
     """Agent line, customer recognition, agent line, ... ; agent units/s = customer's times agent_speed."""
     rate = np.mean([_customer_rate(w, language) for _, w in customer]) * agent_speed
     utts, t = [], 0.3
@@ -230,8 +266,11 @@ def _build_call(tmp_path: Path, language: str, agent_lines: list[str], customer:
             u, t = _recognized(text, words, t)
             utts.append(u)
     path = tmp_path / f"{name}.json"
-    path.write_text(json.dumps({"format": "callqa-transcript", "language": language, "utterances": utts},
-                               ensure_ascii=False))
+    path.write_text(
+        json.dumps(
+            {"format": "callqa-transcript", "language": language, "utterances": utts}, ensure_ascii=False
+        )
+    )
     return path
 
 
@@ -240,19 +279,30 @@ def _analyze(path: Path, language: str, config, models, **meta):
     return analyze_call(m, config, models=models).checks
 
 
-ZH_OK = ["您好，欢迎致电北风电信，我是王芳，请问有什么可以帮您？",
-         "好的，我帮您查一下。您的套餐本月已经更新，流量也已经恢复了，请您重新启动一下手机再试试。",
-         "我总结一下，您的流量已经恢复，手机重启以后就可以正常使用了。感谢您的来电，祝您生活愉快，再见。"]
-ZH_BAD = ["北风电信，请讲。",
-          "嗯，那个，呃，您的套餐，嗯，就是，本月已经，呃，更新了，嗯，那个，流量，呃，也恢复了，嗯。",
-          "嗯，那个，您重新启动一下手机，呃，再试试，嗯，应该就可以正常使用了，呃，还有别的问题吗。",
-          "感谢您的来电。我总结一下，您的流量已经恢复了。再见。"]
+ZH_OK = [
+    "您好，欢迎致电北风电信，我是王芳，请问有什么可以帮您？",
+    "好的，我帮您查一下。您的套餐本月已经更新，流量也已经恢复了，请您重新启动一下手机再试试。",
+    "我总结一下，您的流量已经恢复，手机重启以后就可以正常使用了。感谢您的来电，祝您生活愉快，再见。",
+]
+ZH_BAD = [
+    "北风电信，请讲。",
+    "嗯，那个，呃，您的套餐，嗯，就是，本月已经，呃，更新了，嗯，那个，流量，呃，也恢复了，嗯。",
+    "嗯，那个，您重新启动一下手机，呃，再试试，嗯，应该就可以正常使用了，呃，还有别的问题吗。",
+    "感谢您的来电。我总结一下，您的流量已经恢复了。再见。",
+]
 
 
 def test_zh_checks_on_imported_transcript(tmp_path, zh_recognized, config, models):
     customer = list(zh_recognized.values())
-    ok = _analyze(_build_call(tmp_path, "zh", ZH_OK, customer, 1.0, "zh-ok"), "zh", config, models,
-                  company="北风电信", agent_name="王芳", hangup_party="customer")
+    ok = _analyze(
+        _build_call(tmp_path, "zh", ZH_OK, customer, 1.0, "zh-ok"),
+        "zh",
+        config,
+        models,
+        company="北风电信",
+        agent_name="王芳",
+        hangup_party="customer",
+    )
     assert ok["greeting"].status == "pass", ok["greeting"].values
     assert ok["greeting"].values["help_offer"] is True
     assert ok["closing"].status == "pass" and ok["closing"].values["order_ok"] is True, ok["closing"].values
@@ -262,29 +312,52 @@ def test_zh_checks_on_imported_transcript(tmp_path, zh_recognized, config, model
 
     # short call: a 15-s opening would reach the closing's "thanks for calling" (a greeting phrase too)
     short_opening = load_config(None, ASR_SETTINGS + ["checks.greeting.window_s=4"])
-    bad = _analyze(_build_call(tmp_path, "zh", ZH_BAD, customer, 2.0, "zh-bad"), "zh", short_opening, models,
-                   company="北风电信", agent_name="王芳", hangup_party="customer")
+    bad = _analyze(
+        _build_call(tmp_path, "zh", ZH_BAD, customer, 2.0, "zh-bad"),
+        "zh",
+        short_opening,
+        models,
+        company="北风电信",
+        agent_name="王芳",
+        hangup_party="customer",
+    )
     g = bad["greeting"].values
-    assert (g["greeting"], g["company"], g["agent_name"]) == (False, True, False), (g, bad["greeting"].evidence)
+    assert (g["greeting"], g["company"], g["agent_name"]) == (False, True, False), (
+        g,
+        bad["greeting"].evidence,
+    )
     assert bad["closing"].values["order_ok"] is False and bad["closing"].status == "fail"
     # 20 fillers scripted, each before a comma or full stop: 嗯 x8, 呃 x6, 那个 x3, 就是 x1 ... (word 那个 x0)
-    assert bad["fillers"].values.get("count", 0) >= 10 and bad["fillers"].status == "fail", bad["fillers"].values
+    assert bad["fillers"].values.get("count", 0) >= 10 and bad["fillers"].status == "fail", bad[
+        "fillers"
+    ].values
     assert bad["speaking_rate"].status == "fail" and bad["speaking_rate"].values["ratio"] > 1.25
 
 
-RU_OK = ["Здравствуйте, компания Северный ветер, меня зовут Светлана, чем могу помочь?",
-         "Хорошо, я проверила ваш тариф, стоимость подключения составит шестьдесят тысяч тенге, оплата в конце месяца.",
-         "Итак, подведу итог: подключение стоит шестьдесят тысяч, оплата в конце месяца. Спасибо за звонок, до свидания."]
-RU_BAD = ["Северный ветер, слушаю.",
-          "Ну, э-э, ваш тариф, эм, как бы, стоит, ну, шестьдесят тысяч, э-э, это самое, в конце месяца, эм.",
-          "Э-э, оплата, ну, как бы, в конце месяца, эм, это самое, вы, э-э, можете, ну, оплатить в приложении.",
-          "Спасибо за звонок. Итак, подведу итог: подключение стоит шестьдесят тысяч. До свидания."]
+RU_OK = [
+    "Здравствуйте, компания Северный ветер, меня зовут Светлана, чем могу помочь?",
+    "Хорошо, я проверила ваш тариф, стоимость подключения составит шестьдесят тысяч тенге, оплата в конце месяца.",
+    "Итак, подведу итог: подключение стоит шестьдесят тысяч, оплата в конце месяца. Спасибо за звонок, до свидания.",
+]
+RU_BAD = [
+    "Северный ветер, слушаю.",
+    "Ну, э-э, ваш тариф, эм, как бы, стоит, ну, шестьдесят тысяч, э-э, это самое, в конце месяца, эм.",
+    "Э-э, оплата, ну, как бы, в конце месяца, эм, это самое, вы, э-э, можете, ну, оплатить в приложении.",
+    "Спасибо за звонок. Итак, подведу итог: подключение стоит шестьдесят тысяч. До свидания.",
+]
 
 
 def test_ru_checks_on_imported_transcript(tmp_path, ru_recognized, config, models):
     customer = list(ru_recognized.values())
-    ok = _analyze(_build_call(tmp_path, "ru", RU_OK, customer, 1.0, "ru-ok"), "ru", config, models,
-                  company="Северный ветер", agent_name="Svetlana", hangup_party="customer")
+    ok = _analyze(
+        _build_call(tmp_path, "ru", RU_OK, customer, 1.0, "ru-ok"),
+        "ru",
+        config,
+        models,
+        company="Северный ветер",
+        agent_name="Svetlana",
+        hangup_party="customer",
+    )
     assert ok["greeting"].status == "pass", ok["greeting"].values
     assert ok["greeting"].values["help_offer"] is True
     assert ok["closing"].status == "pass" and ok["closing"].values["order_ok"] is True, ok["closing"].values
@@ -294,12 +367,24 @@ def test_ru_checks_on_imported_transcript(tmp_path, ru_recognized, config, model
 
     # short call: a 15-s opening would reach the closing's "thanks for calling" (a greeting phrase too)
     short_opening = load_config(None, ASR_SETTINGS + ["checks.greeting.window_s=4"])
-    bad = _analyze(_build_call(tmp_path, "ru", RU_BAD, customer, 2.0, "ru-bad"), "ru", short_opening, models,
-                   company="Северный ветер", agent_name="Svetlana", hangup_party="agent")
+    bad = _analyze(
+        _build_call(tmp_path, "ru", RU_BAD, customer, 2.0, "ru-bad"),
+        "ru",
+        short_opening,
+        models,
+        company="Северный ветер",
+        agent_name="Svetlana",
+        hangup_party="agent",
+    )
     g = bad["greeting"].values
-    assert (g["greeting"], g["company"], g["agent_name"]) == (False, True, False), (g, bad["greeting"].evidence)
+    assert (g["greeting"], g["company"], g["agent_name"]) == (False, True, False), (
+        g,
+        bad["greeting"].evidence,
+    )
     c = bad["closing"].values
     assert c["order_ok"] is False and c["hangup_ok"] is False and bad["closing"].status == "fail"
     # 19 fillers scripted: ну x4, э-э x4, эм x3, как бы x2, это самое x2 (+ 4 more in line 3)
-    assert bad["fillers"].values.get("count", 0) >= 10 and bad["fillers"].status == "fail", bad["fillers"].values
+    assert bad["fillers"].values.get("count", 0) >= 10 and bad["fillers"].status == "fail", bad[
+        "fillers"
+    ].values
     assert bad["speaking_rate"].status == "fail" and bad["speaking_rate"].values["ratio"] > 1.25

@@ -36,7 +36,7 @@ def _legs(call: str) -> tuple[np.ndarray, np.ndarray, int]:
 
 
 def _leg_rms(x: np.ndarray, sr: int, start_s: float, end_s: float) -> float:
-    seg = x[int(start_s * sr): int(end_s * sr)]
+    seg = x[int(start_s * sr) : int(end_s * sr)]
     return float(np.sqrt(np.mean(seg.astype(np.float64) ** 2))) if seg.size else 0.0
 
 

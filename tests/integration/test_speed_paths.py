@@ -38,11 +38,18 @@ def test_speech_only_asr_keeps_the_words_of_read_speech(tmp_path):
     config = load_config()
     speech = load_audio(EXT / "osr-joinly" / "OSR_us_000_0034_8k.wav")
     ring = load_audio(EXT / "baresip" / "ringback.wav")
-    x = np.concatenate([np.tile(resample(ring.mono(), ring.sample_rate, 8000), 2), resample(speech.mono(), speech.sample_rate, 8000)])
+    x = np.concatenate(
+        [
+            np.tile(resample(ring.mono(), ring.sample_rate, 8000), 2),
+            resample(speech.mono(), speech.sample_rate, 8000),
+        ]
+    )
     audio = Audio(x[None].astype(np.float32), 8000)
     signal = analyze_signal(audio, config=config.signal, meta=CallMeta("osr", None, language="en"))
     regions = speech_regions(signal)
-    assert regions and regions[0][0] >= 10.0  # two 6-s rings (2 s on) skipped: speech regions start after them
+    assert (
+        regions and regions[0][0] >= 10.0
+    )  # two 6-s rings (2 s on) skipped: speech regions start after them
     asr = Models(config).asr()
     segs = asr.transcribe(for_model(x, 8000), language="en", regions=regions)
     hyp = re.sub(r"[^a-z' ]", " ", " ".join(s.text for s in segs).lower()).split()
@@ -96,10 +103,14 @@ def test_campplus_mono_roles_match_the_real_legs(call, tmp_path, campplus_config
     correct = total = 0.0
     for u in result.call.utterances:
         seg = slice(int(u.start_s * sr), int(u.end_s * sr))
-        truth = "agent" if np.sqrt(np.mean(agent[seg] ** 2)) > np.sqrt(np.mean(caller[seg] ** 2)) else "customer"
+        truth = (
+            "agent" if np.sqrt(np.mean(agent[seg] ** 2)) > np.sqrt(np.mean(caller[seg] ** 2)) else "customer"
+        )
         correct += (u.end_s - u.start_s) * (truth == u.role)
         total += u.end_s - u.start_s
-    assert correct / total >= ROLE_BOUND[call], f"only {correct / total:.1%} of speech time has the right role"
+    assert correct / total >= ROLE_BOUND[call], (
+        f"only {correct / total:.1%} of speech time has the right role"
+    )
 
 
 ROLE_BOUND = {"40": 0.95, "49": 0.95}

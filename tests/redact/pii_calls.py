@@ -11,7 +11,10 @@ SCRIPTS = {
         ("spk_0", "Thank you for calling Acme, my name is Anna, how can I help you today?"),
         ("spk_1", "Hi, I would like to update the card on my account please, I got a new one last week."),
         ("spk_0", "Of course, I can help with that, could you read me the new card number please?"),
-        ("spk_1", "Sure, it is four five three two, zero one five one, one two eight three, zero three six six."),
+        (
+            "spk_1",
+            "Sure, it is four five three two, zero one five one, one two eight three, zero three six six.",
+        ),
         ("spk_0", "Thank you, and is the best number to reach you still the one we have on file?"),
         ("spk_1", "No, my new cell is 415-555-2671 and my email is john dot smith at gmail dot com."),
         ("spk_0", "Great, everything is updated. Thank you for calling Acme, have a nice day, goodbye."),
@@ -31,8 +34,11 @@ SCRIPTS = {
         ("spk_0", "Хорошо, продиктуйте, пожалуйста, номер новой карты."),
         ("spk_1", "Номер карты 2200 1542 3411 2349, срок до конца года."),
         ("spk_0", "Спасибо, и ваш телефон для связи?"),
-        ("spk_1", "Телефон плюс семь девятьсот шестнадцать сто двадцать три сорок пять шестьдесят семь, "
-                  "почта иван точка петров собака яндекс точка ру."),  # fmt: skip
+        (
+            "spk_1",
+            "Телефон плюс семь девятьсот шестнадцать сто двадцать три сорок пять шестьдесят семь, "
+            "почта иван точка петров собака яндекс точка ру.",
+        ),  # fmt: skip
         ("spk_0", "Всё обновлено, спасибо за звонок, до свидания."),
     ],
 }

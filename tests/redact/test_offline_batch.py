@@ -59,7 +59,9 @@ def _unshare() -> list[str]:
     return []
 
 
-def run_offline(tmp_path: Path, code: str, *, timeout_s: float) -> tuple[subprocess.CompletedProcess, list[str]]:
+def run_offline(
+    tmp_path: Path, code: str, *, timeout_s: float
+) -> tuple[subprocess.CompletedProcess, list[str]]:
     guard = tmp_path / "guard"
     guard.mkdir(exist_ok=True)
     (guard / "netguard.py").write_text(NETGUARD)

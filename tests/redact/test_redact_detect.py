@@ -85,7 +85,11 @@ def test_luhn_and_card_word() -> None:
 
 def test_only_the_configured_kinds_are_redacted() -> None:
     text = "card 4532015112830366, phone 415-555-2671, mail a.b@example.com"
-    assert {s.kind for s in find_pii(text, language="en", config=RedactConfig())} == {"card", "phone", "email"}
+    assert {s.kind for s in find_pii(text, language="en", config=RedactConfig())} == {
+        "card",
+        "phone",
+        "email",
+    }
     assert {s.kind for s in find_pii(text, language="en", config=RedactConfig(kinds=["email"]))} == {"email"}
     assert find_pii(text, language="en", config=RedactConfig(kinds=[])) == []
 

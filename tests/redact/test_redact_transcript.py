@@ -30,7 +30,22 @@ def _transcript(lang: str, *utts: Utterance) -> CallTranscript:
 
 
 def test_spoken_card_over_many_words_becomes_card_words_with_their_times() -> None:
-    texts = ["My", "card", "is", "four", "five", "three", "two,", "zero", "one", "five", "one,", "1283", "0366.", "Thanks"]
+    texts = [
+        "My",
+        "card",
+        "is",
+        "four",
+        "five",
+        "three",
+        "two,",
+        "zero",
+        "one",
+        "five",
+        "one,",
+        "1283",
+        "0366.",
+        "Thanks",
+    ]
     words = [Word(t, 1.0 + 0.4 * i, 1.0 + 0.4 * i + 0.3, 0.9) for i, t in enumerate(texts)]
     out = redact_transcript(_transcript("en", _utt(words)), CFG).utterances[0]
     assert out.text == "My card is [CARD]. Thanks"
@@ -40,7 +55,12 @@ def test_spoken_card_over_many_words_becomes_card_words_with_their_times() -> No
 
 
 def test_zh_word_holding_text_and_digits_is_split_with_the_original_span() -> None:
-    words = [Word("我的", 0.0, 0.4), Word("手机号是一三八", 0.4, 1.2), Word("一二三四", 1.2, 2.0), Word("五六七八。", 2.0, 3.0)]
+    words = [
+        Word("我的", 0.0, 0.4),
+        Word("手机号是一三八", 0.4, 1.2),
+        Word("一二三四", 1.2, 2.0),
+        Word("五六七八。", 2.0, 3.0),
+    ]
     utt = _utt(words, "我的手机号是一三八一二三四五六七八。")
     out = redact_transcript(_transcript("zh", utt), CFG).utterances[0]
     assert out.text == "我的手机号是[PHONE]。"
@@ -62,7 +82,11 @@ def test_secrets_gone_token_counts_and_times_kept(lang: str, with_words: bool) -
     for kind in ("[CARD]", "[PHONE]", "[EMAIL]"):
         assert kind in dump
     assert red.info["redaction"]["found"] == {"card": 1, "email": 1, "phone": 1}
-    assert {m.group(1) for u in red.utterances for m in PLACEHOLDER_RE.finditer(u.text)} == {"CARD", "PHONE", "EMAIL"}
+    assert {m.group(1) for u in red.utterances for m in PLACEHOLDER_RE.finditer(u.text)} == {
+        "CARD",
+        "PHONE",
+        "EMAIL",
+    }
     for a, b in zip(t.utterances, red.utterances, strict=True):
         assert (a.start_s, a.end_s, a.role, a.speaker) == (b.start_s, b.end_s, b.role, b.speaker)
         before = tokens_of_utterance(a, language=lang)

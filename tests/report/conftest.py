@@ -20,4 +20,6 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Agent ids and names that are HTML, paths, non-Latin text and reserved file names; one night."""
-    return build_demo_nights(tmp_path_factory.mktemp("hostile"), nights=1, calls=1, agents=AGENTS[:1] + HOSTILE)
+    return build_demo_nights(
+        tmp_path_factory.mktemp("hostile"), nights=1, calls=1, agents=AGENTS[:1] + HOSTILE
+    )

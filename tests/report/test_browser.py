@@ -44,12 +44,16 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_every_page_loads_cleanly_offline_and_on_a_phone(browser: Chromium, nights: Path, tmp_path: Path) -> None:
+def test_every_page_loads_cleanly_offline_and_on_a_phone(
+    browser: Chromium, nights: Path, tmp_path: Path
+) -> None:
     site = tmp_path / "site"
     assert main(["report", str(nights), "--html", str(site)]) == 0
     pages = [site / "index.html", *sorted((site / "agents").iterdir())]
     for page in pages:
-        visit = browser.visit(page, evaluate={"audio": AUDIO_JS, "charts": "document.querySelectorAll('svg.chart').length"})
+        visit = browser.visit(
+            page, evaluate={"audio": AUDIO_JS, "charts": "document.querySelectorAll('svg.chart').length"}
+        )
         assert visit.errors == [], (page.name, visit.errors)
         assert visit.network_requests == [], (page.name, visit.network_requests)
         assert visit.requests[0] == page.resolve().as_uri()
@@ -61,9 +65,17 @@ def test_every_page_loads_cleanly_offline_and_on_a_phone(browser: Chromium, nigh
             audio = visit.metrics["audio"]
             assert audio and audio["duration"] > 60 and abs(audio["at"] - audio["want"]) < 0.05, audio
             assert audio["want"] > 0
-        phone = browser.visit(page, width=390, height=844, mobile=True, screenshot=False, evaluate={
-            "overflow": "document.documentElement.scrollWidth - document.documentElement.clientWidth",
-            "font": "parseFloat(getComputedStyle(document.body).fontSize)"})
+        phone = browser.visit(
+            page,
+            width=390,
+            height=844,
+            mobile=True,
+            screenshot=False,
+            evaluate={
+                "overflow": "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+                "font": "parseFloat(getComputedStyle(document.body).fontSize)",
+            },
+        )
         assert phone.errors == [] and phone.metrics["overflow"] <= 0, (page.name, phone.metrics)
         assert phone.metrics["font"] >= 14
 
@@ -72,9 +84,15 @@ def test_hostile_names_stay_text_in_the_browser(browser: Chromium, hostile: Path
     site = tmp_path / "site"
     assert main(["report", str(hostile), "--html", str(site)]) == 0
     for page in [site / "index.html", *sorted((site / "agents").iterdir())]:
-        visit = browser.visit(page, screenshot=False, evaluate={
-            "scripts": "document.scripts.length", "imgs": "document.images.length",
-            "text": "document.body.innerText"})
+        visit = browser.visit(
+            page,
+            screenshot=False,
+            evaluate={
+                "scripts": "document.scripts.length",
+                "imgs": "document.images.length",
+                "text": "document.body.innerText",
+            },
+        )
         assert visit.errors == [] and visit.network_requests == [], (page.name, visit.errors)
         assert visit.metrics["scripts"] == 0 and visit.metrics["imgs"] == 0
     index = browser.visit(site / "index.html", screenshot=False, evaluate={"text": "document.body.innerText"})
@@ -85,8 +103,11 @@ def test_hostile_names_stay_text_in_the_browser(browser: Chromium, hostile: Path
 def test_the_harness_sees_errors_and_network_requests(browser: Chromium, tmp_path: Path) -> None:
     """The checks above can fail: a console error, an exception and a remote image are all caught."""
     page = tmp_path / "bad.html"
-    page.write_text('<!doctype html><html><body><img src="http://192.0.2.1/x.png">'
-                    '<script>console.error("boom"); throw new Error("kaput")</script></body></html>', encoding="utf-8")
+    page.write_text(
+        '<!doctype html><html><body><img src="http://192.0.2.1/x.png">'
+        '<script>console.error("boom"); throw new Error("kaput")</script></body></html>',
+        encoding="utf-8",
+    )
     visit = browser.visit(page, screenshot=False)
     assert any("boom" in e for e in visit.errors) and any("kaput" in e for e in visit.errors)
     assert visit.network_requests == ["http://192.0.2.1/x.png"]

@@ -17,15 +17,22 @@ def test_band_polygon_is_the_band_clipped_to_the_plot() -> None:
 
 
 def test_line_chart_leaves_gaps_for_missing_nights_and_escapes_names() -> None:
-    svg = charts.line_chart(["n1", "n2", "n3"], [{"name": "<b>x</b>", "values": [50.0, None, 70.0]}], label="t")
+    svg = charts.line_chart(
+        ["n1", "n2", "n3"], [{"name": "<b>x</b>", "values": [50.0, None, 70.0]}], label="t"
+    )
     (d,) = re.findall(r'<path d="([^"]+)"', svg)
     assert d.count("M") == 2 and "L" not in d  # two separate points, no line across the gap
     assert "<b>" not in svg and "&lt;b&gt;x&lt;/b&gt;" in svg
 
 
 def test_bars_mark_the_ones_over_the_threshold() -> None:
-    svg = charts.bars([{"label": "a", "value": 12, "title": "a"}, {"label": "b", "value": 42, "title": "b"}],
-                      threshold=30, threshold_label="30 s", label="holds", unit="s")
+    svg = charts.bars(
+        [{"label": "a", "value": 12, "title": "a"}, {"label": "b", "value": 42, "title": "b"}],
+        threshold=30,
+        threshold_label="30 s",
+        label="holds",
+        unit="s",
+    )
     fills = re.findall(r'<rect [^>]*fill="([^"]+)"', svg)
     assert fills == [charts.PALETTE[0], charts.BAD]
 

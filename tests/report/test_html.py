@@ -33,7 +33,12 @@ def _text(path: Path) -> str:
 
 def test_team_page(site: Path) -> None:
     html = _text(site / "index.html")
-    assert sorted(p.name for p in (site / "agents").iterdir()) == ["A101.html", "A102.html", "A103.html", "A104.html"]
+    assert sorted(p.name for p in (site / "agents").iterdir()) == [
+        "A101.html",
+        "A102.html",
+        "A103.html",
+        "A104.html",
+    ]
     # ranking: A102 (who slipped) is last; every agent links to its page
     ranks = re.findall(r'<tr><td class=num>(\d)</td><td><a href="agents/(A10\d)\.html">', html)
     assert [a for _, a in ranks][-1] == "A102" and len(ranks) == 4
@@ -56,8 +61,14 @@ def test_team_page(site: Path) -> None:
 
 def test_agent_page_shows_charts_and_evidence_with_audio(site: Path, nights: Path) -> None:
     html = _text(site / "agents" / "A102.html")
-    for title in ("Score over time", "Pass rate per check, against the team", "Speaking rate: agent vs customer",
-                  "Holds", "Filler words per minute", "Worst calls, with the evidence"):
+    for title in (
+        "Score over time",
+        "Pass rate per check, against the team",
+        "Speaking rate: agent vs customer",
+        "Holds",
+        "Filler words per minute",
+        "Worst calls, with the evidence",
+    ):
         assert f"<h2>{title}" in html
     assert html.count('<svg class="chart"') == 5
     assert '<polygon points="' in html  # the matching band of the speaking-rate scatter
@@ -66,16 +77,24 @@ def test_agent_page_shows_charts_and_evidence_with_audio(site: Path, nights: Pat
     worst = html.split("Worst calls, with the evidence</h2>")[1]
     assert worst.index("20250304-A102-1") < worst.index("20250303-A102-1")
     assert "Could you hold for a moment please while I check the line?" in worst
-    players = re.findall(r'<audio controls preload="none" src="([^"#]+)#t=([\d.]+)(?:,([\d.]+))?"></audio>', worst)
+    players = re.findall(
+        r'<audio controls preload="none" src="([^"#]+)#t=([\d.]+)(?:,([\d.]+))?"></audio>', worst
+    )
     assert players
     for src, start, end in players:
         target = (site / "agents" / unquote(src)).resolve()
-        assert not src.startswith("/") and target.is_file() and target.parent == (nights.parent / "in").resolve()
+        assert (
+            not src.startswith("/") and target.is_file() and target.parent == (nights.parent / "in").resolve()
+        )
         assert end == "" or float(end) > float(start)
     starts = {float(s) for _, s, _ in players}
-    holds_at = re.search(r"<b>(\d\d):(\d\d\.\d)–\d\d:\d\d\.\d</b> <q>|<b>(\d\d):(\d\d\.\d)–[^<]*</b> <span class=\"muted\">hold",
-                         worst)
-    assert holds_at and any(abs(s - (60 * int(holds_at.group(3)) + float(holds_at.group(4)))) < 0.06 for s in starts)
+    holds_at = re.search(
+        r"<b>(\d\d):(\d\d\.\d)–\d\d:\d\d\.\d</b> <q>|<b>(\d\d):(\d\d\.\d)–[^<]*</b> <span class=\"muted\">hold",
+        worst,
+    )
+    assert holds_at and any(
+        abs(s - (60 * int(holds_at.group(3)) + float(holds_at.group(4)))) < 0.06 for s in starts
+    )
 
 
 def test_recordings_that_moved_away_get_no_player(nights: Path, tmp_path: Path) -> None:
@@ -120,7 +139,8 @@ def test_agent_file_names_are_unique_and_safe() -> None:
     names = agent_file_names(agents)
     assert len(set(names.values())) == len(agents)
     assert {n.lower() for n in names.values()} == {n.lower() for n in names.values()} and len(
-        {n.lower() for n in names.values()}) == len(agents)
+        {n.lower() for n in names.values()}
+    ) == len(agents)
     for n in names.values():
         assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.html", n) and len(n) < 80
     assert names["ok-id_7"] == "ok-id_7.html"
@@ -140,8 +160,13 @@ def test_undated_calls_unknown_agents_and_errors(nights: Path, tmp_path: Path) -
         data["agent_id"] = data["agent_name"] = None
         data["meta"]["started_at"] = None
         path.write_text(json.dumps(data), encoding="utf-8")
-    (root / "errors.jsonl").write_text(json.dumps({"call_id": "x", "file": "<bad>.wav", "stage": "decode",
-                                                   "message": "truncated <b>file</b>"}) + "\n", encoding="utf-8")
+    (root / "errors.jsonl").write_text(
+        json.dumps(
+            {"call_id": "x", "file": "<bad>.wav", "stage": "decode", "message": "truncated <b>file</b>"}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     res = load_results(root)  # no tables: read from the JSON files
     assert (res.calls["agent"] == "(unknown)").sum() == 5 and res.calls["night"].isna().sum() == 5
     assert main(["report", str(root), "--html", str(tmp_path / "site")]) == 0
@@ -154,5 +179,7 @@ def test_undated_calls_unknown_agents_and_errors(nights: Path, tmp_path: Path) -
 def test_agent_page_says_what_slipped_since_when(site: Path) -> None:
     kevin = _text(site / "agents" / "A102.html")
     slipped = kevin.split("<h2>Slipping</h2>")[1].split("<h2>")[0]
-    assert "since <b>2025-03-04</b>" in slipped and "<b>holds</b> passed 100% → 0% since 2025-03-04" in slipped
+    assert (
+        "since <b>2025-03-04</b>" in slipped and "<b>holds</b> passed 100% → 0% since 2025-03-04" in slipped
+    )
     assert "<h2>Slipping</h2>" not in _text(site / "agents" / "A101.html")

@@ -44,14 +44,19 @@ def test_hive_partitioned_tables(nights: Path, tmp_path: Path) -> None:
     part.mkdir()
     for name in ("calls", "checks", "utterances"):
         df = pd.read_parquet(nights / f"{name}.parquet").drop(columns=["night"], errors="ignore")
-        df = df.merge(ref.calls[["call_id", "night"]], on="call_id") if name != "calls" else df.assign(
-            night=ref.calls.set_index("call_id").loc[df["call_id"], "night"].to_numpy())
+        df = (
+            df.merge(ref.calls[["call_id", "night"]], on="call_id")
+            if name != "calls"
+            else df.assign(night=ref.calls.set_index("call_id").loc[df["call_id"], "night"].to_numpy())
+        )
         # the night lives only in the folder names, as with hive partitioning
         df.to_parquet(part / f"{name}.parquet", partition_cols=["night"], index=False)
     assert (part / "calls.parquet" / "night=2025-03-04").is_dir()
     res = load_results(part)
     assert sorted(res.calls["call_id"]) == sorted(ref.calls["call_id"])
-    assert res.calls.set_index("call_id")["night"].to_dict() == ref.calls.set_index("call_id")["night"].to_dict()
+    assert (
+        res.calls.set_index("call_id")["night"].to_dict() == ref.calls.set_index("call_id")["night"].to_dict()
+    )
     assert len(res.checks) == len(ref.checks)
 
 
@@ -64,7 +69,9 @@ def test_expanded_check_values_and_holds(nights: Path) -> None:
     holds = holds_table(res.checks)
     assert len(holds) == 12  # one hold per call
     kevin = holds[holds["agent"] == "A102"].set_index("night")
-    assert kevin.loc["2025-03-03", "longest_unattended_s"] < 30 < kevin.loc["2025-03-05", "longest_unattended_s"]
+    assert (
+        kevin.loc["2025-03-03", "longest_unattended_s"] < 30 < kevin.loc["2025-03-05", "longest_unattended_s"]
+    )
     assert not kevin.loc["2025-03-05", "music"]
 
 

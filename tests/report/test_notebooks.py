@@ -20,7 +20,9 @@ def test_there_are_notebooks() -> None:
 def test_notebook_executes(path: Path, nights: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CALLQA_RESULTS", str(nights))
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error"]
     assert all(c.get("execution_count") for c in nb.cells if c.cell_type == "code")  # every cell ran

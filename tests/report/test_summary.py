@@ -68,10 +68,10 @@ def test_spreadsheet_cells_never_become_formulas(nights: Path, tmp_path: Path) -
 
     from callqa.report.summary import write_summary
 
-    df = pd.DataFrame([{"agent": "=HYPERLINK(\"http://x\")", "agent_name": "+1", "avg_score": -3.0}])
+    df = pd.DataFrame([{"agent": '=HYPERLINK("http://x")', "agent_name": "+1", "avg_score": -3.0}])
     write_summary(df, tmp_path / "a.xlsx", "xlsx")
     row = list(openpyxl.load_workbook(tmp_path / "a.xlsx").active.values)[1]
-    assert row[0] == "'=HYPERLINK(\"http://x\")" and row[1] == "'+1" and row[2] == -3.0
+    assert row[0] == '\'=HYPERLINK("http://x")' and row[1] == "'+1" and row[2] == -3.0
     write_summary(df, tmp_path / "a.csv", "csv")
     assert "'=HYPERLINK" in (tmp_path / "a.csv").read_text(encoding="utf-8-sig")
 

@@ -30,11 +30,25 @@ def transcript(i: int, *, duration_s: float = 20.0, extra: str = "") -> dict:
     for spk, a, b, text in lines:
         words = text.split()
         step = (b - a) / len(words)
-        utts.append({"speaker": spk, "start_s": a, "end_s": b, "text": text,
-                     "words": [{"text": w, "start_s": round(a + k * step, 3), "end_s": round(a + (k + 1) * step, 3)}
-                               for k, w in enumerate(words)]})
-    return {"format": "callqa-transcript", "language": "en", "duration_s": duration_s,
-            "roles": {"spk_0": "agent", "spk_1": "customer"}, "utterances": utts}
+        utts.append(
+            {
+                "speaker": spk,
+                "start_s": a,
+                "end_s": b,
+                "text": text,
+                "words": [
+                    {"text": w, "start_s": round(a + k * step, 3), "end_s": round(a + (k + 1) * step, 3)}
+                    for k, w in enumerate(words)
+                ],
+            }
+        )
+    return {
+        "format": "callqa-transcript",
+        "language": "en",
+        "duration_s": duration_s,
+        "roles": {"spk_0": "agent", "spk_1": "customer"},
+        "utterances": utts,
+    }
 
 
 def speechlike_wav(path: Path, duration_s: float = 20.0, *, sr: int = 8000, seed: int = 0) -> Path:
@@ -49,8 +63,9 @@ def speechlike_wav(path: Path, duration_s: float = 20.0, *, sr: int = 8000, seed
     return path
 
 
-def make_calls(folder: Path, n: int, *, audio: bool = False, started_at: list[str] | None = None,
-               prefix: str = "c") -> Path:
+def make_calls(
+    folder: Path, n: int, *, audio: bool = False, started_at: list[str] | None = None, prefix: str = "c"
+) -> Path:
     """`n` calls under `folder` and a CSV manifest listing them; returns the manifest path."""
     folder.mkdir(parents=True, exist_ok=True)
     rows = ["call_id,audio_path,transcript_path,agent_id,agent_name,company,started_at"]

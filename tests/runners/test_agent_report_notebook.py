@@ -25,16 +25,33 @@ def batch(tmp_path: Path, monkeypatch) -> Path:
         "call_id,audio_path,agent_id,agent_name\na1,a1.wav,A1,Ann\na2,a2.wav,A1,Ann\nb1,b1.wav,B7,Bob\n",
         encoding="utf-8",
     )
-    words = [Word("thank", 0.6, 0.9), Word("you", 0.9, 1.1), Word("for", 1.1, 1.3), Word("calling", 1.3, 1.8),
-             Word("hi", 3.1, 3.4), Word("bye", 9.6, 10.0)]
+    words = [
+        Word("thank", 0.6, 0.9),
+        Word("you", 0.9, 1.1),
+        Word("for", 1.1, 1.3),
+        Word("calling", 1.3, 1.8),
+        Word("hi", 3.1, 3.4),
+        Word("bye", 9.6, 10.0),
+    ]
     turns = [SpeakerTurn("S0", 0.5, 3.0), SpeakerTurn("S1", 3.0, 6.0), SpeakerTurn("S0", 9.5, 11.5)]
     asr, dia = FakeTranscriber(words), FakeDiarizer(turns)
     monkeypatch.setattr(Models, "asr", lambda self: asr)
     monkeypatch.setattr(Models, "diarization", lambda self: dia)
     out = tmp_path / "out"
     # a rule every call fails: the agent talks 4.5 of 7.5 s = 60 % > 10 %
-    assert main(["score", str(tmp_path / "in" / "m.csv"), "--out", str(out),
-                 "--set", "checks.talk_time.max_agent_share=0.1"]) == 0
+    assert (
+        main(
+            [
+                "score",
+                str(tmp_path / "in" / "m.csv"),
+                "--out",
+                str(out),
+                "--set",
+                "checks.talk_time.max_agent_share=0.1",
+            ]
+        )
+        == 0
+    )
     return out
 
 
@@ -50,8 +67,11 @@ def test_report_by_agent_groups_calls_and_failures(batch: Path, capsys) -> None:
 
 def test_example_notebook_runs_on_a_results_folder(batch: Path) -> None:
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    code = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells
-            if c["cell_type"] == "code"]
+    code = [
+        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        for c in cells
+        if c["cell_type"] == "code"
+    ]
     assert "OUT = Path('../results/demo')" in code[0]
     code[0] = code[0].replace("OUT = Path('../results/demo')", f"OUT = Path({str(batch)!r})")
     namespace: dict = {}

@@ -21,9 +21,23 @@ N = 80
 
 def _start(manifest: Path, out: Path, workers: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path.cwd()), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.Popen([sys.executable, "-m", "callqa.cli", "score", str(manifest), "--out", str(out),
-                             "--set", f"runtime.workers={workers}"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "callqa.cli",
+            "score",
+            str(manifest),
+            "--out",
+            str(out),
+            "--set",
+            f"runtime.workers={workers}",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def _kill_after(proc: subprocess.Popen, out: Path, n_written: int, timeout_s: float = 120) -> int:

@@ -26,8 +26,9 @@ time.sleep(120)
 
 def _hold(out: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path.cwd()), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(out), "callqa-nightly"], stdout=subprocess.PIPE,
-                            text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(out), "callqa-nightly"], stdout=subprocess.PIPE, text=True, env=env
+    )
     assert proc.stdout.readline().strip() == "locked"
     return proc
 
@@ -113,9 +114,17 @@ def test_forked_workers_do_not_keep_a_dead_batchs_lock(tmp_path: Path, close: bo
     try:
         assert ready.wait(30)
         lock.release()  # the batch's own descriptor is gone (as when it is killed); its worker lives on
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path.cwd()), os.environ.get("PYTHONPATH", "")])}
-        res = subprocess.run([sys.executable, "-c", TRY_LOCK, str(tmp_path)], capture_output=True, text=True,
-                             env=env, timeout=60)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(Path.cwd()), os.environ.get("PYTHONPATH", "")]),
+        }
+        res = subprocess.run(
+            [sys.executable, "-c", TRY_LOCK, str(tmp_path)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         # with the worker's inherited copy closed the folder is free; without it (control) it stays locked
         assert res.stdout.strip() == ("locked" if close else "busy"), res.stderr
     finally:

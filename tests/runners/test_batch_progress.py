@@ -48,9 +48,14 @@ def test_terminal_mode_redraws_one_line_and_keeps_errors_above() -> None:
 
 
 def test_summary_text() -> None:
-    s = BatchSummary(scored=["a", "b"], skipped=["c"], failed=[{"call_id": "d", "file": "d.wav", "stage": "decode",
-                                                              "message": "empty file"}],
-                     audio_s=7200.0, wall_s=1800.0, nights=["2026-11-24"])
+    s = BatchSummary(
+        scored=["a", "b"],
+        skipped=["c"],
+        failed=[{"call_id": "d", "file": "d.wav", "stage": "decode", "message": "empty file"}],
+        audio_s=7200.0,
+        wall_s=1800.0,
+        nights=["2026-11-24"],
+    )
     text = s.format("/r")
     assert text.splitlines()[0].startswith("2 scored, 1 skipped")
     assert "1 failed -> /r" in text

@@ -25,20 +25,33 @@ def test_skip_same_inputs_rescore_changed_audio_transcript_meta_config(tmp_path:
     out = tmp_path / "out"
     assert _score(manifest, out, capsys=capsys) == ("3", "0")
     assert _score(manifest, out, capsys=capsys) == ("0", "3")
-    assert _score(manifest, out, "--set", "runtime.workers=2", capsys=capsys) == ("0", "3")  # no effect on results
+    assert _score(manifest, out, "--set", "runtime.workers=2", capsys=capsys) == (
+        "0",
+        "3",
+    )  # no effect on results
 
     speechlike_wav(folder / "c000.wav", seed=99)  # new audio for c000
     (folder / "c001.json").write_text(json.dumps(transcript(1, extra="One more sentence.")))  # new transcript
     assert _score(manifest, out, capsys=capsys) == ("2", "1")
-    assert "One more sentence." in json.loads((out / "calls" / "c001.json").read_text())["utterances"][2]["text"]
+    assert (
+        "One more sentence." in json.loads((out / "calls" / "c001.json").read_text())["utterances"][2]["text"]
+    )
 
-    manifest.write_text(manifest.read_text().replace("c002,c002.wav,c002.json,A2,Anna", "c002,c002.wav,c002.json,A2,Olga"))
+    manifest.write_text(
+        manifest.read_text().replace("c002,c002.wav,c002.json,A2,Anna", "c002,c002.wav,c002.json,A2,Olga")
+    )
     assert _score(manifest, out, capsys=capsys) == ("1", "2")  # metadata changed for c002 only
     assert json.loads((out / "calls" / "c002.json").read_text())["agent_name"] == "Olga"
 
-    assert _score(manifest, out, "--set", "checks.silence.enabled=true", capsys=capsys) == ("3", "0")  # new config
+    assert _score(manifest, out, "--set", "checks.silence.enabled=true", capsys=capsys) == (
+        "3",
+        "0",
+    )  # new config
     assert _score(manifest, out, "--set", "checks.silence.enabled=true", capsys=capsys) == ("0", "3")
-    assert _score(manifest, out, "--set", "checks.silence.enabled=true", "--force", capsys=capsys) == ("3", "0")
+    assert _score(manifest, out, "--set", "checks.silence.enabled=true", "--force", capsys=capsys) == (
+        "3",
+        "0",
+    )
     calls = pd.read_parquet(out / "calls.parquet")
     assert sorted(calls["call_id"]) == ["c000", "c001", "c002"]  # each once, however often it was rescored
 

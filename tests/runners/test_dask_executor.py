@@ -29,7 +29,10 @@ def test_dask_local_cluster_equals_local_run(tmp_path: Path, capsys) -> None:
     local, dask = tmp_path / "local", tmp_path / "dask"
     assert main(["score", str(manifest), "--out", str(local)]) == 1
     capsys.readouterr()
-    assert main(["score", str(manifest), "--out", str(dask), "--executor", "dask", "--set", "runtime.workers=2"]) == 1
+    assert (
+        main(["score", str(manifest), "--out", str(dask), "--executor", "dask", "--set", "runtime.workers=2"])
+        == 1
+    )
     assert "dask: local cluster of 2 single-threaded worker processes" in capsys.readouterr().err
 
     a, b = _scores(local), _scores(dask)
@@ -43,9 +46,13 @@ def test_dask_local_cluster_equals_local_run(tmp_path: Path, capsys) -> None:
     assert list(errors["call_id"]) == ["broken"] and errors["stage"].iloc[0] == "decode"
 
     capsys.readouterr()  # resuming works the same way on Dask
-    assert main(["score", str(manifest), "--out", str(dask), "--executor", "dask", "--set", "runtime.workers=2"]) == 1
+    assert (
+        main(["score", str(manifest), "--out", str(dask), "--executor", "dask", "--set", "runtime.workers=2"])
+        == 1
+    )
     assert "0 scored, 6 skipped, 1 failed" in capsys.readouterr().out.replace(
-        " (already scored, same audio and config)", "")
+        " (already scored, same audio and config)", ""
+    )
 
 
 def test_a_worker_keeps_its_models_for_the_whole_batch() -> None:

@@ -17,7 +17,10 @@ from callqa.types import SpeakerTurn, Word
 def _words(text: str, start_s: float, end_s: float) -> list[Word]:
     parts = text.split()
     step = (end_s - start_s) / len(parts)
-    return [Word(w, round(start_s + i * step, 3), round(start_s + (i + 1) * step, 3), 0.9) for i, w in enumerate(parts)]
+    return [
+        Word(w, round(start_s + i * step, 3), round(start_s + (i + 1) * step, 3), 0.9)
+        for i, w in enumerate(parts)
+    ]
 
 
 def _checks(out: Path, call_id: str) -> dict:

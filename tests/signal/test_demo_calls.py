@@ -19,8 +19,12 @@ EXPECTED = yaml.safe_load((DEMO / "expected.yaml").read_text(encoding="utf-8"))[
 
 def _analyze(call_id: str):
     truth = EXPECTED[call_id]
-    meta = CallMeta(call_id=call_id, audio_path=str(DEMO / truth["audio_path"]), language=truth["language"],
-                    channel_layout=truth["channel_layout"])
+    meta = CallMeta(
+        call_id=call_id,
+        audio_path=str(DEMO / truth["audio_path"]),
+        language=truth["language"],
+        channel_layout=truth["channel_layout"],
+    )
     return analyze_signal(load_audio(meta.audio_path), config=load_config().signal, meta=meta), truth
 
 
@@ -51,7 +55,9 @@ def test_hangup_evidence(call_id):
         assert report.extras.get("hangup_party") == "customer"
     elif hangup["evidence"] == "agent_leg_dead":
         agent_channel = 1 if truth["channel_layout"] == "stereo_agent_right" else 0
-        assert any(e.channel == agent_channel and abs(e.start_s - hangup["agent_dead_from_s"]) <= 1.0 for e in dead)
+        assert any(
+            e.channel == agent_channel and abs(e.start_s - hangup["agent_dead_from_s"]) <= 1.0 for e in dead
+        )
         assert report.extras.get("hangup_party") == "agent"
         assert not busy
     else:  # the manifest says it; nothing in the audio

@@ -79,5 +79,9 @@ def test_closing_reports_the_signal_party_with_an_empty_transcript():
     lv = [ChannelLevels(ch, hop, np.zeros(1000), np.zeros(1000), np.zeros(1000), act) for ch in (0, 1)]
     sig = SignalReport(8000, 20.0, 2, tuple(lv), (SignalEvent("dead_line", 15.0, 20.0, channel=1),), {})
     r = check_closing(Call(meta, empty, sig), ClosingParams())
-    assert r.status == "na" and r.values["hangup_party"] == "customer" and r.values["hangup_source"] == "dead_line"
+    assert (
+        r.status == "na"
+        and r.values["hangup_party"] == "customer"
+        and r.values["hangup_source"] == "dead_line"
+    )
     assert r.evidence and "dead" in r.evidence[0].note

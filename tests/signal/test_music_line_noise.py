@@ -33,7 +33,9 @@ def test_real_speech_over_steady_line_noise_is_not_music(call, leg, level_dbfs, 
     legs = {k: real(f"aws-lca/Auto_Repairs_{call}_UTC_{k}.wav") for k in ("agent", "caller")}
     n = min(len(v) for v in legs.values())
     x = 0.5 * (legs["agent"][:n] + legs["caller"][:n]) if leg == "mix" else legs[leg][:n]
-    noisy = mulaw_roundtrip(x + hum_and_noise(n, level_dbfs=level_dbfs, mains_hz=mains_hz, hum_share=hum_share))
+    noisy = mulaw_roundtrip(
+        x + hum_and_noise(n, level_dbfs=level_dbfs, mains_hz=mains_hz, hum_share=hum_share)
+    )
     assert music_s(noisy) == 0.0
 
 

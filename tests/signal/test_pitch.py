@@ -134,7 +134,9 @@ def test_signal_layer_skips_music_on_hold_same_speech_sd(agent_leg):
     from callqa.signal.synth import mulaw_roundtrip
 
     moh = real("qmoh/qMOH-friends_inline.wav")
-    x = mulaw_roundtrip(np.concatenate([agent_leg[100 * SR : 120 * SR], 0.5 * moh, agent_leg[140 * SR : 160 * SR]]))
+    x = mulaw_roundtrip(
+        np.concatenate([agent_leg[100 * SR : 120 * SR], 0.5 * moh, agent_leg[140 * SR : 160 * SR]])
+    )
     rep = analyze(x)
     (music,) = [e for e in rep.events if e.kind == "music"]
     tr = rep.extras["pitch"][0]

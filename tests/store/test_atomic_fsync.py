@@ -20,7 +20,9 @@ def test_atomic_write_fsyncs_file_then_folder(tmp_path: Path, monkeypatch) -> No
     target = tmp_path / "calls" / "x.json"
     results.atomic_write_text(target, '{"call_id": "x"}')
     assert len(synced) == 2
-    assert Path(synced[0]).parent == target.parent and Path(synced[0]).name.startswith(".x.json.")  # the temp file
+    assert Path(synced[0]).parent == target.parent and Path(synced[0]).name.startswith(
+        ".x.json."
+    )  # the temp file
     assert Path(synced[1]) == target.parent  # then the folder, after the rename
     assert target.read_text() == '{"call_id": "x"}'
     assert sorted(p.name for p in target.parent.iterdir()) == ["x.json"]

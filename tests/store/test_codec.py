@@ -34,8 +34,12 @@ def _all_fields_set(obj, defaults_ok=()) -> None:
     for f in dataclasses.fields(obj):
         if f.name in defaults_ok:
             continue
-        default = f.default if f.default is not dataclasses.MISSING else (
-            f.default_factory() if f.default_factory is not dataclasses.MISSING else dataclasses.MISSING
+        default = (
+            f.default
+            if f.default is not dataclasses.MISSING
+            else (
+                f.default_factory() if f.default_factory is not dataclasses.MISSING else dataclasses.MISSING
+            )
         )
         assert getattr(obj, f.name) != default, f"{type(obj).__name__}.{f.name} is left at its default"
 

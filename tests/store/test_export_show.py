@@ -82,7 +82,19 @@ def scored(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setattr(Models, "asr", lambda self: asr)
     monkeypatch.setattr(Models, "diarization", lambda self: dia)
     out = tmp_path / "out"
-    assert main(["score", str(tmp_path / "in" / "c1.wav"), "--out", str(out), "--set", "checks.silence.enabled=true"]) == 0
+    assert (
+        main(
+            [
+                "score",
+                str(tmp_path / "in" / "c1.wav"),
+                "--out",
+                str(out),
+                "--set",
+                "checks.silence.enabled=true",
+            ]
+        )
+        == 0
+    )
     return out
 
 

@@ -41,8 +41,11 @@ def test_nights_accumulate_and_only_touched_nights_are_rewritten(tmp_path: Path)
 
     calls = pd.read_parquet(out / "calls.parquet")
     per_night = calls.groupby(calls["night"].astype(str))["call_id"].apply(sorted).to_dict()
-    assert per_night == {"2026-11-23": ["a000", "a001", "a002"], "2026-11-24": ["b000", "b001"],
-                         "2026-11-25": ["c000", "c001"]}
+    assert per_night == {
+        "2026-11-23": ["a000", "a001", "a002"],
+        "2026-11-24": ["b000", "b001"],
+        "2026-11-25": ["c000", "c001"],
+    }
     for name in ("checks", "utterances"):
         t = pd.read_parquet(out / f"{name}.parquet")
         assert set(t["call_id"]) == set(calls["call_id"]) and "night" in t.columns
@@ -143,7 +146,9 @@ def test_torn_error_line_is_skipped(tmp_path: Path, line: str) -> None:
     assert [e["call_id"] for e in store.read_errors()] == ["a", "b"]
 
 
-def test_a_night_left_dirty_by_a_killed_batch_is_rebuilt_even_when_nothing_is_rescored(tmp_path: Path) -> None:
+def test_a_night_left_dirty_by_a_killed_batch_is_rebuilt_even_when_nothing_is_rescored(
+    tmp_path: Path,
+) -> None:
     out = tmp_path / "out"
     manifest = make_calls(tmp_path / "in", 2, started_at=["2026-11-23T10:00:00"])
     assert main(["score", str(manifest), "--out", str(out)]) == 0
