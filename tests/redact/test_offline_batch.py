@@ -81,8 +81,9 @@ def test_the_guard_sees_and_refuses_a_connection(tmp_path: Path) -> None:
     assert attempts and "93.184.216.34" in attempts[0]
 
 
-def _score(manifest: Path, out: Path) -> str:
-    return f"import sys\nfrom callqa.cli import main\nsys.exit(main(['score', {str(manifest)!r}, '--out', {str(out)!r}]))"
+def _score(manifest: Path, out: Path, *extra: str) -> str:
+    args = ["score", str(manifest), "--out", str(out), *extra]
+    return f"import sys\nfrom callqa.cli import main\nsys.exit(main({args!r}))"
 
 
 def test_imported_batch_runs_offline(tmp_path: Path) -> None:
@@ -101,7 +102,11 @@ def test_real_models_batch_runs_offline_and_redacts(tmp_path: Path) -> None:
     shutil.copy(CLIP / "card_call.flac", tmp_path / "card_call.flac")
     shutil.copy(CLIP / "manifest.csv", tmp_path / "manifest.csv")
     out = tmp_path / "out"
-    proc, attempts = run_offline(tmp_path, _score(tmp_path / "manifest.csv", out), timeout_s=600)
+    # Whole-leg ASR: with asr.speech_only (the default) Whisper base heard espeak's "seven three six" of this
+    # clip as "heaven free ticks" (measured), so no number was left to redact; the leak check below holds either way.
+    proc, attempts = run_offline(
+        tmp_path, _score(tmp_path / "manifest.csv", out, "--set", "asr.speech_only=false"), timeout_s=600
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert attempts == []
     call = json.loads((out / "calls" / "pii_call.json").read_text())
