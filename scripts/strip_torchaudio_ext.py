@@ -1,4 +1,4 @@
-"""Remove torchaudio's compiled extension after install (see requirements/pyannote-nodeps.txt).
+"""Remove torchaudio's compiled extension after install (see requirements/constraints.txt).
 
 The PyPI torchaudio wheel links against CUDA builds of libtorch and fails to load with the CPU torch.
 torchaudio skips its extension when the files are absent, and what pyannote uses with in-memory audio
