@@ -24,6 +24,7 @@ os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
 
 import numpy as np  # noqa: E402
 import soundfile as sf  # noqa: E402
+from naive_glue import peak_rss_mb  # noqa: E402  (benchmarks/ is on sys.path: run as a script)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXT = ROOT / "tests" / "data" / "external"
@@ -56,14 +57,6 @@ def naive(path: Path, stereo: bool) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident set (VmHWM; unlike ru_maxrss it is not inherited across fork + exec)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from callqa.config import Config
 from callqa.pipeline import Models
 from callqa.runners.fingerprint import config_hash
+from callqa.runners.local import worker_failed
 from callqa.store.results import ResultStore
 from callqa.types import CallMeta
 
@@ -101,16 +102,7 @@ def dask_results(
                 try:
                     outcome = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a worker died or the task could not run
-                    outcome = (
-                        job.meta.call_id,
-                        None,
-                        {
-                            "file": job.meta.audio_path or "",
-                            "stage": "worker",
-                            "message": f"{type(exc).__name__}: {exc}",
-                        },
-                        [],
-                    )
+                    outcome = worker_failed(job.meta, exc)
                 fut.release()
                 yield job, outcome
         finally:

@@ -56,11 +56,10 @@ def run_call(
     def cache_put(key: str, transcript: Any) -> None:
         new_cache.append((key, transcript))
 
-    kwargs: dict[str, Any] = {"models": models, "cache_get": cache_get, "cache_put": cache_put}
-    if on_step is not None and _accepts_on_step():
-        kwargs["on_step"] = on_step
     try:
-        result = analyze_call(meta, config, **kwargs)
+        result = analyze_call(
+            meta, config, models=models, cache_get=cache_get, cache_put=cache_put, on_step=on_step
+        )
         return meta.call_id, result.to_dict(), None, new_cache
     except StageError as exc:
         return meta.call_id, None, {"file": exc.file, "stage": exc.stage, "message": exc.message}, []
@@ -77,11 +76,10 @@ def run_call(
         )
 
 
-def _accepts_on_step() -> bool:
-    """The step hook is optional: older `analyze_call`s do not take it."""
-    import inspect
-
-    return "on_step" in inspect.signature(analyze_call).parameters
+def worker_failed(meta: CallMeta, exc: BaseException) -> Outcome:
+    """The outcome of a call whose worker died or whose task could not run (pool or Dask): an error row."""
+    error = {"file": meta.audio_path or "", "stage": "worker", "message": f"{type(exc).__name__}: {exc}"}
+    return meta.call_id, None, error, []
 
 
 _WORKER: dict[str, Any] = {}
@@ -132,16 +130,7 @@ def _local_results(
                 try:
                     outcome = fut.result()
                 except Exception as exc:  # a worker died (e.g. out of memory)
-                    outcome = (
-                        job.meta.call_id,
-                        None,
-                        {
-                            "file": job.meta.audio_path or "",
-                            "stage": "worker",
-                            "message": f"{type(exc).__name__}: {exc}",
-                        },
-                        [],
-                    )
+                    outcome = worker_failed(job.meta, exc)
                 yield job, outcome
         finally:
             for fut in futures:
@@ -166,7 +155,7 @@ def score_batch(
 ) -> BatchSummary:
     """Score `metas` into `out_dir`. Raises FolderBusy / FolderUnwritable (callqa.store.lock) before any work.
 
-    `on_step` (in-process runs only) is handed to `analyze_call` when it takes a step hook."""
+    `on_step` (in-process runs only) is handed to `analyze_call` (its step hook)."""
     t0 = time.monotonic()
     store = ResultStore(out_dir)
     summary = BatchSummary()
