@@ -73,6 +73,7 @@ def speech_only_regions(x_16k):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--steps", type=float, nargs="+", default=[0.1])
+    parser.add_argument("--strides", type=int, nargs="+", default=[1], help="diarization.embedding_stride")
     parser.add_argument("--backend", nargs="+", default=["pyannote"], help="pyannote and/or campplus")
     parser.add_argument(
         "--speech-only",
@@ -92,15 +93,18 @@ def main() -> None:
     from callqa.diarization.windowed import WindowedDiarizer
 
     print(
-        f"{'file':34s} {'backend':9s} {'step':>5s} {'DER':>6s} {'miss':>6s} {'fa':>6s} {'conf':>6s} {'RTF':>6s}"
+        f"{'file':34s} {'backend':9s} {'step':>5s} {'k':>3s} {'DER':>6s} {'miss':>6s} {'fa':>6s} {'conf':>6s} {'RTF':>6s}"
     )
     for name, x, ref in cases(args.full):
         regions = speech_only_regions(x) if args.speech_only else None
-        for backend, step in [
-            (b, s) for b in args.backend for s in (args.steps if b == "pyannote" else [0.0])
+        for backend, step, stride in [
+            (b, s, k)
+            for b in args.backend
+            for s in (args.steps if b == "pyannote" else [0.0])
+            for k in (args.strides if b == "pyannote" else [1])
         ]:
             if backend == "pyannote":
-                diarizer = PyannoteDiarizer(DiarizationConfig(segmentation_step=step))
+                diarizer = PyannoteDiarizer(DiarizationConfig(segmentation_step=step, embedding_stride=stride))
                 diarizer.pipeline  # noqa: B018 - load outside the timing
             else:
                 diarizer = WindowedDiarizer(DiarizationConfig(backend=backend))
@@ -114,7 +118,7 @@ def main() -> None:
             d = DiarizationErrorRate()(ref, hyp, detailed=True)
             tot = d["total"]
             print(
-                f"{name:34s} {backend:9s} {step:5.2f} {d['diarization error rate']:6.3f} {d['missed detection'] / tot:6.3f} "
+                f"{name:34s} {backend:9s} {step:5.2f} {stride:3d} {d['diarization error rate']:6.3f} {d['missed detection'] / tot:6.3f} "
                 f"{d['false alarm'] / tot:6.3f} {d['confusion'] / tot:6.3f} {elapsed / (len(x) / 16000):6.3f}",
                 flush=True,
             )

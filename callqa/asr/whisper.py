@@ -104,8 +104,10 @@ def keeps_fillers(config: AsrConfig, language: str) -> bool:
 class WhisperTranscriber:
     """faster-whisper on a local CTranslate2 model (base multilingual from the registry by default)."""
 
-    def __init__(self, config: AsrConfig):
+    def __init__(self, config: AsrConfig, *, threads: int | None = None):
         self.config = config
+        # CTranslate2 threads: asr.cpu_threads, else the worker's share of the cores (callqa/models/threads.py)
+        self.threads = config.cpu_threads or threads or 1
         from callqa.models.paths import resolve_whisper_model
 
         self.model_dir = resolve_whisper_model(config.model, config.model_path)
@@ -115,7 +117,7 @@ class WhisperTranscriber:
     @property
     def model(self):
         if self._model is None:
-            key = (self.model_dir, self.config.device, self.config.compute_type, self.config.cpu_threads)
+            key = (self.model_dir, self.config.device, self.config.compute_type, self.threads)
             with _MODEL_LOCK:
                 if key not in _MODEL_CACHE:
                     from faster_whisper import WhisperModel
@@ -124,10 +126,13 @@ class WhisperTranscriber:
                         self.model_dir,
                         device=self.config.device,
                         compute_type=self.config.compute_type,
-                        cpu_threads=self.config.cpu_threads,
+                        cpu_threads=self.threads,
                         local_files_only=True,
                     )
                 self._model = _MODEL_CACHE[key]
+            from callqa.models.threads import apply_torch_threads
+
+            apply_torch_threads(self.threads)  # loading set the shared OpenMP thread count; keep torch in step
         return self._model
 
     def prompt_for(self, language: str) -> str | None:

@@ -6,12 +6,17 @@ Wrapping it as a pyannote `Model` lets the stock `SpeakerDiarization` pipeline u
 
 from __future__ import annotations
 
-from functools import partial
+import logging
+import os
+import tempfile
+from functools import lru_cache, partial
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from pyannote.audio.core.model import Model
+
+log = logging.getLogger(__name__)
 
 
 def _campplus_class():
@@ -29,10 +34,77 @@ def _campplus_class():
     return module.CAMPPlus
 
 
-class CamPlusPlus(Model):
-    """Kaldi fbank (80 mel, 25/10 ms, mean-normalised) -> CAM++ -> 192-d embedding."""
+@lru_cache(maxsize=4)
+def campplus_onnx_path(checkpoint: str | Path) -> Path:
+    """Where the ONNX export of a CAM++ checkpoint lives in the model cache (named by the checkpoint's hash)."""
+    from callqa.models.paths import cache_dir, file_sha256
 
-    def __init__(self, checkpoint: str | Path, *, sample_rate: int = 16000, min_frames: int = 20):
+    return cache_dir() / "onnx" / f"campplus-{file_sha256(Path(checkpoint))[:16]}.onnx"
+
+
+def export_campplus_onnx(checkpoint: str | Path) -> Path:
+    """Export CAM++ (fbank frames in, embedding out) to ONNX once, atomically; returns the file.
+
+    Needs the `onnx` package (installed by `make setup`); nothing is downloaded. ONNX Runtime runs the same
+    network 1.3-1.8x faster than PyTorch on this CPU (embeddings equal to 1e-5, `tests/diarization`).
+    """
+    target = campplus_onnx_path(str(checkpoint))
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    net = CamPlusPlus(checkpoint, runtime="torch").net
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".campplus-", suffix=".onnx")
+    os.close(fd)
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                net,
+                (torch.randn(1, 300, 80),),
+                tmp,
+                input_names=["feats"],
+                output_names=["embedding"],
+                dynamic_axes={"feats": {0: "batch", 1: "frames"}},
+                opset_version=17,
+                dynamo=False,
+            )
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+def onnx_session(path: Path, threads: int):
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = max(1, threads)
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # idle threads sleep instead of spinning, so they do not starve Whisper or the next torch stage
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+class CamPlusPlus(Model):
+    """Kaldi fbank (80 mel, 25/10 ms, mean-normalised) -> CAM++ -> 192-d embedding.
+
+    runtime "onnx" runs the network in ONNX Runtime (exported once into the model cache; falls back to
+    PyTorch with a warning when it cannot be exported), "torch" in PyTorch.
+    """
+
+    def __init__(
+        self,
+        checkpoint: str | Path,
+        *,
+        sample_rate: int = 16000,
+        min_frames: int = 20,
+        runtime: str = "torch",
+        threads: int | None = None,
+    ):
         super().__init__(sample_rate=sample_rate, num_channels=1)
         state = torch.load(str(checkpoint), map_location="cpu", weights_only=True)
         embed_dim = int(state["xvector.dense.linear.weight"].shape[0])
@@ -43,6 +115,16 @@ class CamPlusPlus(Model):
         self._min_frames = min_frames
         self._frame_samples = int(0.025 * sample_rate)
         self._hop_samples = int(0.010 * sample_rate)
+        self._session = None
+        if runtime == "onnx":
+            try:
+                path = export_campplus_onnx(checkpoint)
+                self._session = onnx_session(path, threads or torch.get_num_threads())
+            except Exception as exc:  # noqa: BLE001 - onnx missing or export failed: PyTorch still works
+                log.warning("CAM++ runs in PyTorch: no ONNX export (%s)", exc)
+        elif runtime != "torch":
+            raise ValueError(f"unknown CAM++ runtime {runtime!r} (onnx or torch)")
+        self.runtime = "onnx" if self._session is not None else "torch"
         import torchaudio.compliance.kaldi as kaldi
 
         self._fbank = partial(
@@ -84,5 +166,11 @@ class CamPlusPlus(Model):
                 feats = feats[keep]  # same frame count: Kaldi fbank with snip_edges
             if feats.shape[0] < self._min_frames:
                 raise ValueError("too few frames for a speaker embedding")
-            out.append(self.net((feats - feats.mean(dim=0, keepdim=True))[None]))
+            out.append(self._net((feats - feats.mean(dim=0, keepdim=True))[None]))
         return torch.cat(out, dim=0)
+
+    def _net(self, feats: torch.Tensor) -> torch.Tensor:
+        if self._session is None:
+            return self.net(feats)
+        (emb,) = self._session.run(None, {"feats": feats.numpy()})
+        return torch.from_numpy(emb)

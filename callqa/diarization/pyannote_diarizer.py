@@ -24,9 +24,9 @@ def _build_pipeline(cfg: DiarizationConfig):
         warnings.simplefilter("ignore")  # torchcodec absent: we always pass audio in memory
         from pyannote.audio import Model
         from pyannote.audio.core.plda import PLDA
-        from pyannote.audio.pipelines import SpeakerDiarization
 
     from callqa.diarization.campplus import CamPlusPlus
+    from callqa.diarization.stitch import stitched_diarization_class
     from callqa.models.paths import campplus_checkpoint, segmentation_checkpoint
 
     class _UnusedPLDA(PLDA):
@@ -43,8 +43,8 @@ def _build_pipeline(cfg: DiarizationConfig):
         raise RuntimeError(
             f"cannot load the segmentation model {segmentation_checkpoint(cfg.segmentation_path)}"
         )
-    embedding = CamPlusPlus(campplus_checkpoint(cfg.embedding_path))
-    pipeline = SpeakerDiarization(
+    embedding = CamPlusPlus(campplus_checkpoint(cfg.embedding_path), runtime=cfg.embedding_runtime)
+    pipeline = stitched_diarization_class()(
         segmentation=segmentation,
         embedding=embedding,
         plda=_UnusedPLDA(),
@@ -54,6 +54,7 @@ def _build_pipeline(cfg: DiarizationConfig):
         segmentation_batch_size=cfg.segmentation_batch_size,
     )
     pipeline.embedding_exclude_overlap = cfg.exclude_overlap
+    pipeline.embedding_stride = cfg.embedding_stride
     pipeline.instantiate(
         {
             "segmentation": {"min_duration_off": cfg.min_duration_off_s},
@@ -84,6 +85,8 @@ class PyannoteDiarizer:
             self.config.embedding_batch_size,
             self.config.exclude_overlap,
             self.config.segmentation_step,
+            self.config.embedding_stride,
+            self.config.embedding_runtime,
         )
         with _LOCK:
             if key not in _PIPELINES:

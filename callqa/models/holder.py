@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from callqa.diarization.base import Diarizer, make_diarizer
+from callqa.models.threads import threads_per_worker
 
 if TYPE_CHECKING:
     from callqa.asr.whisper import Transcriber
@@ -24,11 +25,15 @@ class Models:
         if self.transcriber is None:
             from callqa.asr.whisper import WhisperTranscriber
 
-            self.transcriber = WhisperTranscriber(self.config.asr)
+            self.transcriber = WhisperTranscriber(self.config.asr, threads=threads_per_worker(self.config))
         return self.transcriber
 
     def diarization(self) -> Diarizer:
         """The mono diarizer named by `diarization.backend` (see `callqa.diarization.register_diarizer`)."""
         if self.diarizer is None:
+            if self.config.diarization.backend in ("pyannote", "campplus"):  # PyTorch models
+                import torch
+
+                torch.set_num_threads(threads_per_worker(self.config))
             self.diarizer = make_diarizer(self.config.diarization)
         return self.diarizer
