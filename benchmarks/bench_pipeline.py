@@ -83,8 +83,9 @@ def main() -> None:
     print(
         f"model load {time.perf_counter() - t:.1f} s; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "
         f"torch threads {torch.get_num_threads()}; asr {config.asr.model} {config.asr.compute_type} "
-        f"beam {config.asr.beam_size} threads {config.asr.cpu_threads} speech_only {config.asr.speech_only}; "
-        f"diarization {config.diarization.backend}"
+        f"beam {config.asr.beam_size} threads {getattr(models.asr(), 'threads', '?')} speech_only {config.asr.speech_only}; "
+        f"diarization {config.diarization.backend} ({config.diarization.runtime}, "
+        f"embedding stride {config.diarization.embedding_stride})"
     )
     print(f"{'layout':8s} {'stage':12s} {'seconds':>8s} {'RTF':>7s}   (audio {duration:.0f} s)")
     for layout, path in (("mono", mono), ("stereo_agent_left", stereo)):

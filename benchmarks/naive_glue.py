@@ -51,7 +51,11 @@ def main() -> None:
         resolve_whisper_model("base", None), device="cpu", compute_type="int8", local_files_only=True
     )
     # pyannote's stock pipeline: segmentation-3.0 + CAM++ in PyTorch, every chunk embedded, num_speakers=2, step 0.1
-    diarizer = PyannoteDiarizer(DiarizationConfig(embedding_stride=1, embedding_runtime="torch"))
+    diarizer = PyannoteDiarizer(
+        DiarizationConfig(
+            embedding_stride=1, runtime="torch", segmentation_batch_size=16, embedding_batch_size=16
+        )
+    )
     if not args.stereo:
         diarizer.pipeline  # noqa: B018 - load outside the timing
     out: dict = {"torch_threads": torch.get_num_threads()}

@@ -51,9 +51,18 @@ def export_campplus_onnx(checkpoint: str | Path) -> Path:
     target = campplus_onnx_path(str(checkpoint))
     if target.exists():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
     net = CamPlusPlus(checkpoint, runtime="torch").net
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".campplus-", suffix=".onnx")
+    return export_onnx_once(
+        net, torch.randn(1, 300, 80), target, ("feats", "embedding"), {"feats": {0: "batch", 1: "frames"}}
+    )
+
+
+def export_onnx_once(module: torch.nn.Module, example: torch.Tensor, target: Path, names: tuple[str, str], dynamic: dict) -> Path:
+    """torch.onnx.export into `target` atomically (workers may race), unless it is there already."""
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".onnx")
     os.close(fd)
     try:
         import warnings
@@ -61,15 +70,16 @@ def export_campplus_onnx(checkpoint: str | Path) -> Path:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             torch.onnx.export(
-                net,
-                (torch.randn(1, 300, 80),),
+                module,
+                (example,),
                 tmp,
-                input_names=["feats"],
-                output_names=["embedding"],
-                dynamic_axes={"feats": {0: "batch", 1: "frames"}},
+                input_names=[names[0]],
+                output_names=[names[1]],
+                dynamic_axes=dynamic,
                 opset_version=17,
                 dynamo=False,
             )
+        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
@@ -77,10 +87,11 @@ def export_campplus_onnx(checkpoint: str | Path) -> Path:
     return target
 
 
-def onnx_session(path: Path, threads: int):
+def onnx_session(path: Path, threads: int, *, arena: bool = True):
     import onnxruntime as ort
 
     options = ort.SessionOptions()
+    options.enable_cpu_mem_arena = arena  # off: large activations go back to the system after each batch
     options.intra_op_num_threads = max(1, threads)
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL

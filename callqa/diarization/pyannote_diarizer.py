@@ -43,7 +43,7 @@ def _build_pipeline(cfg: DiarizationConfig):
         raise RuntimeError(
             f"cannot load the segmentation model {segmentation_checkpoint(cfg.segmentation_path)}"
         )
-    embedding = CamPlusPlus(campplus_checkpoint(cfg.embedding_path), runtime=cfg.embedding_runtime)
+    embedding = CamPlusPlus(campplus_checkpoint(cfg.embedding_path), runtime=cfg.runtime)
     pipeline = stitched_diarization_class()(
         segmentation=segmentation,
         embedding=embedding,
@@ -53,6 +53,8 @@ def _build_pipeline(cfg: DiarizationConfig):
         embedding_batch_size=cfg.embedding_batch_size,
         segmentation_batch_size=cfg.segmentation_batch_size,
     )
+    if cfg.runtime == "onnx":
+        _segmentation_in_onnx(segmentation, segmentation_checkpoint(cfg.segmentation_path))
     pipeline.embedding_exclude_overlap = cfg.exclude_overlap
     pipeline.embedding_stride = cfg.embedding_stride
     pipeline.instantiate(
@@ -66,6 +68,39 @@ def _build_pipeline(cfg: DiarizationConfig):
         }
     )
     return pipeline
+
+
+def _segmentation_in_onnx(model, checkpoint) -> None:
+    """Run segmentation-3.0 (SincNet + LSTM) in ONNX Runtime: exported once into the model cache, then the
+    model's forward calls the session (pyannote's sliding-window inference is unchanged). Scores equal to 3e-5;
+    falls back to PyTorch with a warning when it cannot be exported."""
+    import logging
+
+    import torch
+
+    from callqa.diarization.campplus import export_onnx_once, onnx_session
+    from callqa.models.paths import cache_dir, file_sha256
+
+    target = cache_dir() / "onnx" / f"segmentation-{file_sha256(checkpoint)[:16]}.onnx"
+    try:
+        model.eval()
+        path = export_onnx_once(
+            model,
+            torch.randn(2, 1, int(model.specifications.duration * model.audio.sample_rate)),
+            target,
+            ("waveform", "scores"),
+            {"waveform": {0: "batch"}, "scores": {0: "batch"}},
+        )
+        session = onnx_session(path, torch.get_num_threads())
+    except Exception as exc:  # noqa: BLE001 - onnx missing or export failed: PyTorch still works
+        logging.getLogger(__name__).warning("segmentation runs in PyTorch: no ONNX export (%s)", exc)
+        return
+
+    def forward(waveforms: torch.Tensor) -> torch.Tensor:
+        (scores,) = session.run(None, {"waveform": waveforms.detach().cpu().numpy()})
+        return torch.from_numpy(scores)
+
+    model.forward = forward
 
 
 class PyannoteDiarizer:
@@ -86,7 +121,7 @@ class PyannoteDiarizer:
             self.config.exclude_overlap,
             self.config.segmentation_step,
             self.config.embedding_stride,
-            self.config.embedding_runtime,
+            self.config.runtime,
         )
         with _LOCK:
             if key not in _PIPELINES:

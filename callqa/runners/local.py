@@ -121,7 +121,9 @@ def _local_results(
         for job in jobs:
             yield job, run_call(job.meta, config, models, store.cache_get, on_step=on_step)
         return
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from callqa.models.threads import threads_per_worker
+
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads_per_worker(config)))  # each worker: its share of cores
     with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(config, str(store.root))) as pool:
         futures = {pool.submit(_worker_run, job.meta): job for job in jobs}
         try:
