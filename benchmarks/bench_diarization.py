@@ -104,7 +104,9 @@ def main() -> None:
             for k in (args.strides if b == "pyannote" else [1])
         ]:
             if backend == "pyannote":
-                diarizer = PyannoteDiarizer(DiarizationConfig(segmentation_step=step, embedding_stride=stride))
+                diarizer = PyannoteDiarizer(
+                    DiarizationConfig(segmentation_step=step, embedding_stride=stride)
+                )
                 diarizer.pipeline  # noqa: B018 - load outside the timing
             else:
                 diarizer = WindowedDiarizer(DiarizationConfig(backend=backend))

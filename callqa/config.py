@@ -98,7 +98,9 @@ class RolesConfig:
 @dataclass(frozen=True)
 class RuntimeConfig:
     workers: int = 1
-    threads: int = 0  # per worker for Whisper, PyTorch, ONNX Runtime; 0 = cores // workers (or OMP_NUM_THREADS)
+    threads: int = (
+        0  # per worker for Whisper, PyTorch, ONNX Runtime; 0 = cores // workers (or OMP_NUM_THREADS)
+    )
     min_duration_s: float = 0.5
     max_duration_s: float = 4 * 3600.0
     cache: bool = True

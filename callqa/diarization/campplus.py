@@ -57,7 +57,9 @@ def export_campplus_onnx(checkpoint: str | Path) -> Path:
     )
 
 
-def export_onnx_once(module: torch.nn.Module, example: torch.Tensor, target: Path, names: tuple[str, str], dynamic: dict) -> Path:
+def export_onnx_once(
+    module: torch.nn.Module, example: torch.Tensor, target: Path, names: tuple[str, str], dynamic: dict
+) -> Path:
     """torch.onnx.export into `target` atomically (workers may race), unless it is there already."""
     if target.exists():
         return target

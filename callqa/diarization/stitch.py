@@ -46,7 +46,7 @@ def match_to_anchor(
     total = chunk.sum(axis=0)
     shared = c.sum(axis=0)
     out: dict[int, int] = {}
-    for s, b in zip(rows, cols):
+    for s, b in zip(rows, cols, strict=True):
         if total[s] <= 0 or shared[s] < min_agreement * total[s]:
             continue
         if co[s, b] >= min_agreement * shared[s] and co[s, b] >= min_agreement * a[:, b].sum():
@@ -89,7 +89,7 @@ def stitched_diarization_class():
                         todo.append((c, s))
             embeddings = np.full((num_chunks, num_speakers, self._embedding.dimension), np.nan, np.float32)
             computed = self._embed_pairs(file, binary_segmentations, data, todo, exclude_overlap)
-            for (c, s), emb in zip(todo, computed):
+            for (c, s), emb in zip(todo, computed, strict=True):
                 embeddings[c, s] = emb
             for c, s, a, b in copies:
                 embeddings[c, s] = embeddings[a, b]
@@ -109,14 +109,18 @@ def stitched_diarization_class():
                 min_num_frames = math.ceil(num_frames * self._embedding.min_num_samples / num_samples)
                 clean = data * (np.sum(data, axis=2, keepdims=True) < 2)
             out = np.full((len(pairs), self._embedding.dimension), np.nan, np.float32)
-            batch_w, batch_m, batch_i = [], [], []
+            batch_w: list[torch.Tensor] = []
+            batch_m: list[torch.Tensor] = []
+            batch_i: list[int] = []
             waveforms: dict[int, torch.Tensor] = {}
 
             def flush():
                 if batch_w:
                     emb = self._embedding(torch.vstack(batch_w), masks=torch.vstack(batch_m))
                     out[batch_i] = emb
-                    batch_w.clear(), batch_m.clear(), batch_i.clear()
+                    batch_w.clear()
+                    batch_m.clear()
+                    batch_i.clear()
 
             for i, (c, s) in enumerate(pairs):
                 if c not in waveforms:

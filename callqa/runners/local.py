@@ -123,7 +123,9 @@ def _local_results(
         return
     from callqa.models.threads import threads_per_worker
 
-    os.environ.setdefault("OMP_NUM_THREADS", str(threads_per_worker(config)))  # each worker: its share of cores
+    os.environ.setdefault(
+        "OMP_NUM_THREADS", str(threads_per_worker(config))
+    )  # each worker: its share of cores
     with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(config, str(store.root))) as pool:
         futures = {pool.submit(_worker_run, job.meta): job for job in jobs}
         try:

@@ -80,7 +80,9 @@ def test_onnx_runtime_gives_the_pytorch_embeddings(campplus_pair):
     assert np.isnan(a[2]).all() and np.isnan(b[2]).all()
     cos = (a[:2] * b[:2]).sum(1) / np.linalg.norm(a[:2], axis=1) / np.linalg.norm(b[:2], axis=1)
     assert cos.min() > 0.9999, cos
-    assert not np.allclose(a[0], a[1])  # different masks, different embeddings: the comparison means something
+    assert not np.allclose(
+        a[0], a[1]
+    )  # different masks, different embeddings: the comparison means something
 
 
 @pytest.mark.integration
