@@ -183,6 +183,7 @@ class CamPlusPlus(Model):
         return torch.cat(out, dim=0)
 
     def _net(self, feats: torch.Tensor) -> torch.Tensor:
+        """(batch, frames, 80) normalised fbank -> (batch, dim), in ONNX Runtime or PyTorch."""
         if self._session is None:
             return self.net(feats)
         (emb,) = self._session.run(None, {"feats": feats.numpy()})

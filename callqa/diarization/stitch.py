@@ -98,6 +98,43 @@ def stitched_diarization_class():
                 hook("embeddings", None, total=1, completed=1)
             return embeddings
 
+        @staticmethod
+        def to_diarization(segmentations, count):
+            """pyannote's frame-wise speaker choice, with ties broken by context instead of by cluster number.
+
+            pyannote sums the binarized chunks over each frame and keeps the `count` best clusters; where chunks
+            disagree evenly (often where only two chunks cover a frame, at the start and end of a recording)
+            `argsort` picked the lower cluster number, so a turn boundary depended on how clusters happened to
+            be numbered (aws-lca 49: "how can" of the agent's first sentence went to the customer or not,
+            depending on the order). A tie now goes to the chunk that sees the frame nearer its centre (Hamming
+            weights, scaled so they never outweigh one whole vote).
+            """
+            from pyannote.audio.core.inference import Inference
+            from pyannote.core import SlidingWindowFeature
+
+            votes = Inference.aggregate(
+                segmentations, count.sliding_window, hamming=False, missing=0.0, skip_average=True
+            )
+            centred = Inference.aggregate(
+                segmentations, count.sliding_window, hamming=True, missing=0.0, skip_average=True
+            )
+            # at most half a vote in all: breaks ties, never overturns a difference of one whole vote
+            activations = votes.data + 0.5 * centred.data / max(float(np.max(centred.data)), 1e-9)
+            _, num_speakers = activations.shape
+            max_speakers_per_frame = int(np.max(count.data))
+            if num_speakers < max_speakers_per_frame:
+                activations = np.pad(activations, ((0, 0), (0, max_speakers_per_frame - num_speakers)))
+            feature = SlidingWindowFeature(activations, votes.sliding_window)
+            extent = feature.extent & count.extent
+            feature = feature.crop(extent, return_data=False)
+            count = count.crop(extent, return_data=False)
+            order = np.argsort(-feature.data, axis=-1, kind="stable")
+            binary = np.zeros_like(feature.data)
+            for t, ((_, c), speakers) in enumerate(zip(count, order, strict=False)):
+                for i in range(int(c.item())):
+                    binary[t, speakers[i]] = 1.0
+            return SlidingWindowFeature(binary, feature.sliding_window)
+
         def _embed_pairs(self, file, binary_segmentations, data, pairs, exclude_overlap):
             """pyannote's own per-(chunk, speaker) embedding, for the listed pairs only."""
             num_chunks, num_frames, _ = data.shape

@@ -20,7 +20,7 @@ FRAME_S = 0.01  # Kaldi fbank hop
 MIN_EMBED_S = 0.25  # CAM++ needs >= 20 frames; shorter regions take the label of their nearest neighbour
 MIN_CLUSTER_WINDOW_S = 1.0  # shorter windows do not shape the clusters, they are only assigned to them
 
-_MODELS: dict[str, object] = {}
+_MODELS: dict[tuple[str, str], object] = {}
 _LOCK = threading.Lock()
 
 
@@ -179,12 +179,13 @@ class WindowedDiarizer:
         from callqa.models.paths import campplus_checkpoint
 
         path = str(campplus_checkpoint(self.config.embedding_path))
+        key = (path, self.config.runtime)
         with _LOCK:
-            if path not in _MODELS:
+            if key not in _MODELS:
                 from callqa.diarization.campplus import CamPlusPlus
 
-                _MODELS[path] = CamPlusPlus(path)
-            return _MODELS[path]
+                _MODELS[key] = CamPlusPlus(path, runtime=self.config.runtime)
+            return _MODELS[key]
 
     def embed(self, samples_16k: np.ndarray, windows: list[tuple[int, float, float]]) -> np.ndarray:
         """One CAM++ embedding per window from one fbank pass over the call (NaN rows for too-short windows)."""
@@ -205,7 +206,7 @@ class WindowedDiarizer:
                 for k in range(0, len(items), self.config.embedding_batch_size):
                     chunk = items[k : k + self.config.embedding_batch_size]
                     x = torch.stack([feats[f0 : f0 + length] for _, f0 in chunk])
-                    emb = model.net(x - x.mean(dim=1, keepdim=True))
+                    emb = model._net(x - x.mean(dim=1, keepdim=True))
                     out[[i for i, _ in chunk]] = emb.numpy()
         return out
 

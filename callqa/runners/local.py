@@ -85,8 +85,24 @@ def worker_failed(meta: CallMeta, exc: BaseException) -> Outcome:
 _WORKER: dict[str, Any] = {}
 
 
+def _die_with_parent() -> None:
+    """Linux: a worker is killed when the batch process dies (kill -9 included), instead of lingering."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _worker_init(config: Config, out_dir: str) -> None:
     from callqa.store.lock import close_inherited_locks
+
+    _die_with_parent()
 
     close_inherited_locks()  # a worker outliving a killed batch must not keep its folder locked
     _WORKER["config"], _WORKER["store"] = config, ResultStore(out_dir)  # read-only use: the transcript cache
