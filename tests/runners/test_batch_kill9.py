@@ -55,6 +55,25 @@ def _kill_after(proc: subprocess.Popen, out: Path, n_written: int, timeout_s: fl
     raise AssertionError(f"no {n_written} results within {timeout_s} s: {proc.communicate()[1][-2000:]}")
 
 
+def _workers_gone(out: Path, timeout_s: float = 10.0) -> bool:
+    """No process whose command line names this results folder is left (Linux /proc)."""
+    if not Path("/proc/self/cmdline").exists():
+        return True
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        alive = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if str(out).encode() in cmdline.read_bytes():
+                    alive.append(cmdline.parent.name)
+            except OSError:  # exited meanwhile
+                continue
+        if not alive:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_kill9_twice_then_rerun_finishes_with_every_call_once(tmp_path: Path, workers: int) -> None:
     nights = ["2026-11-23T21:00:00", "2026-11-24T08:30:00"]
@@ -65,6 +84,7 @@ def test_kill9_twice_then_rerun_finishes_with_every_call_once(tmp_path: Path, wo
     first = _kill_after(proc, out, 5)
     assert proc.returncode == -signal.SIGKILL
     assert 5 <= first < N
+    assert _workers_gone(out), "worker processes outlived the killed batch"
     assert not (out / "calls.parquet").exists()  # killed before the tables: nothing pretends to be complete
 
     # what a crash mid-write leaves behind: temp files; they must never be read as results
