@@ -97,7 +97,7 @@ class RolesConfig:
 
 @dataclass(frozen=True)
 class RuntimeConfig:
-    workers: int = 1
+    workers: int = 0  # processes; 0 = one per core (fewer when memory is short), callqa/models/threads.py
     threads: int = (
         0  # per worker for Whisper, PyTorch, ONNX Runtime; 0 = cores // workers (or OMP_NUM_THREADS)
     )

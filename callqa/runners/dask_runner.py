@@ -49,7 +49,9 @@ def dask_task(meta: CallMeta, config: Config, out_dir: str) -> tuple:
 
 
 def default_workers(config: Config) -> int:
-    n = int(config.runtime.workers or 1)
+    from callqa.models.threads import worker_count
+
+    n = worker_count(config)
     return n if n > 1 else max(1, os.cpu_count() or 1)
 
 

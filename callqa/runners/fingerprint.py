@@ -1,7 +1,7 @@
 """What a stored result was computed from: audio (or imported transcript) content, call metadata, config.
 
 A call is skipped only when all three match the stored result; changing any of them rescores it.
-`runtime.workers` and `runtime.cache` do not change results and are left out of the config hash.
+`runtime.workers`, `runtime.threads` and `runtime.cache` do not change results and are left out of the config hash.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from callqa import __version__
 from callqa.config import Config
 from callqa.types import CallMeta
 
-RESULT_NEUTRAL_RUNTIME = ("workers", "cache")
+RESULT_NEUTRAL_RUNTIME = ("workers", "threads", "cache")
 
 
 def _sha(blob: bytes) -> str:

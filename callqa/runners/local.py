@@ -99,10 +99,11 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _worker_init(config: Config, out_dir: str) -> None:
+def _worker_init(config: Config, out_dir: str, threads: int = 1) -> None:
     from callqa.store.lock import close_inherited_locks
 
     _die_with_parent()
+    os.environ["OMP_NUM_THREADS"] = str(threads)  # read by threads_per_worker when the models load
 
     close_inherited_locks()  # a worker outliving a killed batch must not keep its folder locked
     _WORKER["config"], _WORKER["store"] = config, ResultStore(out_dir)  # read-only use: the transcript cache
@@ -131,18 +132,19 @@ def _local_results(
     models: Models | None,
     on_step: Callable | None = None,
 ) -> Iterator[tuple[_Job, Outcome]]:
-    workers = max(1, int(config.runtime.workers or 1))
-    if workers == 1 or len(jobs) <= 1:
+    from callqa.models.threads import pool_threads, worker_count
+
+    workers = worker_count(config)
+    # in this process: one worker, one call, or models handed in with `workers: 0` (they cannot go to a pool)
+    if workers == 1 or len(jobs) <= 1 or (models is not None and not config.runtime.workers):
         models = models or Models(config)
         for job in jobs:
             yield job, run_call(job.meta, config, models, store.cache_get, on_step=on_step)
         return
-    from callqa.models.threads import threads_per_worker
-
-    os.environ.setdefault(
-        "OMP_NUM_THREADS", str(threads_per_worker(config))
-    )  # each worker: its share of cores
-    with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(config, str(store.root))) as pool:
+    threads = pool_threads(config, workers)  # each worker: its share of the cores
+    with ProcessPoolExecutor(
+        workers, initializer=_worker_init, initargs=(config, str(store.root), threads)
+    ) as pool:
         futures = {pool.submit(_worker_run, job.meta): job for job in jobs}
         try:
             for fut in as_completed(futures):
