@@ -105,14 +105,18 @@ def obtain_transcript(
     cache_key: str | None,
     rescore: bool,
 ) -> tuple[CallTranscript, str | None]:
-    """The transcript step: from the cache (always, when rescoring), an imported file, or the models."""
+    """The transcript step: from the cache (always, when rescoring), an imported file, or the models.
+
+    Whatever it returns is redacted with the current `redact` config (idempotent on cached text, which was
+    redacted before it was stored, perhaps under other settings)."""
     if rescore and cache_key is not None and cache_get is not None:
         cached = cache_get(cache_key)
         if cached is not None:
             steps.timings["cache_hit"] = 1.0
-            return cached, cache_key
+            return redact_transcript(cached, config.redact), cache_key
     if meta.transcript_path:
-        return steps.run("import", import_transcript, meta, audio), cache_key
+        imported = steps.run("import", import_transcript, meta, audio)
+        return redact_transcript(imported, config.redact), cache_key
     if rescore:
         raise StageError("transcript", meta.call_id, "no cached transcript; run `callqa score` again")
     if audio is None:
@@ -122,7 +126,7 @@ def obtain_transcript(
     cached = cache_get(key) if (cache_get and config.runtime.cache) else None
     if cached is not None:
         steps.timings["cache_hit"] = 1.0
-        return cached, key
+        return redact_transcript(cached, config.redact), key
     transcript = redact_transcript(run_models(audio, meta, config, models, signal, steps), config.redact)
     if cache_put:  # the cache never holds unredacted text
         cache_put(key, transcript)
@@ -159,9 +163,8 @@ def analyze_call(
             meta, config, audio, signal, models=models or Models(config), steps=steps, cache_get=cache_get,
             cache_put=cache_put, cache_key=cache_key, rescore=rescore,
         )  # fmt: skip
-    transcript = redact_transcript(
-        transcript, config.redact
-    )  # imported, cached or rescored: nothing unredacted goes on
+    else:  # given directly: redacted like the rest, nothing unredacted goes on
+        transcript = redact_transcript(transcript, config.redact)
     call = steps.run("features", build_call, meta, transcript, signal, config)
     checks = steps.run("checks", check, call, config)
     card = steps.run("score", score, checks, config)

@@ -93,8 +93,11 @@ def measure_signal(audio: Audio, meta: CallMeta, config: Config) -> SignalReport
     """Rings, busy tone, music, silences, dead legs and levels, from the audio alone (no model)."""
     from callqa.signal.analyze import analyze_signal
 
+    signal = config.signal
+    if signal.pitch.enabled and "monotone" not in config.resolved.enabled:  # only `monotone` reads the pitch
+        signal = replace(signal, pitch=replace(signal.pitch, enabled=False))
     try:
-        return analyze_signal(audio, config=config.signal, meta=meta)
+        return analyze_signal(audio, config=signal, meta=meta)
     except Exception as exc:
         raise StageError("signal", meta.audio_path or "", f"{type(exc).__name__}: {exc}") from exc
 

@@ -50,3 +50,16 @@ def test_checks_get_the_resolved_params_not_the_yaml(good_call: Path, fake_model
     result = analyze_call(CallMeta("good", str(good_call)), config, models=Models(config))
     assert result.call.settings is config.resolved.settings
     assert result.call.settings.holds.min_silent_hold_s == 1.5
+
+
+def test_the_pitch_track_is_computed_only_for_the_monotone_check(good_call: Path) -> None:
+    from callqa.config import load_config
+    from callqa.ingest.audio import load_audio
+    from callqa.steps import measure_signal
+    from callqa.types import CallMeta
+
+    audio, meta = load_audio(good_call), CallMeta(call_id="p", audio_path=str(good_call))
+    with_check = measure_signal(audio, meta, load_config())
+    without = measure_signal(audio, meta, load_config(None, ("checks.monotone.enabled=false",)))
+    assert len(with_check.extras.pitch) == audio.n_channels
+    assert without.extras.pitch == ()
