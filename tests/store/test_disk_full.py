@@ -35,7 +35,8 @@ def test_disk_full_mid_batch_stops_cleanly_and_rerun_finishes(tmp_path: Path, mo
     assert main(["score", str(manifest), "--out", str(out)]) == 3
     err = capsys.readouterr().err
     assert "No space left on device" in err and str(out) in err and "run the same command again" in err
-    assert sorted(p.name for p in (out / "calls").iterdir()) == ["c000.json", "c001.json", "c002.json"]
+    # three complete results (which three depends on the order the workers finish in)
+    assert len(list((out / "calls").iterdir())) == 3
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]  # no half-written file left
     for p in (out / "calls").iterdir():
         assert json.loads(p.read_text())["call_id"] == p.stem
