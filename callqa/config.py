@@ -57,6 +57,9 @@ class AsrConfig:
     vad_speech_pad_ms: int = 400
     chinese_script: str = "simplified"  # simplified | traditional | keep
     download_root: str | None = None
+    # longer audio is transcribed in blocks of at most this (cut in a pause): faster-whisper's features for a
+    # whole file grow with it (16-min call: +800 MB). 0 = never split
+    max_block_s: float = 300.0
 
 
 @dataclass(frozen=True)

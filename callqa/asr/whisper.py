@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -31,6 +32,35 @@ class AsrSegment:
     words: tuple[Word, ...]
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
+
+
+def block_cuts(samples: np.ndarray, sr: int, max_block_s: float, *, search_s: float = 20.0) -> list[int]:
+    """Sample indices cutting `samples` into blocks of at most `max_block_s`, each cut at the quietest 0.2 s in
+    the last `search_s` before the limit (a pause between words). [0, len] when it fits in one block."""
+    n = len(samples)
+    limit = int(max_block_s * sr)
+    if max_block_s <= 0 or n <= limit:
+        return [0, n]
+    frame = int(0.2 * sr)
+    cuts = [0]
+    while n - cuts[-1] > limit:
+        end = cuts[-1] + limit
+        start = max(cuts[-1] + frame, end - int(search_s * sr))
+        window = samples[start:end]
+        k = len(window) // frame
+        if k == 0:
+            cuts.append(end)
+            continue
+        energy = np.square(window[: k * frame].astype(np.float64)).reshape(k, frame).mean(axis=1)
+        cuts.append(start + int(np.argmin(energy)) * frame + frame // 2)
+    return cuts + [n]
+
+
+def shift_segment(seg: AsrSegment, offset_s: float) -> AsrSegment:
+    words = tuple(
+        replace(w, start_s=round(w.start_s + offset_s, 3), end_s=round(w.end_s + offset_s, 3)) for w in seg.words
+    )
+    return replace(seg, start_s=seg.start_s + offset_s, end_s=seg.end_s + offset_s, words=words)
 
 
 class Transcriber(Protocol):
@@ -154,6 +184,18 @@ class WhisperTranscriber:
         cfg = self.config
         if samples_16k.size == 0:
             return []
+        cuts = block_cuts(samples_16k, 16000, cfg.max_block_s)
+        if len(cuts) > 2:  # long audio in blocks: faster-whisper's features for the whole file grow with it
+            out: list[AsrSegment] = []
+            for a, b in itertools.pairwise(cuts):
+                offset = a / 16000
+                for seg in self._transcribe_block(samples_16k[a:b], language):
+                    out.append(shift_segment(seg, offset))
+            return out
+        return self._transcribe_block(samples_16k, language)
+
+    def _transcribe_block(self, samples_16k: np.ndarray, language: str) -> list[AsrSegment]:
+        cfg = self.config
         segments, _info = self.model.transcribe(
             np.ascontiguousarray(samples_16k, dtype=np.float32),
             language=language,
