@@ -58,7 +58,8 @@ def block_cuts(samples: np.ndarray, sr: int, max_block_s: float, *, search_s: fl
 
 def shift_segment(seg: AsrSegment, offset_s: float) -> AsrSegment:
     words = tuple(
-        replace(w, start_s=round(w.start_s + offset_s, 3), end_s=round(w.end_s + offset_s, 3)) for w in seg.words
+        replace(w, start_s=round(w.start_s + offset_s, 3), end_s=round(w.end_s + offset_s, 3))
+        for w in seg.words
     )
     return replace(seg, start_s=seg.start_s + offset_s, end_s=seg.end_s + offset_s, words=words)
 

@@ -9,22 +9,35 @@ from callqa.signal.config import MusicConfig
 from callqa.signal.spectrum import Spectrogram
 
 
+_BLOCK = 4096  # frames per block: whole-call temporaries of a 32-min call were ~400 MB
+
+
+def _band_magnitude(spec: Spectrogram, a: int, b: int) -> np.ndarray:
+    f = spec.freqs_hz
+    mag = np.sqrt(spec.power[a:b, (f >= 200) & (f <= 3400)])
+    mag /= np.linalg.norm(mag, axis=1, keepdims=True) + 1e-12
+    return mag
+
+
 def spectral_steadiness(spec: Spectrogram, *, lag: int) -> np.ndarray:
     """Cosine similarity of each frame's 200–3400 Hz magnitude spectrum with the one `lag` frames on."""
-    f = spec.freqs_hz
-    mag = np.sqrt(spec.power[:, (f >= 200) & (f <= 3400)])
-    mag /= np.linalg.norm(mag, axis=1, keepdims=True) + 1e-12
-    sim = np.zeros(len(mag), dtype=np.float32)
-    if len(mag) > lag:
-        sim[:-lag] = np.einsum("ij,ij->i", mag[lag:], mag[:-lag])
+    n = len(spec.power)
+    sim = np.zeros(n, dtype=np.float32)
+    for a in range(0, max(0, n - lag), _BLOCK):
+        b = min(a + _BLOCK, n - lag)
+        sim[a:b] = np.einsum("ij,ij->i", _band_magnitude(spec, a + lag, b + lag), _band_magnitude(spec, a, b))
     return sim
 
 
 def spectral_flatness(spec: Spectrogram) -> np.ndarray:
     """Geometric over arithmetic mean of the 200–3400 Hz power per frame (noise ≈ 0.5, tones ≈ 0)."""
     f = spec.freqs_hz
-    p = spec.power[:, (f >= 200) & (f <= 3400)].astype(np.float64) + 1e-20
-    return np.exp(np.mean(np.log(p), axis=1)) / np.mean(p, axis=1)
+    band = (f >= 200) & (f <= 3400)
+    out = np.empty(len(spec.power), dtype=np.float64)
+    for a in range(0, len(spec.power), _BLOCK):
+        p = spec.power[a : a + _BLOCK, band].astype(np.float64) + 1e-20
+        out[a : a + _BLOCK] = np.exp(np.mean(np.log(p), axis=1)) / np.mean(p, axis=1)
+    return out
 
 
 def detect_music(
