@@ -8,7 +8,6 @@ from callqa.intervals import mask_runs
 from callqa.signal.config import MusicConfig
 from callqa.signal.spectrum import Spectrogram
 
-
 _BLOCK = 4096  # frames per block: whole-call temporaries of a 32-min call were ~400 MB
 
 
