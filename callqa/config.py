@@ -58,8 +58,9 @@ class AsrConfig:
     chinese_script: str = "simplified"  # simplified | traditional | keep
     download_root: str | None = None
     # longer audio is transcribed in blocks of at most this (cut in a pause): faster-whisper's features for a
-    # whole file grow with it (16-min call: +800 MB). 0 = never split
-    max_block_s: float = 300.0
+    # whole file grow with it (16-min call, ASR alone: +800 MB whole, +290 MB in 300-s blocks, +150 MB in 120-s
+    # blocks, speed equal within noise). 0 = never split
+    max_block_s: float = 120.0
 
 
 @dataclass(frozen=True)
