@@ -9,6 +9,8 @@ pyannote does; a local speaker of a chunk in between takes the embedding of the 
 the two chunks' common frames (>= 10 - stride/2 s of shared audio; Hungarian assignment on co-activity, as
 pyannote 2 stitched chunks). A local speaker that does not match clearly — active mostly outside the shared
 frames, or disagreeing with every anchor speaker there — is embedded from its own chunk.
+
+The same class also breaks frame ties by context (`to_diarization`): see there.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import numpy as np
 
 # Share of a local speaker's activity that must lie in the shared frames and coincide with its anchor match.
 # Measured (DER, speech-only, stride 3): 0.5 -> aws-lca 49 0.271 (reused embeddings of short, mixed turns flipped
-# the clustering); 0.8 -> 0.125 (stride 1: 0.138); sample.wav and aws-lca 40 equal to stride 1 at both.
+# the clustering); 0.8 -> 0.125 (stride 1: 0.138); sample.wav and aws-lca 40 equal to stride 1 at both
+# (measured with pyannote's tie rule, before `to_diarization` below).
 MIN_AGREEMENT = 0.8
 
 
@@ -30,7 +33,8 @@ def match_to_anchor(
 
     chunk, anchor: (frames, speakers) binary activity of two chunks; `shift` = frame offset of `chunk` after
     `anchor` (negative: before). A speaker is mapped only when at least `min_agreement` of its activity lies in
-    the shared frames and at least `min_agreement` of that shared activity coincides with its match.
+    the shared frames, and the frames both are active in make up at least `min_agreement` of each one's
+    activity there (so a voice split over two local speakers, or two voices merged in one, reuses nothing).
     """
     from scipy.optimize import linear_sum_assignment
 
