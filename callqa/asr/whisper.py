@@ -163,9 +163,8 @@ class WhisperTranscriber:
                 self._model = _MODEL_CACHE[key]
             from callqa.models.threads import apply_torch_threads
 
-            apply_torch_threads(
-                self.threads
-            )  # loading set the shared OpenMP thread count; keep torch in step
+            # loading set the shared OpenMP thread count; keep torch in step
+            apply_torch_threads(self.threads)
         return self._model
 
     def prompt_for(self, language: str) -> str | None:

@@ -7,9 +7,7 @@ Wrapping it as a pyannote `Model` lets the stock `SpeakerDiarization` pipeline u
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -34,72 +32,21 @@ def _campplus_class():
     return module.CAMPPlus
 
 
-@lru_cache(maxsize=4)
-def campplus_onnx_path(checkpoint: str | Path) -> Path:
-    """Where the ONNX export of a CAM++ checkpoint lives in the model cache (named by the checkpoint's hash)."""
-    from callqa.models.paths import cache_dir, file_sha256
-
-    return cache_dir() / "onnx" / f"campplus-{file_sha256(Path(checkpoint))[:16]}.onnx"
-
-
 def export_campplus_onnx(checkpoint: str | Path) -> Path:
-    """Export CAM++ (fbank frames in, embedding out) to ONNX once, atomically; returns the file.
+    """Export CAM++ (fbank frames in, embedding out) to ONNX once into the model cache; returns the file.
 
-    Needs the `onnx` package (installed by `make setup`); nothing is downloaded. ONNX Runtime runs the same
-    network 1.3-1.8x faster than PyTorch on this CPU (embeddings equal to 1e-5, `tests/diarization`).
+    ONNX Runtime runs the same network 1.3-1.8x faster than PyTorch on this CPU (embeddings equal to 1e-5,
+    `tests/diarization/test_stitch.py`).
     """
-    target = campplus_onnx_path(str(checkpoint))
+    from callqa.models.onnx import export_onnx_once, onnx_cache_path
+
+    target = onnx_cache_path("campplus", str(checkpoint))
     if target.exists():
         return target
     net = CamPlusPlus(checkpoint, runtime="torch").net
     return export_onnx_once(
         net, torch.randn(1, 300, 80), target, ("feats", "embedding"), {"feats": {0: "batch", 1: "frames"}}
     )
-
-
-def export_onnx_once(
-    module: torch.nn.Module, example: torch.Tensor, target: Path, names: tuple[str, str], dynamic: dict
-) -> Path:
-    """torch.onnx.export into `target` atomically (workers may race), unless it is there already."""
-    if target.exists():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".onnx")
-    os.close(fd)
-    try:
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                module,
-                (example,),
-                tmp,
-                input_names=[names[0]],
-                output_names=[names[1]],
-                dynamic_axes=dynamic,
-                opset_version=17,
-                dynamo=False,
-            )
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
-
-
-def onnx_session(path: Path, threads: int, *, arena: bool = True):
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.enable_cpu_mem_arena = arena  # off: large activations go back to the system after each batch
-    options.intra_op_num_threads = max(1, threads)
-    options.inter_op_num_threads = 1
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    # idle threads sleep instead of spinning, so they do not starve Whisper or the next torch stage
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 class CamPlusPlus(Model):
@@ -116,7 +63,6 @@ class CamPlusPlus(Model):
         sample_rate: int = 16000,
         min_frames: int = 20,
         runtime: str = "torch",
-        threads: int | None = None,
     ):
         super().__init__(sample_rate=sample_rate, num_channels=1)
         state = torch.load(str(checkpoint), map_location="cpu", weights_only=True)
@@ -131,8 +77,9 @@ class CamPlusPlus(Model):
         self._session = None
         if runtime == "onnx":
             try:
-                path = export_campplus_onnx(checkpoint)
-                self._session = onnx_session(path, threads or torch.get_num_threads())
+                from callqa.models.onnx import onnx_session
+
+                self._session = onnx_session(export_campplus_onnx(checkpoint), torch.get_num_threads())
             except Exception as exc:  # noqa: BLE001 - onnx missing or export failed: PyTorch still works
                 log.warning("CAM++ runs in PyTorch: no ONNX export (%s)", exc)
         elif runtime != "torch":

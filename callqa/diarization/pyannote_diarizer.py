@@ -71,19 +71,13 @@ def _build_pipeline(cfg: DiarizationConfig):
     return pipeline
 
 
-def segmentation_onnx_path(checkpoint) -> Path:
-    from callqa.models.paths import cache_dir, file_sha256
-
-    return cache_dir() / "onnx" / f"segmentation-{file_sha256(Path(checkpoint))[:16]}.onnx"
-
-
 def export_segmentation_onnx(checkpoint, model=None) -> Path:
     """Export segmentation-3.0 (SincNet + LSTM; 10-s windows in, frame scores out) to ONNX once, atomically."""
     import torch
 
-    from callqa.diarization.campplus import export_onnx_once
+    from callqa.models.onnx import export_onnx_once, onnx_cache_path
 
-    target = segmentation_onnx_path(checkpoint)
+    target = onnx_cache_path("segmentation", str(checkpoint))
     if target.exists():
         return target
     if model is None:
@@ -112,7 +106,7 @@ def _segmentation_in_onnx(model, checkpoint) -> None:
 
     import torch
 
-    from callqa.diarization.campplus import onnx_session
+    from callqa.models.onnx import onnx_session
 
     try:
         session = onnx_session(export_segmentation_onnx(checkpoint, model), torch.get_num_threads())

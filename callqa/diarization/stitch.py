@@ -76,13 +76,14 @@ def stitched_diarization_class():
                 out = super().get_embeddings(file, binary_segmentations, exclude_overlap, hook)
                 self.last_embedding_count = int(np.sum(~np.isnan(out[..., 0])))
                 return out
-            anchors = sorted(set(range(0, num_chunks, stride)) | {num_chunks - 1})
+            anchor_set = set(range(0, num_chunks, stride)) | {num_chunks - 1}
+            anchors = sorted(anchor_set)
             frames_per_step = num_frames * window.step / window.duration
             todo: list[tuple[int, int]] = [(c, s) for c in anchors for s in range(num_speakers)]
             copies: list[tuple[int, int, int, int]] = []  # chunk, speaker <- anchor chunk, anchor speaker
             anchor_arr = np.asarray(anchors)
             for c in range(num_chunks):
-                if c in anchors:
+                if c in anchor_set:
                     continue
                 a = int(anchor_arr[np.argmin(np.abs(anchor_arr - c))])
                 mapping = match_to_anchor(data[c], data[a], int(round((c - a) * frames_per_step)))

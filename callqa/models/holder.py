@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from callqa.diarization.base import Diarizer, make_diarizer
-from callqa.models.threads import threads_per_worker
+from callqa.models.threads import apply_torch_threads, threads_per_worker
 
 if TYPE_CHECKING:
     from callqa.asr.whisper import Transcriber
@@ -32,8 +32,8 @@ class Models:
         """The mono diarizer named by `diarization.backend` (see `callqa.diarization.register_diarizer`)."""
         if self.diarizer is None:
             if self.config.diarization.backend in ("pyannote", "campplus"):  # PyTorch models
-                import torch
+                import torch  # noqa: F401 - loaded here, so its thread count can be set before the models
 
-                torch.set_num_threads(threads_per_worker(self.config))
+                apply_torch_threads(threads_per_worker(self.config))
             self.diarizer = make_diarizer(self.config.diarization)
         return self.diarizer

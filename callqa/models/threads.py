@@ -52,22 +52,18 @@ def worker_count(config: Config) -> int:
 
 
 def pool_threads(config: Config, workers: int) -> int:
-    """Threads for each of `workers` pool processes."""
-    explicit = int(getattr(config.runtime, "threads", 0) or 0)
+    """Threads for each of `workers` processes: `runtime.threads`, else their share of the cores."""
+    explicit = int(config.runtime.threads or 0)
     return explicit if explicit > 0 else max(1, machine_cores() // max(1, workers))
 
 
 def threads_per_worker(config: Config) -> int:
-    explicit = int(getattr(config.runtime, "threads", 0) or 0)
-    if explicit > 0:
-        return explicit
+    """Threads for the models of this process. `runtime.threads`, else OMP_NUM_THREADS (set by a Dask nanny, or
+    by runners/local.py for its pool workers), else cores // `runtime.workers` (0, auto: this process alone)."""
     env = os.environ.get("OMP_NUM_THREADS", "")
-    if env.isdigit() and int(env) > 0:
+    if not config.runtime.threads and env.isdigit() and int(env) > 0:
         return int(env)
-    workers = int(config.runtime.workers or 0)  # 0 (auto) here means this process alone: pool workers get
-    return max(
-        1, machine_cores() // max(1, workers)
-    )  # their share through OMP_NUM_THREADS (runners/local.py)
+    return pool_threads(config, config.runtime.workers or 1)
 
 
 def apply_torch_threads(n: int) -> None:

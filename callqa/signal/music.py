@@ -6,9 +6,7 @@ import numpy as np
 
 from callqa.intervals import mask_runs
 from callqa.signal.config import MusicConfig
-from callqa.signal.spectrum import Spectrogram
-
-_BLOCK = 4096  # frames per block: whole-call temporaries of a 32-min call were ~400 MB
+from callqa.signal.spectrum import BLOCK_FRAMES, Spectrogram
 
 
 def _band_magnitude(spec: Spectrogram, a: int, b: int) -> np.ndarray:
@@ -22,8 +20,8 @@ def spectral_steadiness(spec: Spectrogram, *, lag: int) -> np.ndarray:
     """Cosine similarity of each frame's 200–3400 Hz magnitude spectrum with the one `lag` frames on."""
     n = len(spec.power)
     sim = np.zeros(n, dtype=np.float32)
-    for a in range(0, max(0, n - lag), _BLOCK):
-        b = min(a + _BLOCK, n - lag)
+    for a in range(0, max(0, n - lag), BLOCK_FRAMES):
+        b = min(a + BLOCK_FRAMES, n - lag)
         sim[a:b] = np.einsum("ij,ij->i", _band_magnitude(spec, a + lag, b + lag), _band_magnitude(spec, a, b))
     return sim
 
@@ -33,9 +31,9 @@ def spectral_flatness(spec: Spectrogram) -> np.ndarray:
     f = spec.freqs_hz
     band = (f >= 200) & (f <= 3400)
     out = np.empty(len(spec.power), dtype=np.float64)
-    for a in range(0, len(spec.power), _BLOCK):
-        p = spec.power[a : a + _BLOCK, band].astype(np.float64) + 1e-20
-        out[a : a + _BLOCK] = np.exp(np.mean(np.log(p), axis=1)) / np.mean(p, axis=1)
+    for a in range(0, len(spec.power), BLOCK_FRAMES):
+        p = spec.power[a : a + BLOCK_FRAMES, band].astype(np.float64) + 1e-20
+        out[a : a + BLOCK_FRAMES] = np.exp(np.mean(np.log(p), axis=1)) / np.mean(p, axis=1)
     return out
 
 

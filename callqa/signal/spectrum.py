@@ -7,6 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.fft
 
+# Frames per block for whole-call spectral work (here and in music.py): 82 s of 20-ms frames. Whole-call
+# temporaries of a 32-min call cost the signal layer ~400 MB more at its peak.
+BLOCK_FRAMES = 4096
+
 
 @dataclass(frozen=True, eq=False)
 class Spectrogram:
@@ -29,12 +33,7 @@ def power_spectrogram(
     )
     win = np.hanning(n_fft).astype(np.float32)
     power = np.empty((n_frames, n_fft // 2 + 1), dtype=np.float32)
-    for a in range(0, n_frames, _BLOCK_FRAMES):  # in blocks: whole-call temporaries were 4x the result
-        spec = scipy.fft.rfft(frames[a : a + _BLOCK_FRAMES] * win, axis=1, workers=1)
-        np.add(np.square(spec.real), np.square(spec.imag), out=power[a : a + _BLOCK_FRAMES])
+    for a in range(0, n_frames, BLOCK_FRAMES):  # in blocks: whole-call temporaries were 4x the result
+        spec = scipy.fft.rfft(frames[a : a + BLOCK_FRAMES] * win, axis=1, workers=1)
+        np.add(np.square(spec.real), np.square(spec.imag), out=power[a : a + BLOCK_FRAMES])
     return Spectrogram(power, np.fft.rfftfreq(n_fft, 1.0 / sample_rate), hop, sample_rate)
-
-
-_BLOCK_FRAMES = (
-    4096  # 82 s of 20-ms frames per FFT batch (32-min call: signal layer peak +415 MB -> see bench)
-)
