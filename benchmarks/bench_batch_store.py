@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "runners"))
@@ -34,14 +34,13 @@ def run(nights: int, per_night: int) -> None:
         assert main(["score", str(manifest), "--out", str(out), "--night", "2026-01-01"]) == 0
         batch_s = time.perf_counter() - t
         store = ResultStore(out)
-        templates = [json.loads(p.read_text()) for p in sorted(store.calls_dir.glob("*.json"))]
+        templates = list(store.iter_calls())
         day0 = dt.date(2025, 1, 1)
         with store.lock():
             for n in range(nights):
                 night = (day0 + dt.timedelta(days=n)).isoformat()
                 for i in range(per_night):
-                    d = dict(templates[i % len(templates)])
-                    d["call_id"], d["night"] = f"n{n:03d}_{i:04d}", night
+                    d = replace(templates[i % len(templates)], call_id=f"n{n:03d}_{i:04d}", night=night)
                     store.write_call(d)
         t = time.perf_counter()
         store.write_tables()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -92,17 +91,20 @@ def _step_printer():
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
+    from callqa.store.codec import CodecError
     from callqa.store.report import format_call
     from callqa.store.results import ResultStore
 
     store = ResultStore(args.out)
     try:
         data = store.read_call(args.call_id)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, CodecError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=1))
+        from callqa.store.codec import result_to_json
+
+        print(result_to_json(data))
     else:
         print(format_call(data, transcript=args.transcript))
     return 0

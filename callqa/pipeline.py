@@ -7,16 +7,16 @@ Rescoring is the same composition with the transcript served from the cache (`re
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from callqa import __version__
+from callqa.checks.trust import transcript_confidence
 from callqa.config import Config
 from callqa.diarization.base import Diarizer
 from callqa.ingest.audio import Audio
 from callqa.models.holder import Models
 from callqa.models.paths import file_sha256
+from callqa.records import CallResult
 from callqa.redact import redact_transcript
 from callqa.steps import (
     StageError,
@@ -25,6 +25,7 @@ from callqa.steps import (
     StepTiming,
     audio_available,
     build_call,
+    call_timing,
     check,
     decode,
     import_transcript,
@@ -36,13 +37,12 @@ from callqa.store.cache import transcript_cache_key
 from callqa.store.codec import (
     MISSION_CHECKS,
     SCHEMA_VERSION,
-    result_to_dict,
     transcript_from_dict,
     transcript_to_dict,
     utterance_from_dict,
     utterance_to_dict,
 )
-from callqa.types import Call, CallMeta, CallTranscript, CheckResult, SignalReport
+from callqa.types import CallMeta, CallTranscript, SignalReport
 
 __all__ = [
     "MISSION_CHECKS",
@@ -63,21 +63,6 @@ __all__ = [
 
 CacheGet = Callable[[str], CallTranscript | None]
 CachePut = Callable[[str, CallTranscript], None]
-
-
-@dataclass
-class CallResult:
-    meta: CallMeta
-    call: Call
-    checks: dict[str, CheckResult]
-    score: dict[str, Any]
-    timings_s: dict[str, float] = field(default_factory=dict)  # seconds per step (the on_step figures)
-    cache_key: str | None = None
-    versions: dict[str, str] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The published per-call JSON (`callqa.store.codec`)."""
-        return result_to_dict(self)
 
 
 def versions() -> dict[str, str]:
@@ -168,5 +153,6 @@ def analyze_call(
     call = steps.run("features", build_call, meta, transcript, signal, config)
     checks = steps.run("checks", check, call, config)
     card = steps.run("score", score, checks, config)
-    return CallResult(meta=meta, call=call, checks=checks, score=card.to_dict(), timings_s=steps.timings,
-                      cache_key=key, versions=versions())  # fmt: skip
+    return CallResult(meta=meta, call=call, checks=checks, score=card, timing=call_timing(call),
+                      confidence=transcript_confidence(call), timings_s=steps.timings, cache_key=key,
+                      versions=versions())  # fmt: skip

@@ -22,7 +22,8 @@ from callqa.config import Config
 from callqa.diarization.channels import ChannelDiarizer
 from callqa.ingest.audio import Audio, AudioError, for_model, load_audio
 from callqa.models.holder import Models
-from callqa.scoring.scorecard import Score, score_call
+from callqa.records import Score, TimingFigures
+from callqa.scoring.scorecard import score_call
 from callqa.types import Call, CallMeta, CallTranscript, CheckResult, SignalReport, SpeakerTurn, Word
 
 SILENT_PEAK_DBFS = -60.0
@@ -282,6 +283,13 @@ def score(checks: dict[str, CheckResult], config: Config) -> Score:
     return score_call(checks, config.resolved.scorecard)
 
 
+def call_timing(call: Call) -> TimingFigures:
+    """The call's talk, silence and overtalk figures (published as `timing` and in calls.parquet)."""
+    from callqa.checks.timing import summarize_timing
+
+    return summarize_timing(call).figures()
+
+
 def audio_available(meta: CallMeta, *, rescoring: bool) -> bool:
     """A call has audio to decode; when rescoring, audio that is gone only turns the signal checks `na`."""
     if not meta.audio_path:
@@ -298,6 +306,7 @@ __all__: Sequence[str] = [
     "Turns",
     "align",
     "build_call",
+    "call_timing",
     "check",
     "decode",
     "diarize",

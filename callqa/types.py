@@ -6,7 +6,7 @@ Time is always float seconds from the start of the recording. Units go in names.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -192,26 +192,6 @@ class Evidence:
     text: str | None = None
     note: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
-
-
-def values_to_dict(values: Any) -> dict[str, Any]:
-    """A check's values as plain JSON-able data: a dataclass (built-in checks) or a Mapping (plugin checks)."""
-    if is_dataclass(values) and not isinstance(values, type):
-        return asdict(values)
-    return {k: _plain(v) for k, v in dict(values).items()}
-
-
-def _plain(v: Any) -> Any:
-    if is_dataclass(v) and not isinstance(v, type):
-        return asdict(v)
-    if isinstance(v, Mapping):
-        return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_plain(x) for x in v]
-    return v
-
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -224,15 +204,6 @@ class CheckResult:
         default_factory=dict
     )  # a `CheckValues` (or any frozen dataclass), or a Mapping (plugins)
     evidence: tuple[Evidence, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """`{status, reason?, <values...>, evidence}`: the published shape of one check."""
-        out: dict[str, Any] = {"status": self.status}
-        if self.reason is not None:
-            out["reason"] = self.reason
-        out.update(values_to_dict(self.values))
-        out["evidence"] = [e.to_dict() for e in self.evidence]
-        return out
 
 
 @dataclass(frozen=True)

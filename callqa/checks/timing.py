@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from callqa.checks.registry import register_check
 from callqa.intervals import Interval, gaps, intersect_intervals, merge_intervals, total_s
+from callqa.records import TimingFigures
 from callqa.types import Call, CheckResult, CheckValues, Evidence, Role
 
 __all__ = ["Interval", "gaps", "intersect_intervals", "merge_intervals", "speech_intervals", "total_s"]
@@ -25,13 +26,14 @@ class TimingSummary:
     overtalk_s: float
     overtalks: list[Interval]
 
-    def to_dict(self) -> dict:
-        return {
-            "talk_s": {k: round(v, 3) for k, v in self.talk_s.items()},
-            "talk_ratio": None if self.talk_ratio is None else round(self.talk_ratio, 4),
-            "silence_s": round(self.silence_s, 3),
-            "overtalk_s": round(self.overtalk_s, 3),
-        }
+    def figures(self) -> TimingFigures:
+        """Rounded as published (`timing` of a call, talk_time's values)."""
+        return TimingFigures(
+            talk_s={k: round(v, 3) for k, v in self.talk_s.items()},
+            talk_ratio=None if self.talk_ratio is None else round(self.talk_ratio, 4),
+            silence_s=round(self.silence_s, 3),
+            overtalk_s=round(self.overtalk_s, 3),
+        )
 
 
 def summarize_timing(call: Call, *, min_silence_s: float = 3.0, min_overtalk_s: float = 0.0) -> TimingSummary:
@@ -88,12 +90,12 @@ def check_talk_time(call: Call, params: TalkTimeParams) -> CheckResult:
     """Talk time per role and the agent's share of it."""
     t = summarize_timing(call)
     if t.talk_ratio is None:
-        return CheckResult("talk_time", "na", reason="no agent or customer speech", values=t.to_dict())
+        return CheckResult("talk_time", "na", reason="no agent or customer speech", values=t.figures())
     ok = params.min_agent_share <= t.talk_ratio <= params.max_agent_share
     return CheckResult(
         "talk_time",
         "pass" if ok else "fail",
-        values=TalkTimeValues(t.to_dict()["talk_s"], t.to_dict()["talk_ratio"]),
+        values=TalkTimeValues(dict(t.figures().talk_s), t.figures().talk_ratio),
         evidence=(Evidence(note=f"agent share {t.talk_ratio:.0%} of talk time"),),
     )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from callqa.config import TrustConfig
+from callqa.records import TranscriptConfidence
 from callqa.types import Call, CheckResult, Evidence
 
 __all__ = ["TrustConfig", "gate", "party_confidence", "transcript_confidence", "untrusted_reason"]
@@ -34,14 +35,12 @@ def party_confidence(call: Call, role: str) -> PartyConfidence:
     return PartyConfidence(role, len(probs), mean)
 
 
-def transcript_confidence(call: Call) -> dict[str, Any]:
+def transcript_confidence(call: Call) -> TranscriptConfidence:
     """Mean word probability per party (what `callqa show` and calls.parquet report); None without any."""
-    out: dict[str, Any] = {}
-    for role in ("agent", "customer"):
-        pc = party_confidence(call, role)
-        out[role] = pc.mean_word_probability
-        out[f"{role}_words"] = pc.words
-    return out
+    agent, customer = party_confidence(call, "agent"), party_confidence(call, "customer")
+    return TranscriptConfidence(
+        agent.mean_word_probability, agent.words, customer.mean_word_probability, customer.words
+    )
 
 
 def threshold_for(call: Call, config: TrustConfig) -> float:

@@ -24,7 +24,9 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 
+from callqa.checks.holds import HoldsValues
 from callqa.eval.metrics import der, role_accuracy, wer
+from callqa.store.codec import StoredResult, result_from_dict, result_to_json, stored_result
 
 EXT = Path(__file__).resolve().parents[2] / "tests" / "data" / "external"
 CI_CLIP_S = 60.0
@@ -126,7 +128,8 @@ def _rttm(path: Path, end_s: float | None) -> list[tuple[str, float, float]]:
     return turns
 
 
-def _analyze(item: Item, path: Path, config, models) -> dict[str, Any]:
+def _analyze(item: Item, path: Path, config, models) -> StoredResult | str:
+    """The item's published result, or the error that stopped it."""
     from callqa.pipeline import StageError, analyze_call
     from callqa.types import CallMeta
 
@@ -137,9 +140,25 @@ def _analyze(item: Item, path: Path, config, models) -> dict[str, Any]:
         channel_layout=item.layout,  # type: ignore[arg-type]  # validated by the external table
     )
     try:
-        return analyze_call(meta, config, models=models).to_dict()
+        return stored_result(analyze_call(meta, config, models=models))
     except StageError as exc:
-        return {"error": f"[{exc.stage}] {exc.file}: {exc.message}"}
+        return f"[{exc.stage}] {exc.file}: {exc.message}"
+
+
+def _read_item(path: Path) -> StoredResult | str:
+    """A kept item: its result, or the error it had (`{"error": ...}`, this folder's own shape)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, dict) and "error" in data:
+        return str(data["error"])
+    return result_from_dict(data)
+
+
+def _keep_item(path: Path, result: StoredResult | str) -> None:
+    if isinstance(result, str):
+        text = json.dumps({"error": result}, ensure_ascii=False)
+    else:
+        text = result_to_json(result, indent=None)
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def external_figures(
@@ -167,11 +186,12 @@ def external_figures(
                 continue
             suffix = "_ci" if ci and item.source.startswith("lca") else ""
             cached = out_dir / f"{item.name}{suffix}.json"
+            result: StoredResult | str
             if cached.exists():
-                result = json.loads(cached.read_text(encoding="utf-8"))
+                result = _read_item(cached)
             elif run_models:
                 result = _analyze(item, _audio_path(item, Path(td), clip_s), config, models)
-                cached.write_text(json.dumps(result, ensure_ascii=False) + "\n", encoding="utf-8")
+                _keep_item(cached, result)
             else:
                 failures.append(
                     {
@@ -183,14 +203,14 @@ def external_figures(
                     }
                 )
                 continue
-            if "error" in result:
+            if isinstance(result, str):
                 failures.append(
                     {
                         "call_id": item.name,
                         "check": "result",
                         "expected": "a scored call",
                         "got": "error",
-                        "evidence": result["error"],
+                        "evidence": result,
                     }
                 )
                 continue
@@ -220,15 +240,17 @@ def external_figures(
     return {"figures": figures, "support": support, "details": details, "failures": failures}
 
 
-def _item_figures(item: Item, result: dict[str, Any], clip_s: float | None) -> dict[str, Any]:
+def _item_figures(item: Item, result: StoredResult, clip_s: float | None) -> dict[str, Any]:
     from callqa.eval.run import hyp_role_turns, hyp_speaker_turns
 
-    holds = result["checks"].get("holds", {}).get("holds") or []
+    check = result.checks.get("holds")
+    found = check.typed(HoldsValues) if check is not None else None
+    holds = found.holds if found is not None else ()
     d: dict[str, Any] = {
-        "duration_s": result.get("duration_s"),
+        "duration_s": result.duration_s,
         "holds": len(holds),
-        "music": sum(1 for h in holds if h.get("music")),
-        "hold_spans": [[h["start_s"], h["end_s"]] for h in holds],
+        "music": sum(1 for h in holds if h.music),
+        "hold_spans": [[h.start_s, h.end_s] for h in holds],
     }
     if item.rttm:
         ref = _rttm(EXT / item.rttm, clip_s if item.source.startswith("lca") else None)
@@ -238,7 +260,7 @@ def _item_figures(item: Item, result: dict[str, Any], clip_s: float | None) -> d
             d["roles"] = None if ra is None else round(ra, 4)
     if item.text:
         sep = "" if item.language == "zh" else " "
-        hyp = sep.join(u["text"] for u in sorted(result.get("utterances", []), key=lambda u: u["start_s"]))
+        hyp = sep.join(u.text for u in sorted(result.utterances, key=lambda u: u.start_s))
         d["wer"] = round(wer(item.text, hyp, item.language), 4)
         d["hypothesis"] = hyp[:400]
         d["reference"] = item.text[:400]

@@ -21,8 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from callqa.checks.closing import ClosingValues
+from callqa.checks.fillers import FillerItem, FillersValues
+from callqa.checks.greeting import GreetingValues
+from callqa.checks.holds import HoldsValues
+from callqa.checks.rings import RingsValues
+from callqa.checks.speaking_rate import SpeakingRateValues
+from callqa.checks.volume import VolumeValues
 from callqa.eval.metrics import Counts, der, match_spans, role_accuracy, within
 from callqa.eval.truth import Truth, load_truth_dir
+from callqa.store.codec import StoredCheck, StoredResult, decode_record
 
 REPO = Path(__file__).resolve().parents[2]
 EXT = REPO / "tests" / "data" / "external"
@@ -76,36 +84,35 @@ class EvalReport:
 # ---------------------------------------------------------------------------------------------
 
 
-def _notes(check: Mapping[str, Any], limit: int = 4) -> str:
-    ev = check.get("evidence") or []
+NO_CHECK = StoredCheck(status="missing")  # a check absent from the result (not in the config)
+
+
+def _notes(check: StoredCheck, limit: int = 4) -> str:
     parts = []
-    for e in ev[:limit]:
-        t = f"{e['start_s']:.1f}-{e.get('end_s', e['start_s']):.1f}s " if e.get("start_s") is not None else ""
-        parts.append(t + (e.get("note") or e.get("text") or ""))
-    if check.get("reason"):
-        parts.insert(0, str(check["reason"]))
+    for e in check.evidence[:limit]:
+        end = e.end_s if e.end_s is not None else e.start_s
+        t = f"{e.start_s:.1f}-{end:.1f}s " if e.start_s is not None else ""
+        parts.append(t + (e.note or e.text or ""))
+    if check.reason:
+        parts.insert(0, str(check.reason))
     return "; ".join(parts)[:300]
 
 
-def hyp_role_turns(result: Mapping[str, Any]) -> list[tuple[str, float, float]]:
-    return [
-        (u.get("role") or "unknown", float(u["start_s"]), float(u["end_s"]))
-        for u in result.get("utterances", [])
-    ]
+def hyp_role_turns(result: StoredResult) -> list[tuple[str, float, float]]:
+    return [(u.role or "unknown", float(u.start_s), float(u.end_s)) for u in result.utterances]
 
 
-def hyp_speaker_turns(result: Mapping[str, Any]) -> list[tuple[str, float, float]]:
+def hyp_speaker_turns(result: StoredResult) -> list[tuple[str, float, float]]:
     """Diarization turns (mono) when present, else utterances by role (stereo: one speaker per channel)."""
-    turns = result.get("turns") or []
-    if turns:
-        return [(str(t.get("speaker")), float(t["start_s"]), float(t["end_s"])) for t in turns]
+    if result.turns:
+        return [(str(t.speaker), float(t.start_s), float(t.end_s)) for t in result.turns]
     return hyp_role_turns(result)
 
 
-def predicted_volume(check: Mapping[str, Any]) -> str | None:
-    if check.get("status") == "na":
+def predicted_volume(check: StoredCheck) -> str | None:
+    if check.status == "na":
         return None
-    reason = (check.get("reason") or "").lower()
+    reason = (check.reason or "").lower()
     if "quiet" in reason:
         return "quiet"
     if "loud" in reason or "clipping" in reason or "louder" in reason:
@@ -136,10 +143,10 @@ class _Tally:
 
 
 def compare_call(
-    truth: Truth, result: Mapping[str, Any], tally: _Tally, failures: list[Failure]
+    truth: Truth, result: StoredResult, tally: _Tally, failures: list[Failure]
 ) -> dict[str, Any]:
     cid = truth.call_id
-    checks = result.get("checks", {})
+    checks = result.checks
     row: dict[str, Any] = {
         "call_id": cid,
         "layout": truth.channel_layout,
@@ -152,8 +159,8 @@ def compare_call(
 
     # rings: count exact, answer time within 0.5 s
     if truth.rings is not None:
-        rc = checks.get("rings", {})
-        got = int(rc.get("count") or 0) if rc.get("status") != "na" else 0
+        rc = checks.get("rings", NO_CHECK)
+        got = int(rc.value(RingsValues, "count") or 0) if rc.status != "na" else 0
         ok = got == truth.rings["count"]
         tally.hit("rings.count_exact", ok)
         row["rings"] = got
@@ -161,11 +168,11 @@ def compare_call(
             fail(
                 "rings",
                 f"{truth.rings['count']} ({truth.rings.get('profile')})",
-                f"{got} ({rc.get('profile')}, {rc.get('source')})",
+                f"{got} ({rc.value(RingsValues, 'profile')}, {rc.value(RingsValues, 'source')})",
                 _notes(rc),
             )
         if truth.rings["in_audio"] and truth.rings.get("answer_s") is not None:
-            ans = rc.get("answer_time_s")
+            ans = rc.value(RingsValues, "answer_time_s")
             ok = within(ans, truth.rings["answer_s"], abs_tol=ANSWER_TOL_S)
             tally.hit("rings.answer_within_0.5s", ok)
             if not ok:
@@ -173,9 +180,10 @@ def compare_call(
 
     # holds: spans within 1 s; calls with / without a hold; music flag
     if truth.holds is not None:
-        hc = checks.get("holds", {})
-        rows = hc.get("holds") or []
-        found = [(float(h["start_s"]), float(h["end_s"])) for h in rows]
+        hc = checks.get("holds", NO_CHECK)
+        held = hc.typed(HoldsValues)
+        rows = held.holds if held is not None else ()
+        found = [(float(h.start_s), float(h.end_s)) for h in rows]
         placed = [(float(h["start_s"]), float(h["end_s"])) for h in truth.holds]
         pairs = match_spans(placed, found, HOLD_TOL_S)
         c = tally.counts.setdefault("holds.span", Counts())
@@ -183,28 +191,30 @@ def compare_call(
         c.fp += len(found) - len(pairs)
         c.fn += len(placed) - len(pairs)
         tally.count("holds.call", bool(placed), bool(found))
-        tally.count("music.call", any(h["music"] for h in truth.holds), any(h.get("music") for h in rows))
+        tally.count("music.call", any(h["music"] for h in truth.holds), any(h.music for h in rows))
         for i, j in pairs:
-            tally.hit("holds.music_flag", bool(truth.holds[i]["music"]) == bool(rows[j].get("music")))
+            tally.hit("holds.music_flag", bool(truth.holds[i]["music"]) == bool(rows[j].music))
         row["holds"] = [[round(s, 1), round(e, 1)] for s, e in found]
         if len(pairs) != len(placed) or len(found) != len(placed):
             fail("holds", [[s, e] for s, e in placed], row["holds"], _notes(hc))
 
     # hang-up order
     if truth.hangup_party is not None:
-        got = checks.get("closing", {}).get("hangup_party")
+        closing = checks.get("closing", NO_CHECK)
+        got = closing.value(ClosingValues, "hangup_party")
         tally.hit("hangup.accuracy", got == truth.hangup_party)
         if got != truth.hangup_party:
-            fail("hangup", truth.hangup_party, got, _notes(checks.get("closing", {}), 2))
+            fail("hangup", truth.hangup_party, got, _notes(closing, 2))
 
     # volume class (loud / quiet / normal)
     if truth.volume is not None:
-        vc = checks.get("volume", {})
+        vc = checks.get("volume", NO_CHECK)
         got_class = predicted_volume(vc)
         tally.hit("volume.class_accuracy", got_class == truth.volume["agent"])
         for cls in ("loud", "quiet"):
             tally.count(f"volume.{cls}", truth.volume["agent"] == cls, got_class == cls)
-        level = (vc.get("agent") or {}).get("active_level_dbfs")
+        volume = vc.typed(VolumeValues)
+        level = volume.agent.active_level_dbfs if volume is not None else None
         if level is not None:
             tally.value("volume.agent_level_abs_err_db", abs(level - truth.volume["agent_active_dbfs"]))
         if got_class != truth.volume["agent"]:
@@ -217,8 +227,8 @@ def compare_call(
 
     # speaking-rate ratio within 15 %
     if truth.rate_ratio is not None:
-        sc = checks.get("speaking_rate", {})
-        got = sc.get("ratio")
+        sc = checks.get("speaking_rate", NO_CHECK)
+        got = sc.value(SpeakingRateValues, "ratio")
         ok = within(got, truth.rate_ratio, rel_tol=RATE_REL_TOL)
         tally.hit("rate.ratio_within_15pct", ok)
         if not ok:
@@ -226,22 +236,28 @@ def compare_call(
 
     # fillers (agent) within 1
     if truth.fillers is not None:
-        fc = checks.get("fillers", {})
-        got = sum(1 for it in fc.get("items") or [] if it.get("role") == "agent")
+        fc = checks.get("fillers", NO_CHECK)
+        items = [decode_record(FillerItem, it) for it in fc.value(FillersValues, "items") or []]
+        got = sum(1 for it in items if it.role == "agent")
         ok = abs(got - truth.fillers) <= FILLER_TOL
         tally.hit("fillers.count_within_1", ok)
         tally.count("fillers.call", truth.fillers > 0, got > 0)
         if not ok:
-            fail("fillers", truth.fillers, got, json.dumps(fc.get("by_word") or {}, ensure_ascii=False))
+            by_word = fc.value(FillersValues, "by_word") or {}
+            fail("fillers", truth.fillers, got, json.dumps(by_word, ensure_ascii=False))
 
     # greeting and closing parts
-    for name, parts in (("greeting", truth.greeting), ("closing", truth.closing)):
+    record: type
+    for name, parts, record in (
+        ("greeting", truth.greeting, GreetingValues),
+        ("closing", truth.closing, ClosingValues),
+    ):
         if parts is None:
             continue
-        gc = checks.get(name, {})
-        wrong = {k: gc.get(k) for k, v in parts.items() if bool(gc.get(k)) != v}
+        gc = checks.get(name, NO_CHECK)
+        wrong = {k: gc.value(record, k) for k, v in parts.items() if bool(gc.value(record, k)) != v}
         for k, v in parts.items():
-            tally.hit(f"{name}.parts_accuracy", bool(gc.get(k)) == v)
+            tally.hit(f"{name}.parts_accuracy", bool(gc.value(record, k)) == v)
         if wrong:
             fail(name, {k: parts[k] for k in wrong}, wrong, _notes(gc, 3))
 

@@ -11,7 +11,6 @@ Content-Security-Policy forbids everything else. All text (agent names, transcri
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import os
 import re
@@ -38,6 +37,7 @@ from callqa.report.summary import (
     team_pass_rates,
     write_summary,
 )
+from callqa.store.codec import evidence_from_json
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _RESERVED = {
@@ -563,17 +563,17 @@ def _agent(team: _Team, agent: str, row: dict, audio: _Audio, worst: int, max_ro
             out.append('<p class="muted">No failed check.</p>')
         for f in fails:
             out.append(f'<div class="ev"><span class="pill">{_e(f["check"])}</span> {_e(f["reason"])}')
-            evidence = json.loads(f["evidence"]) if isinstance(f["evidence"], str) and f["evidence"] else []
+            evidence = evidence_from_json(f["evidence"] if isinstance(f["evidence"], str) else None)
             for ev in evidence[:4]:
-                start, end = ev.get("start_s"), ev.get("end_s")
-                said = f" <q>{_e(ev['text'])}</q>" if ev.get("text") else ""
-                who = f" {_e(ev['role'])}:" if ev.get("role") else ""
+                start, end = ev.start_s, ev.end_s
+                said = f" <q>{_e(ev.text)}</q>" if ev.text else ""
+                who = f" {_e(ev.role)}:" if ev.role else ""
                 span = _fmt_time(start)
                 if isinstance(start, (int, float)) and isinstance(end, (int, float)) and end - start >= 3:
                     span += f"–{_fmt_time(end)}"
                 out.append(
                     f'<div class="ev"><b>{_e(span)}</b>{who}{said} '
-                    f'<span class="muted">{_e(ev.get("note") or "")}</span>{_player(href, start, end)}</div>'
+                    f'<span class="muted">{_e(ev.note or "")}</span>{_player(href, start, end)}</div>'
                 )
             if len(evidence) > 4:
                 out.append(f'<div class="ev muted">… {len(evidence) - 4} more</div>')

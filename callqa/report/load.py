@@ -8,12 +8,17 @@ docs/results-tables.md.
 
 from __future__ import annotations
 
-import json
 import re
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import pandas as pd
+
+from callqa.checks.holds import HoldsValues
+from callqa.store.codec import StoredCheck, StoredResult, result_from_json, values_from_json
+from callqa.store.results import ResultStore
+from callqa.store.tables import build_tables
 
 UNKNOWN_AGENT = "(unknown)"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]|$)")
@@ -47,15 +52,12 @@ def _read_table(path: Path) -> pd.DataFrame:
 
 
 def _from_json(root: Path) -> dict[str, pd.DataFrame]:
-    from callqa.store.results import ResultStore
-    from callqa.store.tables import build_tables
-
     store = ResultStore(root)
-    calls: list[dict[str, Any]] = []
+    calls: list[StoredResult] = []
     for path in sorted(store.calls_dir.glob("*.json")):
         try:
-            calls.append(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError) as exc:
+            calls.append(result_from_json(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as exc:  # CodecError is a ValueError
             raise ValueError(f"{path}: not a readable call result ({exc})") from exc
     return build_tables(calls, store.read_errors())
 
@@ -132,7 +134,7 @@ def check_values(checks: pd.DataFrame, check: str) -> pd.DataFrame:
     rows = checks[checks["check"] == check]
     records = []
     for r in rows.itertuples(index=False):
-        values = json.loads(r.values) if isinstance(r.values, str) and r.values else {}
+        values = values_from_json(r.values if isinstance(r.values, str) else None)
         records.append(
             {
                 "call_id": r.call_id,
@@ -150,16 +152,17 @@ def holds_table(checks: pd.DataFrame) -> pd.DataFrame:
     music, checkins, longest_unattended_s, violation, asked_permission, thanked, max_unattended_s."""
     records = []
     for r in checks[checks["check"] == "holds"].itertuples(index=False):
-        values = json.loads(r.values) if isinstance(r.values, str) and r.values else {}
-        for h in values.get("holds") or []:
+        values = values_from_json(r.values if isinstance(r.values, str) else None)
+        found = StoredCheck(r.status, values=values).typed(HoldsValues)
+        for h in found.holds if found is not None else ():
             records.append(
                 {
                     "call_id": r.call_id,
                     "agent": getattr(r, "agent", None),
                     "night": getattr(r, "night", None),
-                    **h,
-                    "duration_s": round(float(h.get("end_s", 0)) - float(h.get("start_s", 0)), 3),
-                    "max_unattended_s": values.get("max_unattended_s", 30.0),
+                    **asdict(h),
+                    "duration_s": round(float(h.end_s) - float(h.start_s), 3),
+                    "max_unattended_s": found.max_unattended_s,
                 }
             )
     cols = [

@@ -6,13 +6,13 @@ it applied (`na` excluded, as in the score).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from callqa.report.load import Results
+from callqa.store.codec import values_from_json
 
 SLIP_POINTS = 10.0  # a score drop of this many points below the earlier nights counts as slipping
 SLIP_RATE = 0.25  # ... or a check's pass rate dropping by this share
@@ -174,7 +174,9 @@ def critical_failures(res: Results, critical: list[str]) -> pd.DataFrame:
     """Calls that failed a critical check: call_id, agent, night, score, check, reason."""
     rows = res.checks[(res.checks["status"] == "fail") & res.checks["check"].isin(critical)]
     out = rows.merge(res.calls[["call_id", "score", "started_at"]], on="call_id", how="left")
-    reasons = [json.loads(v).get("reason") if isinstance(v, str) else None for v in out.get("values", [])]
+    reasons = [
+        values_from_json(v).get("reason") if isinstance(v, str) else None for v in out.get("values", [])
+    ]
     out = out.assign(reason=[r or out_r for r, out_r in zip(reasons, out["reason"], strict=False)])
     return out[["call_id", "agent", "night", "started_at", "score", "check", "reason"]].sort_values(
         ["started_at", "call_id"], na_position="last"

@@ -16,7 +16,7 @@ from typing import Any
 from callqa.config import Config
 from callqa.pipeline import Models
 from callqa.runners.fingerprint import config_hash
-from callqa.runners.local import worker_failed
+from callqa.runners.local import CallOutcome, worker_failed
 from callqa.store.results import ResultStore
 from callqa.types import CallMeta
 
@@ -38,7 +38,7 @@ def _worker_models(config: Config) -> Models:
     return _MODELS[key]
 
 
-def dask_task(meta: CallMeta, config: Config, out_dir: str) -> tuple:
+def dask_task(meta: CallMeta, config: Config, out_dir: str) -> CallOutcome:
     """Runs on a worker: analyse one call, write nothing, return the outcome."""
     from callqa.runners.local import run_call
 
@@ -62,7 +62,7 @@ def dask_results(
     *,
     scheduler: str | None = None,
     say: Callable[[str], None] = print,
-) -> Iterator[tuple[Any, tuple]]:
+) -> Iterator[tuple[Any, CallOutcome]]:
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:

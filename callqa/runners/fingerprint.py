@@ -14,6 +14,8 @@ from typing import Any
 
 from callqa import __version__
 from callqa.config import Config
+from callqa.records import Fingerprint
+from callqa.store.codec import StoredResult
 from callqa.types import CallMeta
 
 RESULT_NEUTRAL_RUNTIME = ("workers", "threads", "cache")
@@ -48,23 +50,20 @@ def config_hash(config: Config) -> str:
     return _sha(json.dumps(cfg, sort_keys=True, default=str).encode())[:24]
 
 
-def fingerprint(meta: CallMeta, cfg_hash: str) -> dict[str, str | None]:
+def fingerprint(meta: CallMeta, cfg_hash: str) -> Fingerprint:
     m = asdict(meta)
     for k in ("audio_path", "transcript_path"):  # moving a file does not change the call
         m.pop(k, None)
-    return {
-        "audio_sha256": file_hash(meta.audio_path),
-        "transcript_sha256": file_hash(meta.transcript_path),
-        "meta_sha256": _sha(json.dumps(m, sort_keys=True, default=str).encode())[:24],
-        "config_sha256": cfg_hash,
-    }
+    return Fingerprint(
+        audio_sha256=file_hash(meta.audio_path),
+        transcript_sha256=file_hash(meta.transcript_path),
+        meta_sha256=_sha(json.dumps(m, sort_keys=True, default=str).encode())[:24],
+        config_sha256=cfg_hash,
+    )
 
 
-def is_current(stored: dict[str, Any] | None, fp: dict[str, str | None]) -> bool:
+def is_current(stored: StoredResult | None, fp: Fingerprint) -> bool:
     """True when `stored` was computed from exactly these inputs (a missing input hash never matches)."""
-    if not stored:
+    if stored is None or stored.fingerprint != fp:
         return False
-    old = stored.get("fingerprint")
-    if not isinstance(old, dict) or old != fp:
-        return False
-    return fp.get("audio_sha256") is not None or fp.get("transcript_sha256") is not None
+    return fp.audio_sha256 is not None or fp.transcript_sha256 is not None

@@ -1,7 +1,7 @@
 """Run `analyze_call` over many calls: resumable, locked, one bad call never stops the batch.
 
 Work is done in-process, in a local process pool (`runtime.workers`) or on Dask (callqa.runners.dask_runner);
-in every case the workers only *compute* and return `(call_id, result, error, cache entries)`; the main
+in every case the workers only *compute* and return a `CallOutcome` (result, error, cache entries); the main
 process alone writes the call JSON, the transcript cache, the error log and the tables, under the folder
 lock. A call is written the moment its result arrives, so a killed batch loses at most the calls in flight.
 """
@@ -13,20 +13,39 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from callqa.config import Config
 from callqa.ingest.manifest import InputError
 from callqa.pipeline import Models, StageError, analyze_call, versions
+from callqa.records import Fingerprint
 from callqa.runners.fingerprint import config_hash, fingerprint, is_current
 from callqa.runners.progress import BatchSummary, Progress
+from callqa.store.codec import StoredResult, stored_result
 from callqa.store.results import ResultStore, night_of
-from callqa.types import CallMeta
+from callqa.types import CallMeta, CallTranscript
 
-__all__ = ["BatchSummary", "BatchStopped", "score_batch", "run_call"]
+__all__ = ["BatchSummary", "BatchStopped", "CallError", "CallOutcome", "score_batch", "run_call"]
 
-Outcome = tuple[str, "dict[str, Any] | None", "dict[str, Any] | None", "list[tuple[str, Any]]"]
+
+@dataclass(frozen=True)
+class CallError:
+    """Why one call could not be analysed: the file, the stage, the message (an error row)."""
+
+    file: str
+    stage: str
+    message: str
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """What a worker sends back for one call: its published result or its error, and new cache entries."""
+
+    call_id: str
+    result: StoredResult | None = None
+    error: CallError | None = None
+    cache_entries: tuple[tuple[str, CallTranscript], ...] = field(default_factory=tuple)
 
 
 class BatchStopped(RuntimeError):
@@ -36,8 +55,8 @@ class BatchStopped(RuntimeError):
 @dataclass
 class _Job:
     meta: CallMeta
-    fingerprint: dict[str, Any]
-    previous: dict[str, Any] | None
+    fingerprint: Fingerprint
+    previous: StoredResult | None
     audio_s: float | None
 
 
@@ -47,39 +66,31 @@ def run_call(
     models: Models,
     cache_get: Callable | None = None,
     on_step: Callable | None = None,
-) -> Outcome:
-    """Analyse one call without writing anything: (call_id, result dict | None, error | None, new cache entries).
+) -> CallOutcome:
+    """Analyse one call without writing anything: its published result or its error, and the new
+    transcript-cache entries (key, CallTranscript) for the main process to store."""
+    new_cache: list[tuple[str, CallTranscript]] = []
 
-    New transcript-cache entries come back as (key, CallTranscript) for the main process to store."""
-    new_cache: list[tuple[str, Any]] = []
-
-    def cache_put(key: str, transcript: Any) -> None:
+    def cache_put(key: str, transcript: CallTranscript) -> None:
         new_cache.append((key, transcript))
 
     try:
         result = analyze_call(
             meta, config, models=models, cache_get=cache_get, cache_put=cache_put, on_step=on_step
         )
-        return meta.call_id, result.to_dict(), None, new_cache
+        return CallOutcome(meta.call_id, stored_result(result), cache_entries=tuple(new_cache))
     except StageError as exc:
-        return meta.call_id, None, {"file": exc.file, "stage": exc.stage, "message": exc.message}, []
+        return CallOutcome(meta.call_id, error=CallError(exc.file, exc.stage, exc.message))
     except Exception as exc:  # noqa: BLE001 - a crash in one call is an error row, not a dead batch
-        return (
-            meta.call_id,
-            None,
-            {
-                "file": meta.audio_path or meta.call_id,
-                "stage": "pipeline",
-                "message": f"{type(exc).__name__}: {exc}",
-            },
-            [],
-        )
+        error = CallError(meta.audio_path or meta.call_id, "pipeline", f"{type(exc).__name__}: {exc}")
+        return CallOutcome(meta.call_id, error=error)
 
 
-def worker_failed(meta: CallMeta, exc: BaseException) -> Outcome:
+def worker_failed(meta: CallMeta, exc: BaseException) -> CallOutcome:
     """The outcome of a call whose worker died or whose task could not run (pool or Dask): an error row."""
-    error = {"file": meta.audio_path or "", "stage": "worker", "message": f"{type(exc).__name__}: {exc}"}
-    return meta.call_id, None, error, []
+    return CallOutcome(
+        meta.call_id, error=CallError(meta.audio_path or "", "worker", f"{type(exc).__name__}: {exc}")
+    )
 
 
 _WORKER: dict[str, Any] = {}
@@ -110,7 +121,7 @@ def _worker_init(config: Config, out_dir: str, threads: int = 1) -> None:
     _WORKER["models"] = Models(config)
 
 
-def _worker_run(meta: CallMeta) -> Outcome:
+def _worker_run(meta: CallMeta) -> CallOutcome:
     return run_call(meta, _WORKER["config"], _WORKER["models"], _WORKER["store"].cache_get)
 
 
@@ -131,7 +142,7 @@ def _local_results(
     store: ResultStore,
     models: Models | None,
     on_step: Callable | None = None,
-) -> Iterator[tuple[_Job, Outcome]]:
+) -> Iterator[tuple[_Job, CallOutcome]]:
     from callqa.models.threads import pool_threads, worker_count
 
     workers = worker_count(config)
@@ -222,14 +233,16 @@ def score_batch(
         for meta in metas:
             fp = fingerprint(meta, cfg_hash)
             previous = store.load_call(meta.call_id)
-            if not force and is_current(previous, fp):
+            if not force and previous is not None and is_current(previous, fp):
                 summary.skipped.append(meta.call_id)
-                if previous.get("night") != night_for(meta):  # same call, filed under another night
+                if previous.night != night_for(meta):  # same call, filed under another night
                     _guard(
                         store,
-                        lambda p=previous, m=meta: store.write_call({**p, "night": night_for(m)}, previous=p),
+                        lambda p=previous, m=meta: store.write_call(
+                            replace(p, night=night_for(m)), previous=p
+                        ),
                     )
-                    touched.update({night_for(meta), previous.get("night") or ""} - {""})
+                    touched.update({night_for(meta), previous.night or ""} - {""})
                 continue
             jobs.append(_Job(meta, fp, previous, _audio_seconds(meta)))
         if summary.skipped:
@@ -255,28 +268,32 @@ def score_batch(
         else:
             raise ValueError(f"unknown executor {executor!r} (local or dask)")
         try:
-            for job, (call_id, data, err, cache_entries) in results:
+            for job, outcome in results:
+                call_id, data, err = outcome.call_id, outcome.result, outcome.error
                 if data is not None:
-                    data = {**data, "night": night_for(job.meta), "fingerprint": job.fingerprint}
+                    data = replace(data, night=night_for(job.meta), fingerprint=job.fingerprint)
                     _guard(store, lambda d=data, j=job: store.write_call(d, previous=j.previous))
-                    for key, transcript in cache_entries:
+                    for key, transcript in outcome.cache_entries:
                         _guard(store, lambda k=key, t=transcript: store.cache_put(k, t))
-                    touched.add(data["night"])
-                    if job.previous and job.previous.get("night"):
-                        touched.add(job.previous["night"])
+                    touched.add(str(data.night))
+                    if job.previous and job.previous.night:
+                        touched.add(job.previous.night)
                     summary.scored.append(call_id)
-                    summary.audio_s += float(data.get("duration_s") or 0.0)
-                    bar.update(call_id, audio_s=data.get("duration_s"), ok=True)
+                    summary.audio_s += float(data.duration_s or 0.0)
+                    bar.update(call_id, audio_s=data.duration_s, ok=True)
                 else:
+                    assert err is not None
                     _guard(
                         store,
                         lambda e=err, j=job, c=call_id: store.record_error(
-                            call_id=c, night=night_for(j.meta), run_id=run_id, **e
+                            call_id=c, night=night_for(j.meta), run_id=run_id, file=e.file, stage=e.stage,
+                            message=e.message,
                         ),
-                    )
-                    summary.failed.append({"call_id": call_id, **err})
+                    )  # fmt: skip
+                    summary.failed.append({"call_id": call_id, "file": err.file, "stage": err.stage,
+                                           "message": err.message})  # fmt: skip
                     bar.update(call_id, audio_s=None, ok=False)
-                    bar.message(f"ERROR {call_id}: [{err['stage']}] {err['file']}: {err['message']}")
+                    bar.message(f"ERROR {call_id}: [{err.stage}] {err.file}: {err.message}")
         except BatchStopped as exc:
             summary.stopped = (
                 f"{exc}. {len(summary.scored)} call(s) of this run were saved; "

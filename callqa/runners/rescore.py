@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from callqa.config import Config
 from callqa.pipeline import StageError, analyze_call, versions
 from callqa.steps import StepHook
+from callqa.store.codec import stored_result
 from callqa.store.results import ResultStore
-from callqa.types import CallMeta
 
 
 @dataclass
@@ -34,12 +34,11 @@ def rescore_results(
     say = say or (lambda msg: print(msg, file=sys.stderr, flush=True))
     store = ResultStore(results_dir)
     summary = RescoreSummary()
-    meta_fields = {f.name for f in fields(CallMeta)}
     for old in list(store.iter_calls()):
-        meta = CallMeta(**{k: v for k, v in old["meta"].items() if k in meta_fields})
+        meta = old.meta
         try:
             result = analyze_call(
-                meta, config, cache_get=store.cache_get, cache_key=old.get("cache_key"), rescore=True,
+                meta, config, cache_get=store.cache_get, cache_key=old.cache_key, rescore=True,
                 on_step=on_step,
             )  # fmt: skip
         except StageError as exc:
@@ -48,7 +47,7 @@ def rescore_results(
                                    "message": exc.message})  # fmt: skip
             say(f"ERROR {meta.call_id}: {exc.message}")
             continue
-        store.write_call(result.to_dict())
+        store.write_call(stored_result(result))
         store.clear_error(meta.call_id)
         summary.rescored.append(meta.call_id)
     store.write_run_info(config, versions())

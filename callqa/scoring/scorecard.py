@@ -8,6 +8,7 @@ from pathlib import Path
 
 from callqa.checks.registry import all_checks
 from callqa.dataconf import ConfigError, build_dataclass, read_yaml
+from callqa.records import Score
 from callqa.types import CheckResult
 
 SCORECARD_DIR = Path(__file__).resolve().parent.parent.parent / "configs" / "scorecards"
@@ -25,24 +26,6 @@ class Scorecard:
     description: str = ""
     pass_score: float = 80.0
     items: Mapping[str, ScoreItem] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Score:
-    score: float | None
-    passed: bool | None
-    counted: tuple[str, ...]
-    excluded: tuple[str, ...]
-    scorecard: str
-
-    def to_dict(self) -> dict:
-        return {
-            "score": self.score,
-            "passed": self.passed,
-            "counted": list(self.counted),
-            "excluded": list(self.excluded),
-            "scorecard": self.scorecard,
-        }
 
 
 def list_scorecards() -> list[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from callqa.store.codec import StoredCheck, StoredResult
+
 STATUS_MARK = {"pass": "PASS", "fail": "FAIL", "na": " n/a"}
 
 
@@ -15,67 +17,64 @@ def _fmt_time(s: float | None) -> str:
     return f"{int(m):02d}:{sec:04.1f}"
 
 
-def _value_text(chk: dict[str, Any]) -> str:
+def _value_text(chk: StoredCheck) -> str:
     parts = []
-    for k, v in chk.items():
-        if k in ("status", "reason", "evidence") or isinstance(v, (dict, list)):
+    for k, v in chk.values.items():
+        if isinstance(v, (dict, list)):
             continue
         parts.append(f"{k}={round(v, 2) if isinstance(v, float) else v}")
     return ", ".join(parts)
 
 
-def format_call(call: dict[str, Any], *, transcript: bool = False, max_evidence: int = 6) -> str:
+def format_call(call: StoredResult, *, transcript: bool = False, max_evidence: int = 6) -> str:
     out = []
-    score = call.get("score")
-    card = call.get("scorecard") or {}
+    score = call.score
+    card = call.scorecard
     out.append(
-        f"call {call['call_id']}  ({call.get('language')}, {call.get('channel_layout')}, "
-        f"{call.get('duration_s', 0):.1f} s)  agent={call.get('agent_name') or call.get('agent_id') or '?'}"
+        f"call {call.call_id}  ({call.language}, {call.channel_layout}, "
+        f"{call.duration_s:.1f} s)  agent={call.agent_name or call.agent_id or '?'}"
     )
     out.append(
         f"score: {'n/a' if score is None else f'{score:.0f}/100'}  "
-        f"({'PASSED' if card.get('passed') else 'not passed' if card.get('passed') is False else 'no applicable checks'}, "
-        f"scorecard {card.get('scorecard')})"
+        f"({'PASSED' if card.passed else 'not passed' if card.passed is False else 'no applicable checks'}, "
+        f"scorecard {card.scorecard or None})"
     )
-    t = call.get("timing") or {}
-    talk = t.get("talk_s") or {}
+    t = call.timing
+    talk = t.talk_s
     out.append(
         f"talk: agent {talk.get('agent', 0):.1f} s, customer {talk.get('customer', 0):.1f} s; "
-        f"silence {t.get('silence_s', 0):.1f} s; overtalk {t.get('overtalk_s', 0):.1f} s"
+        f"silence {t.silence_s:.1f} s; overtalk {t.overtalk_s:.1f} s"
     )
-    conf = call.get("transcript_confidence") or {}
-    if conf:
+    conf = call.transcript_confidence
+    if conf is not None:
+        probs = {"agent": conf.agent, "customer": conf.customer}
         out.append("transcript confidence (mean word probability): " + ", ".join(
-            f"{r} {'n/a (no probabilities)' if conf.get(r) is None else format(conf[r], '.2f')}"
-            for r in ("agent", "customer")))  # fmt: skip
+            f"{r} {'n/a (no probabilities)' if p is None else format(p, '.2f')}"
+            for r, p in probs.items()))  # fmt: skip
     out.append("")
-    for name, chk in (call.get("checks") or {}).items():
-        status = chk.get("status", "na")
-        detail = chk.get("reason") if status == "na" else _value_text(chk)
+    for name, chk in call.checks.items():
+        status = chk.status
+        detail = chk.reason if status == "na" else _value_text(chk)
         out.append(f"  [{STATUS_MARK.get(status, status)}] {name:16s} {detail or ''}")
-        for ev in (chk.get("evidence") or [])[:max_evidence]:
-            span = (
-                f"{_fmt_time(ev.get('start_s'))}-{_fmt_time(ev.get('end_s'))}"
-                if ev.get("start_s") is not None
-                else ""
-            )
-            who = ev.get("role") or ""
-            words = f'"{ev["text"]}"' if ev.get("text") else ""
-            out.append(f"         {span:13s} {who:8s} {words} {ev.get('note') or ''}".rstrip())
-        extra = len(chk.get("evidence") or []) - max_evidence
+        for ev in chk.evidence[:max_evidence]:
+            span = f"{_fmt_time(ev.start_s)}-{_fmt_time(ev.end_s)}" if ev.start_s is not None else ""
+            who = ev.role or ""
+            words = f'"{ev.text}"' if ev.text else ""
+            out.append(f"         {span:13s} {who:8s} {words} {ev.note or ''}".rstrip())
+        extra = len(chk.evidence) - max_evidence
         if extra > 0:
             out.append(f"         ... {extra} more")
     if transcript:
         out.append("")
-        for u in call.get("utterances", []):
-            out.append(f"{_fmt_time(u['start_s'])} {u['role']:8s} {u['text']}")
+        for u in call.utterances:
+            out.append(f"{_fmt_time(u.start_s)} {u.role:8s} {u.text}")
     return "\n".join(out)
 
 
-def format_summary(calls: list[dict[str, Any]], errors: list[dict[str, Any]], *, root: Path) -> str:
+def format_summary(calls: list[StoredResult], errors: list[dict[str, Any]], *, root: Path) -> str:
     names: list[str] = []
     for c in calls:
-        for n in c.get("checks") or {}:
+        for n in c.checks:
             if n not in names:
                 names.append(n)
     short = {n: n[:8] for n in names}
@@ -83,11 +82,11 @@ def format_summary(calls: list[dict[str, Any]], errors: list[dict[str, Any]], *,
         f"{short[n]:>8s}" for n in names
     )
     lines = [header, "-" * len(header)]
-    for c in sorted(calls, key=lambda c: c["call_id"]):
-        score = c.get("score")
-        cells = [STATUS_MARK.get((c["checks"].get(n) or {}).get("status", "na"), "?") for n in names]
+    for c in sorted(calls, key=lambda c: c.call_id):
+        score = c.score
+        cells = [STATUS_MARK.get(_status(c, n), "?") for n in names]
         lines.append(
-            f"{c['call_id'][:28]:28s} {c.get('language') or '':4s} {c.get('duration_s', 0):6.1f} "
+            f"{c.call_id[:28]:28s} {c.language or '':4s} {c.duration_s:6.1f} "
             f"{'-' if score is None else f'{score:.0f}':>5s}  " + " ".join(f"{x:>8s}" for x in cells)
         )
     lines.append("")
@@ -102,17 +101,22 @@ def format_summary(calls: list[dict[str, Any]], errors: list[dict[str, Any]], *,
     return "\n".join(lines)
 
 
-def format_agents(calls: list[dict[str, Any]]) -> str:
+def _status(call: StoredResult, check: str) -> str:
+    found = call.checks.get(check)
+    return found.status if found is not None else "na"
+
+
+def format_agents(calls: list[StoredResult]) -> str:
     """Per-agent report for supervisors: calls, average score, pass rate, and failures per check."""
-    agents: dict[str, list[dict[str, Any]]] = {}
+    agents: dict[str, list[StoredResult]] = {}
     for c in calls:
-        key = c.get("agent_id") or c.get("agent_name") or "(unknown)"
+        key = c.agent_id or c.agent_name or "(unknown)"
         agents.setdefault(str(key), []).append(c)
     lines = []
     for agent_id, own in sorted(agents.items()):
-        scores = [c["score"] for c in own if c.get("score") is not None]
-        passed = [c for c in own if (c.get("scorecard") or {}).get("passed")]
-        name = next((c.get("agent_name") for c in own if c.get("agent_name")), "")
+        scores = [c.score for c in own if c.score is not None]
+        passed = [c for c in own if c.scorecard.passed]
+        name = next((c.agent_name for c in own if c.agent_name), "")
         avg = f"{sum(scores) / len(scores):.0f}" if scores else "-"
         lines.append(
             f"agent {agent_id} {name}: {len(own)} call(s), average score {avg}, "
@@ -120,9 +124,9 @@ def format_agents(calls: list[dict[str, Any]]) -> str:
         )
         fails: dict[str, list[str]] = {}
         for c in own:
-            for check, chk in (c.get("checks") or {}).items():
-                if chk.get("status") == "fail":
-                    fails.setdefault(check, []).append(c["call_id"])
+            for check, chk in c.checks.items():
+                if chk.status == "fail":
+                    fails.setdefault(check, []).append(c.call_id)
         for check, ids in sorted(fails.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             lines.append(
                 f"    {check:18s} failed in {len(ids)}: {', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}"

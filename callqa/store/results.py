@@ -21,13 +21,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from callqa.ingest.manifest import safe_call_id
+from callqa.store.codec import CodecError, StoredResult, result_from_json, result_to_json
 from callqa.store.lock import FolderLock
 from callqa.types import CallTranscript
 
@@ -130,26 +131,18 @@ class ResultStore:
     def has_call(self, call_id: str) -> bool:
         return self.load_call(call_id) is not None
 
-    def load_call(self, call_id: str) -> dict[str, Any] | None:
+    def load_call(self, call_id: str) -> StoredResult | None:
         """The stored result, or None when absent or unreadable (a damaged file is never taken as valid)."""
         path = self.call_path(call_id)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+            return result_from_json(path.read_text(encoding="utf-8"))
+        except (OSError, CodecError):
             return None
-        except (OSError, ValueError):
-            return None
-        return data if isinstance(data, dict) and data.get("call_id") is not None else None
 
-    def night_for(self, result: dict[str, Any], *, fallback: str | None = None) -> str:
-        return (
-            result.get("night")
-            or night_of((result.get("meta") or {}).get("started_at"))
-            or fallback
-            or dt.date.today().isoformat()
-        )
+    def night_for(self, result: StoredResult, *, fallback: str | None = None) -> str:
+        return result.night or night_of(result.meta.started_at) or fallback or dt.date.today().isoformat()
 
-    def write_call(self, result: dict[str, Any], *, previous: dict[str, Any] | None = None) -> Path:
+    def write_call(self, result: StoredResult, *, previous: StoredResult | None = None) -> Path:
         """Write one call. `previous` (its stored result, if the caller has read it) saves a read.
 
         Takes the folder lock (re-entrant: free inside a batch that holds it), so a `rescore` cannot write
@@ -157,22 +150,22 @@ class ResultStore:
         with self.lock():
             return self._write_call(result, previous)
 
-    def _write_call(self, result: dict[str, Any], previous: dict[str, Any] | None) -> Path:
-        path = self.call_path(result["call_id"])
+    def _write_call(self, result: StoredResult, previous: StoredResult | None) -> Path:
+        path = self.call_path(result.call_id)
         if previous is None:
-            previous = self.load_call(result["call_id"])
+            previous = self.load_call(result.call_id)
         old_night = None
         if previous is not None:
-            old_night = previous.get("night") or self.night_for(previous, fallback=_mtime_date(path))
-        if not result.get("night"):  # e.g. `rescore` writes a fresh result: the call keeps its night
-            result = {**result, "night": old_night or self.night_for(result)}
-        night = result["night"]
-        safe = safe_call_id(result["call_id"])
+            old_night = previous.night or self.night_for(previous, fallback=_mtime_date(path))
+        if not result.night:  # e.g. `rescore` writes a fresh result: the call keeps its night
+            result = replace(result, night=old_night or self.night_for(result))
+        night = str(result.night)
+        safe = safe_call_id(result.call_id)
         self._mark(night, safe)
         moved = bool(old_night and old_night != night)
         if moved:
             self._mark_dirty(str(old_night))
-        atomic_write_text(path, json.dumps(result, ensure_ascii=False, indent=1, default=str))
+        atomic_write_text(path, result_to_json(result))
         if moved:  # only now: killed before the write, the old night still lists the call it still holds
             (self.state_dir / "nights" / str(old_night) / safe).unlink(missing_ok=True)
         return path
@@ -189,23 +182,26 @@ class ResultStore:
         d.mkdir(parents=True, exist_ok=True)
         (d / safe_id).touch()
 
-    def read_call(self, call_id: str) -> dict[str, Any]:
+    def read_call(self, call_id: str) -> StoredResult:
+        """The stored result; FileNotFoundError when there is none, CodecError when it cannot be read."""
         path = self.call_path(call_id)
         if not path.exists():
             raise FileNotFoundError(f"no result for call {call_id!r} in {self.calls_dir}")
-        return json.loads(path.read_text(encoding="utf-8"))
-
-    def _read_json(self, path: Path) -> dict[str, Any] | None:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            return result_from_json(path.read_text(encoding="utf-8"))
+        except CodecError as exc:
+            raise CodecError(f"{path}: {exc}") from None
+
+    def _read_result(self, path: Path) -> StoredResult | None:
+        try:
+            return result_from_json(path.read_text(encoding="utf-8"))
+        except (OSError, CodecError) as exc:
             print(f"warning: skipping unreadable result {path}: {exc}", file=sys.stderr)
             return None
-        return data if isinstance(data, dict) and data.get("call_id") is not None else None
 
-    def iter_calls(self) -> Iterator[dict[str, Any]]:
+    def iter_calls(self) -> Iterator[StoredResult]:
         for path in sorted(self.calls_dir.glob("*.json")):
-            data = self._read_json(path)
+            data = self._read_result(path)
             if data is not None:
                 yield data
 
@@ -375,23 +371,23 @@ class ResultStore:
         d = self.state_dir / "nights"
         return sorted(p.name for p in d.iterdir()) if d.is_dir() else []
 
-    def _calls_of_night(self, night: str) -> list[dict[str, Any]]:
+    def _calls_of_night(self, night: str) -> list[StoredResult]:
         d = self.state_dir / "nights" / night
         out = []
         for marker in sorted(d.iterdir()) if d.is_dir() else []:
             data = (
-                self._read_json(self.calls_dir / f"{marker.name}.json")
+                self._read_result(self.calls_dir / f"{marker.name}.json")
                 if (self.calls_dir / f"{marker.name}.json").exists()
                 else None
             )
             if data is None:
                 marker.unlink(missing_ok=True)  # the call was never written (killed run) or is unreadable
                 continue
-            own = data.get("night") or self.night_for(
+            own = data.night or self.night_for(
                 data, fallback=_mtime_date(self.calls_dir / f"{marker.name}.json")
             )
             if own == night:
-                out.append({**data, "night": own})
+                out.append(replace(data, night=own))
             else:
                 marker.unlink(missing_ok=True)
         return out
@@ -402,10 +398,10 @@ class ResultStore:
         shutil.rmtree(tmp, ignore_errors=True)
         nights: set[str] = set()
         for path in sorted(self.calls_dir.glob("*.json")):
-            data = self._read_json(path)
+            data = self._read_result(path)
             if data is None:
                 continue
-            night = data.get("night") or self.night_for(data, fallback=_mtime_date(path))
+            night = data.night or self.night_for(data, fallback=_mtime_date(path))
             nights.add(night)
             (tmp / night).mkdir(parents=True, exist_ok=True)
             (tmp / night / path.stem).touch()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from callqa.store.codec import published_values
+from callqa.store.codec import StoredResult, evidence_to_dict
 
 TABLES = ("calls", "checks", "utterances", "errors")
 CALL_COLUMNS = [
@@ -34,62 +35,62 @@ def _scalar(v: Any) -> Any:
     return v
 
 
-def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
+def build_tables(calls: Sequence[StoredResult], errors: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
     call_rows, check_rows, utt_rows = [], [], []
     for c in calls:
-        row = {
-            "call_id": c["call_id"],
-            "audio_path": c.get("audio_path"),
-            "duration_s": c.get("duration_s"),
-            "language": c.get("language"),
-            "agent_id": c.get("agent_id"),
-            "agent_name": c.get("agent_name"),
-            "company": c.get("company"),
-            "channel_layout": c.get("channel_layout"),
-            "score": c.get("score"),
-            "passed": (c.get("scorecard") or {}).get("passed"),
-            "started_at": (c.get("meta") or {}).get("started_at"),
-            "direction": (c.get("meta") or {}).get("direction"),
+        row: dict[str, Any] = {
+            "call_id": c.call_id,
+            "audio_path": c.audio_path,
+            "duration_s": c.duration_s,
+            "language": c.language,
+            "agent_id": c.agent_id,
+            "agent_name": c.agent_name,
+            "company": c.company,
+            "channel_layout": c.channel_layout,
+            "score": c.score,
+            "passed": c.scorecard.passed,
+            "started_at": c.meta.started_at,
+            "direction": c.meta.direction,
         }
-        timing = c.get("timing") or {}
-        for role, secs in (timing.get("talk_s") or {}).items():
+        for role, secs in c.timing.talk_s.items():
             row[f"talk_s_{role}"] = secs
-        row["talk_ratio"] = timing.get("talk_ratio")
-        row["silence_s"] = timing.get("silence_s")
-        row["overtalk_s"] = timing.get("overtalk_s")
-        conf = c.get("transcript_confidence") or {}  # mean ASR word probability per party (None: imported)
-        row["transcript_probability_agent"] = conf.get("agent")
-        row["transcript_probability_customer"] = conf.get("customer")
-        for name, chk in (c.get("checks") or {}).items():
-            row[f"{name}_status"] = chk.get("status")
-            values = published_values(chk)
-            for k, v in values.items():
+        row["talk_ratio"] = c.timing.talk_ratio
+        row["silence_s"] = c.timing.silence_s
+        row["overtalk_s"] = c.timing.overtalk_s
+        conf = c.transcript_confidence  # mean ASR word probability per party (None: imported)
+        row["transcript_probability_agent"] = conf.agent if conf is not None else None
+        row["transcript_probability_customer"] = conf.customer if conf is not None else None
+        for name, chk in c.checks.items():
+            row[f"{name}_status"] = chk.status
+            for k, v in chk.values.items():
                 if isinstance(v, (int, float, str, bool)) or v is None:
                     row[f"{name}_{k}"] = v
             check_rows.append(
                 {
-                    "call_id": c["call_id"],
-                    "agent_id": c.get("agent_id"),
+                    "call_id": c.call_id,
+                    "agent_id": c.agent_id,
                     "check": name,
-                    "status": chk.get("status"),
-                    "reason": chk.get("reason"),
-                    "values": json.dumps(values, ensure_ascii=False, default=str),
-                    "evidence": json.dumps(chk.get("evidence", []), ensure_ascii=False, default=str),
+                    "status": chk.status,
+                    "reason": chk.reason,
+                    "values": json.dumps(dict(chk.values), ensure_ascii=False, default=str),
+                    "evidence": json.dumps(
+                        [evidence_to_dict(e) for e in chk.evidence], ensure_ascii=False, default=str
+                    ),
                 }
             )
         call_rows.append(row)
-        for i, u in enumerate(c.get("utterances") or []):
+        for i, u in enumerate(c.utterances):
             utt_rows.append(
                 {
-                    "call_id": c["call_id"],
+                    "call_id": c.call_id,
                     "index": i,
-                    "speaker": u.get("speaker"),
-                    "role": u.get("role"),
-                    "start_s": u.get("start_s"),
-                    "end_s": u.get("end_s"),
-                    "text": u.get("text"),
-                    "n_words": len(u.get("words") or []),
-                    "channel": u.get("channel"),
+                    "speaker": u.speaker,
+                    "role": u.role,
+                    "start_s": u.start_s,
+                    "end_s": u.end_s,
+                    "text": u.text,
+                    "n_words": len(u.words),
+                    "channel": u.channel,
                 }
             )
     err_rows = [{k: e.get(k) for k in ("call_id", "file", "stage", "message", "at")} for e in errors]

@@ -8,6 +8,7 @@ from language_calls import make_call
 from callqa.checks.registry import all_checks, run_checks
 from callqa.config import load_config
 from callqa.scoring.scorecard import load_scorecard
+from callqa.store.codec import check_to_dict
 
 NEW = ("formal_address", "transfer", "restating_need", "jargon", "monotone", "dead_air", "voicemail")
 
@@ -32,6 +33,6 @@ def test_default_config_runs_them_on_a_russian_call_and_results_serialise():
     status = {n: r.status for n, r in res.items()}
     assert status == {"formal_address": "fail", "transfer": "fail", "restating_need": "pass", "jargon": "pass",
                       "monotone": "na", "dead_air": "fail", "voicemail": "na"}, res  # fmt: skip
-    out = json.loads(json.dumps({n: r.to_dict() for n, r in res.items()}, ensure_ascii=False))
+    out = json.loads(json.dumps({n: check_to_dict(r) for n, r in res.items()}, ensure_ascii=False))
     assert out["formal_address"]["items"][0]["word"] == "скажи"
     assert out["dead_air"]["items"][0]["duration_s"] == 16.0

@@ -3,6 +3,7 @@
 from language_calls import make_call
 
 from callqa.checks.formal_address import FormalAddressParams, check_formal_address
+from callqa.store.codec import check_to_dict
 
 P = FormalAddressParams()
 
@@ -17,7 +18,7 @@ def test_zh_informal_ni_fails_with_time_and_formal_passes():
     assert r.status == "fail" and r.values.informal_count == 1 and r.values.formal_count == 2
     [item] = r.values.items
     assert item["word"] == "你" and 5.0 <= item["start_s"] < 5.5
-    assert r.to_dict()["items"][0]["word"] == "你"
+    assert check_to_dict(r)["items"][0]["word"] == "你"
     ok = make_call("zh", [("agent", 0.0, 3.0, "您把路由器重启一下，您们那边迷你路由器也可以")])
     assert check_formal_address(ok, P).status == "pass"
 

@@ -17,6 +17,7 @@ from callqa.ingest.audio import load_audio, resample
 from callqa.signal.config import PitchConfig
 from callqa.signal.pitch import pitch_track, pitch_variation
 from callqa.signal.resynth import revoice
+from callqa.store.codec import check_to_dict
 
 EXTERNAL = Path(__file__).resolve().parents[1] / "data" / "external"
 SR = 8000
@@ -65,7 +66,7 @@ def test_natural_passes_flat_fails(language):
     assert agent_only(same(x), language, **kw).status == "pass"
     mono = agent_only(flat(x), language, **kw)
     assert mono.status == "fail" and mono.values.sd_st < 0.5, mono.values
-    assert mono.to_dict()["sd_st"] == mono.values.sd_st and "monotone" in mono.reason
+    assert check_to_dict(mono)["sd_st"] == mono.values.sd_st and "monotone" in mono.reason
 
 
 def test_robust_to_line_noise_and_mulaw():

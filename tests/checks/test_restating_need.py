@@ -3,6 +3,7 @@
 from language_calls import make_call
 
 from callqa.checks.restating_need import RestatingNeedParams, check_restating_need
+from callqa.store.codec import check_to_dict
 
 P = RestatingNeedParams()
 
@@ -16,7 +17,7 @@ def test_en_restatement_after_explanation_passes_with_time():
     ])  # fmt: skip
     r = check_restating_need(call, P)
     assert r.status == "pass" and r.values.restated_at_s == 11.0 and r.values.delay_s == 1.0
-    assert r.values.explanation_start_s == 3.5 and r.to_dict()["phrase"] == "so you're saying"
+    assert r.values.explanation_start_s == 3.5 and check_to_dict(r)["phrase"] == "so you're saying"
 
 
 def test_no_restatement_or_too_late_fails():

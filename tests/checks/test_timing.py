@@ -15,6 +15,7 @@ from callqa.checks.timing import (
     merge_intervals,
     summarize_timing,
 )
+from callqa.records import TimingFigures
 from callqa.types import Call, CallMeta, CallTranscript, SpeakerTurn, Utterance
 
 ROLES = {"A": "agent", "C": "customer"}
@@ -41,12 +42,7 @@ def test_summary_numbers_by_hand() -> None:
     assert t.talk_ratio == pytest.approx(5.5 / 10.0)
     assert t.overtalks == [(3.0, 4.0)] and t.overtalk_s == 1.0
     assert t.silences == [(8.0, 11.5)] and t.silence_s == 3.5
-    assert t.to_dict() == {
-        "talk_s": {"agent": 5.5, "customer": 4.5},
-        "talk_ratio": 0.55,
-        "silence_s": 3.5,
-        "overtalk_s": 1.0,
-    }
+    assert t.figures() == TimingFigures({"agent": 5.5, "customer": 4.5}, 0.55, 3.5, 1.0)
 
 
 def test_overlapping_turns_of_one_role_are_not_double_counted() -> None:

@@ -52,7 +52,7 @@ def test_confident_transcript_is_checked():
 def test_imported_text_without_probabilities_is_trusted():
     res = run_checks(call_with(None, None), CHECKS, trust=TrustConfig())
     assert res["fillers"].status == "fail" and res["greeting"].status in ("pass", "fail")
-    assert transcript_confidence(call_with(None, None))["agent"] is None
+    assert transcript_confidence(call_with(None, None)).agent is None
 
 
 def test_only_the_unreliable_party_gates_its_checks():
@@ -88,4 +88,4 @@ def test_registry_declares_the_text_checks():
 
 def test_confidence_per_party():
     conf = transcript_confidence(call_with(0.5, 0.9))
-    assert conf["agent"] == 0.5 and conf["customer"] == 0.9 and conf["agent_words"] > 3
+    assert conf.agent == 0.5 and conf.customer == 0.9 and conf.agent_words > 3

@@ -3,16 +3,25 @@ what a results folder gets right and wrong (results faked from the truth; no mod
 
 from __future__ import annotations
 
-import copy
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import soundfile as sf
+from stored_results import stored_result
 
+from callqa.checks.closing import ClosingValues
+from callqa.checks.fillers import FillerItem, FillersValues
+from callqa.checks.greeting import GreetingValues
+from callqa.checks.holds import HoldRow, HoldsValues
+from callqa.checks.rings import RingsValues
+from callqa.checks.volume import PartyLevel, VolumeValues
 from callqa.eval.run import below_floors, evaluate, load_floors
 from callqa.eval.truth import load_truth_dir
+from callqa.store.codec import StoredResult
 from callqa.store.results import ResultStore
+from callqa.types import CheckResult, Evidence, Utterance
 
 EVAL = Path(__file__).resolve().parents[2] / "data" / "eval"
 TRUTHS = load_truth_dir(EVAL)
@@ -50,40 +59,44 @@ def test_eval_set_is_what_the_truth_says():
     assert total < 21e6  # keep the repository small
 
 
-def _perfect_result(t) -> dict:
-    """What a perfect pipeline would write for truth `t` (the fields the eval reads)."""
-    holds = [{"start_s": h["start_s"], "end_s": h["end_s"], "music": h["music"]} for h in t.holds]
+def _party(level_dbfs: float) -> PartyLevel:
+    return PartyLevel(level_dbfs, 0.5, -3.0, 0.0, ())
+
+
+def _perfect_result(t) -> StoredResult:
+    """What a perfect pipeline would write for truth `t` (the fields the eval reads, typed as published)."""
+    rows = tuple(HoldRow(h["start_s"], h["end_s"], h["music"], 0, 0.0, False, False, False) for h in t.holds)
     vol = {"normal": None, "loud": "agent too loud (-6.0 dBFS)", "quiet": "agent too quiet (-40.0 dBFS)"}[
         t.volume["agent"]
     ]
+    fillers = tuple(FillerItem("um", 1.0, "agent") for _ in range(t.fillers or 0))
+    closing = {k: False for k in ("summary", "thanks", "farewell")} | (t.closing or {})
+    greeting = {k: False for k in ("greeting", "company", "agent_name", "help_offer")} | (t.greeting or {})
     checks = {
-        "rings": {
-            "status": "pass",
-            "count": t.rings["count"],
-            "answer_time_s": t.rings["answer_s"],
-            "evidence": [],
-        },
-        "holds": {"status": "pass" if holds else "na", "holds": holds, "evidence": []},
-        "closing": {"status": "pass", "hangup_party": t.hangup_party, **(t.closing or {}), "evidence": []},
-        "volume": {
-            "status": "fail" if vol else "pass",
-            "reason": vol,
-            "agent": {"active_level_dbfs": t.volume["agent_active_dbfs"]},
-            "evidence": [],
-        },
-        "speaking_rate": {"status": "pass", "ratio": t.rate_ratio, "evidence": []},
-        "fillers": {
-            "status": "pass",
-            "items": [{"word": "um", "role": "agent"}] * (t.fillers or 0),
-            "evidence": [],
-        },
-        "greeting": {"status": "pass", **(t.greeting or {}), "evidence": []},
-    }
-    utts = [
-        {"role": x["role"], "start_s": x["start_s"], "end_s": x["end_s"], "text": x["text"] or ""}
-        for x in t.turns
-    ]
-    return {"call_id": t.call_id, "checks": checks, "utterances": utts, "turns": []}
+        "rings": CheckResult(
+            "rings", "pass", values=RingsValues(t.rings["count"], t.rings["answer_s"], 0.0, "na", "audio", 3)
+        ),
+        "holds": CheckResult(
+            "holds", "pass", values=HoldsValues(len(rows), 0.0, 0, rows, 30.0)
+        ) if rows else CheckResult("holds", "na", values={"count": 0}),
+        "closing": CheckResult(
+            "closing", "pass", values=ClosingValues(**closing, hangup_party=t.hangup_party, hangup_source="none",
+                                                    hangup_ok=None, summary_before_thanks=None, order_ok=None,
+                                                    window_start_s=0.0),
+        ),
+        "volume": CheckResult(
+            "volume", "fail" if vol else "pass", reason=vol,
+            values=VolumeValues(_party(t.volume["agent_active_dbfs"]), None, None),
+        ),
+        "speaking_rate": CheckResult("speaking_rate", "pass", values={"ratio": t.rate_ratio}),
+        "fillers": CheckResult(
+            "fillers", "pass", values=FillersValues(len(fillers), 0.0, 60.0, {"um": len(fillers)}, fillers, 0, (), 8.0)
+        ),
+        "greeting": CheckResult("greeting", "pass", values=GreetingValues(**greeting, not_counted=[], window_s=10.0,
+                                                                          window_end_s=10.0)),
+    }  # fmt: skip
+    utts = tuple(Utterance("spk", x["role"], x["start_s"], x["end_s"], x["text"] or "") for x in t.turns)
+    return stored_result(t.call_id, checks=checks, utterances=utts)
 
 
 @pytest.fixture
@@ -108,15 +121,19 @@ def test_perfect_results_score_perfectly(perfect):
 
 def test_wrong_results_become_failures_with_evidence(perfect):
     t = next(t for t in TRUTHS if t.rings["in_audio"] and t.holds)
-    bad = copy.deepcopy(_perfect_result(t))
-    bad["checks"]["rings"]["count"] += 1
-    bad["checks"]["rings"]["evidence"] = [{"start_s": 1.0, "end_s": 3.0, "note": "ring 1 (na)"}]
-    bad["checks"]["rings"]["answer_time_s"] += 0.8  # outside +-0.5 s
-    bad["checks"]["holds"]["holds"][0]["end_s"] += 1.5  # outside +-1 s
-    bad["checks"]["closing"]["hangup_party"] = "unknown"
-    bad["utterances"] = [
-        dict(u, role="customer" if u["role"] == "agent" else "agent") for u in bad["utterances"]
-    ]
+    good = _perfect_result(t)
+    rings, holds, closing = (good.checks[n] for n in ("rings", "holds", "closing"))
+    ring_values = dict(
+        rings.values, count=rings.values["count"] + 1, answer_time_s=rings.values["answer_time_s"] + 0.8
+    )  # outside +-0.5 s
+    hold_rows = [dict(h) for h in holds.values["holds"]]
+    hold_rows[0]["end_s"] += 1.5  # outside +-1 s
+    checks = dict(good.checks)
+    checks["rings"] = replace(rings, values=ring_values, evidence=(Evidence(1.0, 3.0, note="ring 1 (na)"),))
+    checks["holds"] = replace(holds, values=dict(holds.values, holds=hold_rows))
+    checks["closing"] = replace(closing, values=dict(closing.values, hangup_party="unknown"))
+    swapped = tuple(replace(u, role="customer" if u.role == "agent" else "agent") for u in good.utterances)
+    bad = replace(good, checks=checks, utterances=swapped)  # fmt: skip
     perfect.write_call(bad)
     (perfect.calls_dir / f"{TRUTHS[-1].call_id}.json").unlink()
     report = evaluate(TRUTHS, perfect.root)

@@ -10,6 +10,7 @@ import pytest
 
 from callqa.config import load_config
 from callqa.pipeline import Models, analyze_call
+from callqa.store.codec import check_to_dict
 from callqa.types import CallMeta
 
 pytestmark = pytest.mark.integration
@@ -35,7 +36,7 @@ def results():
 def test_checks_score_what_the_call_contains(results, call_id):
     checks = results[call_id].checks
     got = {name: checks[name].status for name in CALLS[call_id]["expect"]}
-    assert got == CALLS[call_id]["expect"], {n: checks[n].to_dict() for n in got}
+    assert got == CALLS[call_id]["expect"], {n: check_to_dict(checks[n]) for n in got}
 
 
 def test_evidence_times(results):

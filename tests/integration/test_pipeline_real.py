@@ -78,8 +78,7 @@ def test_stereo_legs_transcribed_separately_with_layout_roles(tmp_path, config, 
         assert phrase in agent_text, phrase
     for phrase in ("two weeks ago", "service light", "last name"):
         assert phrase in customer_text, phrase
-    data = result.to_dict()
-    assert data["timing"]["talk_s"]["agent"] > 5 and data["timing"]["talk_s"]["customer"] > 20
+    assert result.timing.talk_s["agent"] > 5 and result.timing.talk_s["customer"] > 20
 
 
 def test_diarization_der_on_pyannote_sample(config, models):

@@ -13,6 +13,7 @@ from callqa.config import load_config
 from callqa.ingest.transcript import parse_transcript
 from callqa.pipeline import analyze_call
 from callqa.redact import PLACEHOLDER_RE, RedactConfig, redact_transcript, redact_words
+from callqa.store.codec import StoredResult, stored_result
 from callqa.text.tokens import tokens_of_utterance
 from callqa.types import CallMeta, CallTranscript, Utterance, Word
 
@@ -115,18 +116,18 @@ def test_score_and_check_values_do_not_change(tmp_path: Path, lang: str) -> None
                     transcript_path=str(tmp_path / f"pii_{lang}.json"))  # fmt: skip
     on = load_config()
     off = dataclasses.replace(on, redact=RedactConfig(kinds=[]))
-    a, b = analyze_call(meta, on).to_dict(), analyze_call(meta, off).to_dict()
-    assert a["score"] == b["score"]
+    a, b = stored_result(analyze_call(meta, on)), stored_result(analyze_call(meta, off))
+    assert a.score == b.score
     # every status and value is the same, except the informational syllable rate of the customer who said
     # the numbers (a placeholder word counts as one syllable; "seven" has two)
     syllables = ("customer_syllables_per_s", "agent_syllables_per_s", "syllable_ratio")
 
-    def values(result: dict) -> dict:
-        return {name: {k: v for k, v in c.items() if k != "evidence" and k not in syllables}
-                for name, c in result["checks"].items()}  # fmt: skip
+    def values(result: StoredResult) -> dict:
+        return {name: (c.status, c.reason, {k: v for k, v in c.values.items() if k not in syllables})
+                for name, c in result.checks.items()}  # fmt: skip
 
     assert values(a) == values(b)
-    assert a["checks"]["speaking_rate"]["status"] != "na"  # the rate check really ran on the redacted words
+    assert a.checks["speaking_rate"].status != "na"  # the rate check really ran on the redacted words
 
 
 def _said(speaker: str, start_s: float, text: str, role: str = "customer") -> Utterance:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from stored_results import stored_result
 
 from callqa.cli import main
 from callqa.ingest.manifest import safe_call_id
@@ -42,8 +43,8 @@ def test_store_paths_stay_under_calls(tmp_path: Path, call_id: str) -> None:
     store = ResultStore(tmp_path / "out")
     path = store.call_path(call_id)
     assert path.parent == (tmp_path / "out" / "calls").resolve()
-    store.write_call({"call_id": call_id, "x": 1})
-    assert store.read_call(call_id)["x"] == 1
+    store.write_call(stored_result(call_id, score=1.0))
+    assert store.read_call(call_id).score == 1.0
 
 
 def _tree(root: Path) -> set[Path]:

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from dataclasses import replace
 
 import pytest
 
-from callqa.pipeline import CallResult
+from callqa.records import CallResult, Fingerprint, Score, TimingFigures, TranscriptConfidence
 from callqa.store.codec import (
+    MISSION_CHECKS,
     SCHEMA_VERSION,
     TRANSCRIPT_CODEC,
     CodecError,
-    StoredResult,
+    decode_record,
+    result_from_dict,
+    result_from_json,
+    result_to_json,
+    stored_check,
+    stored_result,
     transcript_from_dict,
     transcript_to_dict,
 )
@@ -109,23 +116,51 @@ def test_result_round_trip_keeps_every_field() -> None:
         "plugin": CheckResult("plugin", "pass", values={"n": 1, "nested": {"x": [1, 2]}}),
     }  # fmt: skip
     result = CallResult(
-        meta=meta, call=Call(meta, t), checks=checks, score={"score": 50.0, "passed": False}, timings_s={"decode": 0.25},
-        cache_key="k" * 32, versions={"callqa": "0.1.0"},
+        meta=meta, call=Call(meta, t), checks=checks, score=Score(50.0, False, ("typed",), ("plugin",), "default"),
+        timing=TimingFigures({"agent": 1.0, "customer": 2.0}, 0.3333, 1.5, 0.25),
+        confidence=TranscriptConfidence(0.9, 3, 0.8, 4), timings_s={"decode": 0.25}, cache_key="k" * 32,
+        versions={"callqa": "0.1.0"},
     )  # fmt: skip
-    data = json.loads(json.dumps(result.to_dict()))
+    stored = replace(stored_result(result), night="2025-01-01", fingerprint=Fingerprint("a", "t", "m", "c"))
+    text = result_to_json(stored)
+    data = json.loads(text)
     assert data["schema_version"] == SCHEMA_VERSION
     assert data["checks"]["typed"]["rows"] == [{"start_s": 1.0, "ok": True}, {"start_s": 2.0, "ok": False}]
     assert data["checks"]["typed"]["count"] == 2 and data["checks"]["plugin"]["nested"] == {"x": [1, 2]}
-    stored = StoredResult.from_dict(data)
-    _all_fields_set(stored, defaults_ok=("schema_version",))
-    assert stored.meta == meta and stored.utterances == t.utterances
-    assert [tr for tr, _ in stored.turns] == list(t.turns)
-    assert json.loads(json.dumps(stored.to_dict())) == data
+    assert set(data["checks"]) >= set(MISSION_CHECKS)  # checks turned off still appear, as na
+    back = result_from_json(text)
+    _all_fields_set(back, defaults_ok=("schema_version",))
+    assert back.meta == meta and back.utterances == t.utterances
+    assert [(x.speaker, x.start_s, x.end_s) for x in back.turns] == [
+        (x.speaker, x.start_s, x.end_s) for x in t.turns
+    ]
+    assert back.turns[0].role == "agent"
+    assert result_to_json(back) == text  # byte for byte
+    assert back.checks["typed"].typed(_Values) == checks["typed"].values
+    assert back.checks["typed"].evidence == checks["typed"].evidence
 
 
 def test_result_of_another_schema_is_refused() -> None:
     with pytest.raises(CodecError):
-        StoredResult.from_dict({"schema_version": SCHEMA_VERSION + 1})
+        result_from_dict({"schema_version": SCHEMA_VERSION + 1})
+    with pytest.raises(CodecError):
+        result_from_dict({"schema_version": SCHEMA_VERSION})  # no call_id: not a result
+    with pytest.raises(CodecError):
+        result_from_json("{not json")
+
+
+def test_typed_values_name_the_field_that_does_not_fit() -> None:
+    check = stored_check(CheckResult("typed", "pass", values=_Values(1, (_Row(0.5, True),))))
+    assert check.typed(_Values) == _Values(1, (_Row(0.5, True),))
+    partial = stored_check(CheckResult("typed", "na", "no call", values={"count": 0}))
+    assert partial.typed(_Values) is None  # an na result carries only some values
+    assert partial.value(_Values, "count") == 0 and partial.value(_Values, "rows") is None
+    with pytest.raises(KeyError, match="_Values has no field 'rowz'"):
+        partial.value(_Values, "rowz")  # a renamed field fails at once, data or not
+    with pytest.raises(CodecError, match="unknown field 'extra'"):
+        decode_record(_Row, {"start_s": 1.0, "ok": True, "extra": 1})
+    with pytest.raises(CodecError, match="missing field 'ok'"):
+        decode_record(_Row, {"start_s": 1.0})
 
 
 def test_check_values_read_like_a_mapping() -> None:

@@ -7,30 +7,26 @@ from pathlib import Path
 
 import pytest
 from foundation_fakes import FakeDiarizer, FakeTranscriber, build_signal, write_wav
+from stored_results import stored_result
 
 from callqa.cli import main
 from callqa.pipeline import Models
+from callqa.store.codec import StoredTurn
 from callqa.store.export import to_rttm, to_webvtt
-from callqa.types import SpeakerTurn, Word
+from callqa.types import SpeakerTurn, Utterance, Word
 
-CALL = {
-    "call_id": "c1",
-    "utterances": [
-        {
-            "speaker": "SPEAKER_00",
-            "role": "agent",
-            "start_s": 0.5,
-            "end_s": 2.25,
-            "text": "thank you for calling",
-        },
-        {"speaker": "SPEAKER_01", "role": "customer", "start_s": 3661.0, "end_s": 3662.5, "text": "hi"},
-    ],
-    "turns": [
-        {"speaker": "SPEAKER_00", "role": "agent", "start_s": 0.5, "end_s": 2.25},
-        {"speaker": "SPEAKER_01", "role": "customer", "start_s": 3661.0, "end_s": 3662.5},
-        {"speaker": "SPEAKER_01", "role": "customer", "start_s": 5.0, "end_s": 5.0},  # empty: skipped
-    ],
-}
+CALL = stored_result(
+    "c1",
+    utterances=(
+        Utterance("SPEAKER_00", "agent", 0.5, 2.25, "thank you for calling"),
+        Utterance("SPEAKER_01", "customer", 3661.0, 3662.5, "hi"),
+    ),
+    turns=(
+        StoredTurn("SPEAKER_00", 0.5, 2.25, "agent"),
+        StoredTurn("SPEAKER_01", 3661.0, 3662.5, "customer"),
+        StoredTurn("SPEAKER_01", 5.0, 5.0, "customer"),  # empty: skipped
+    ),
+)
 VTT_TIME = re.compile(r"^(\d{2}):([0-5]\d):([0-5]\d)\.(\d{3}) --> (\d{2}):([0-5]\d):([0-5]\d)\.(\d{3})$")
 
 
@@ -59,7 +55,7 @@ def test_rttm_has_ten_fields_per_line() -> None:
     assert lines[0].split()[3:5] == ["0.500", "1.750"]
     assert lines[0].split()[7] == "agent_SPEAKER_00"
     assert lines[1].split()[3:5] == ["3661.000", "1.500"]
-    assert to_rttm({"call_id": "x", "utterances": []}) == ""
+    assert to_rttm(stored_result("x")) == ""
 
 
 @pytest.fixture

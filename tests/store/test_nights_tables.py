@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -155,7 +156,7 @@ def test_a_night_left_dirty_by_a_killed_batch_is_rebuilt_even_when_nothing_is_re
     # a batch wrote a result and was killed before rebuilding the tables
     store = ResultStore(out)
     data = store.read_call("c001")
-    store.write_call({**data, "score": 12.5})
+    store.write_call(replace(data, score=12.5))
     assert (out / "state" / "dirty" / "2026-11-23").exists()
     assert main(["score", str(manifest), "--out", str(out)]) == 0  # everything is skipped ...
     calls = pd.read_parquet(out / "calls.parquet").set_index("call_id")
