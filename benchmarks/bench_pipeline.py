@@ -69,7 +69,8 @@ def main() -> None:
     import torch
 
     from callqa.config import load_config
-    from callqa.pipeline import Models, analyze_call
+    from callqa.models.holder import Models
+    from callqa.pipeline import analyze_call
     from callqa.types import CallMeta
 
     config = load_config(None, tuple(args.set))

@@ -63,7 +63,7 @@ def main() -> None:
     report = reports["with pitch"]
     kinds = sorted({e.kind for e in report.events})
     print(f"audio: {audio.duration_s:.0f} s, {audio.n_channels} ch, {audio.sample_rate} Hz; events: {kinds}")
-    print(f"rings: {report.extras['ring_count']}, hangup: {report.extras['hangup_party']}")
+    print(f"rings: {report.extras.ring_count}, hangup: {report.extras.hangup_party}")
     for name, times in runs.items():
         best, median = min(times), float(np.median(times))
         print(f"analyze_signal {name}: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms")

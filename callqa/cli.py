@@ -19,8 +19,9 @@ def _load_config(args: argparse.Namespace):
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from callqa.ingest.manifest import collect_inputs
+    from callqa.runners.commit import BatchStopped
     from callqa.runners.dask_runner import DaskUnavailable
-    from callqa.runners.local import BatchStopped, score_batch
+    from callqa.runners.local import score_batch
     from callqa.store.lock import FolderBusy, FolderUnwritable
     from callqa.store.results import check_night
 
@@ -69,13 +70,20 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_rescore(args: argparse.Namespace) -> int:
+    from callqa.runners.commit import BatchStopped
     from callqa.runners.rescore import rescore_results
 
-    summary = rescore_results(args.results, config=_load_config(args), on_step=_step_printer())
+    try:
+        summary = rescore_results(args.results, config=_load_config(args), on_step=_step_printer())
+    except BatchStopped as exc:
+        print(f"callqa rescore: {exc}", file=sys.stderr)
+        return 2
     root = Path(args.results).resolve()
     print(
         f"rescored {len(summary.rescored)} call(s) without running any model; {len(summary.failed)} failed -> {root}"
     )
+    if summary.stopped:
+        print(f"callqa rescore: stopped: {summary.stopped}", file=sys.stderr)
     return summary.exit_code
 
 
@@ -159,7 +167,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_checks(args: argparse.Namespace) -> int:
-    from callqa.checks.registry import all_checks
+    from callqa.checks import all_checks
 
     for name, spec in sorted(all_checks().items()):
         print(f"{name:18s} {spec.description}")

@@ -9,13 +9,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from callqa.checks.registry import all_checks, build_params, enabled_checks
+from callqa.checks import all_checks, build_params
+from callqa.checks.registry import enabled_checks
+from callqa.checks.trust import TrustConfig
 from callqa.dataconf import ConfigError, build_dataclass, deep_merge, parse_override, read_yaml
 from callqa.features import CallSettings, HoldsParams
 from callqa.redact.config import RedactConfig, validate_redact_config
 from callqa.scoring.scorecard import Scorecard, load_scorecard
 from callqa.signal.config import SignalConfig
-from callqa.text.lexicon import LexiconError, PhraseBooks
+from callqa.text.lexicon import LexiconError, load_phrasebook
 from callqa.types import LANGUAGES
 
 __all__ = ["ConfigError", "Config", "build_dataclass", "load_config", "parse_override", "read_yaml"]
@@ -111,16 +113,6 @@ class RuntimeConfig:
 
 
 @dataclass(frozen=True)
-class TrustConfig:
-    """Text checks are `na` for a party whose transcript is unreliable (callqa/checks/trust.py)."""
-
-    enabled: bool = True
-    min_mean_word_probability: float = 0.7  # a party's mean Whisper word probability below this: not trusted
-    by_language: dict[str, float] = field(default_factory=dict)  # per-language thresholds, e.g. {ru: 0.75}
-    min_words: int = 3  # fewer words with a probability: too few to judge, trusted
-
-
-@dataclass(frozen=True)
 class Defaults:
     """Manifest defaults for calls that do not say otherwise."""
 
@@ -168,7 +160,7 @@ class ResolvedConfig:
     ]  # every check named under `checks` (enabled or not) -> its params dataclass
     enabled: tuple[str, ...]  # the checks that run, in config order
     scorecard: Scorecard
-    settings: CallSettings  # what derived features need: holds params, signal config, phrase books
+    settings: CallSettings  # what derived features need: holds params, signal config
 
     def params(self, name: str) -> Any:
         """A check's configured params, or its defaults when the config does not name it."""
@@ -193,13 +185,15 @@ def resolve_config(cfg: Config) -> ResolvedConfig:
         params[name] = build_params(name, raw, source=source)
     card = load_scorecard(cfg.scorecard, source=source)
     paths = [getattr(p, "phrases_path", None) for p in params.values()]
-    try:
-        books = PhraseBooks.preload([p for p in paths if p], LANGUAGES)
+    try:  # every phrase book the checks will read, read and validated now (then served from the cache)
+        for lang in LANGUAGES:
+            for path in dict.fromkeys([None, *(p for p in paths if p)]):
+                load_phrasebook(lang, path)
     except (LexiconError, OSError) as exc:
         raise ConfigError(f"{source}: bad phrases_path: {exc}") from None
     holds = params.get("holds")
     settings = CallSettings(
-        holds=holds if isinstance(holds, HoldsParams) else HoldsParams(), signal=cfg.signal, phrasebooks=books
+        holds=holds if isinstance(holds, HoldsParams) else HoldsParams(), signal=cfg.signal
     )
     return ResolvedConfig(params, tuple(enabled_checks(cfg.checks)), card, settings)
 

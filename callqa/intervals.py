@@ -10,9 +10,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from callqa.types import SignalEvent
-
-Interval = tuple[float, float]
+from callqa.types import Interval, SignalEvent
 
 NON_SPEECH_EVENTS = ("ring", "busy_tone", "music")  # energy on a leg that is not talk
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from callqa import __version__
 from callqa.checks.trust import transcript_confidence
 from callqa.config import Config
-from callqa.diarization.base import Diarizer
 from callqa.ingest.audio import Audio
 from callqa.models.holder import Models
 from callqa.models.paths import file_sha256
@@ -22,7 +21,6 @@ from callqa.steps import (
     StageError,
     StepHook,
     StepRunner,
-    StepTiming,
     audio_available,
     build_call,
     call_timing,
@@ -34,32 +32,10 @@ from callqa.steps import (
     score,
 )
 from callqa.store.cache import transcript_cache_key
-from callqa.store.codec import (
-    MISSION_CHECKS,
-    SCHEMA_VERSION,
-    transcript_from_dict,
-    transcript_to_dict,
-    utterance_from_dict,
-    utterance_to_dict,
-)
+from callqa.store.codec import SCHEMA_VERSION
 from callqa.types import CallMeta, CallTranscript, SignalReport
 
-__all__ = [
-    "MISSION_CHECKS",
-    "SCHEMA_VERSION",
-    "CallResult",
-    "Diarizer",
-    "Models",
-    "StageError",
-    "StepTiming",
-    "analyze_call",
-    "transcript_cache_key",
-    "transcript_from_dict",
-    "transcript_to_dict",
-    "utterance_from_dict",
-    "utterance_to_dict",
-    "versions",
-]
+__all__ = ["analyze_call", "obtain_transcript", "versions"]
 
 CacheGet = Callable[[str], CallTranscript | None]
 CachePut = Callable[[str, CallTranscript], None]
@@ -89,6 +65,7 @@ def obtain_transcript(
     cache_put: CachePut | None,
     cache_key: str | None,
     rescore: bool,
+    audio_sha256: str | None = None,
 ) -> tuple[CallTranscript, str | None]:
     """The transcript step: from the cache (always, when rescoring), an imported file, or the models.
 
@@ -107,7 +84,7 @@ def obtain_transcript(
     if audio is None:
         raise StageError("input", meta.call_id, "neither audio_path nor transcript_path given")
     assert meta.audio_path is not None
-    key = transcript_cache_key(file_sha256(Path(meta.audio_path)), meta, config)
+    key = transcript_cache_key(audio_sha256 or file_sha256(Path(meta.audio_path)), meta, config)
     cached = cache_get(key) if (cache_get and config.runtime.cache) else None
     if cached is not None:
         steps.timings["cache_hit"] = 1.0
@@ -129,12 +106,14 @@ def analyze_call(
     cache_key: str | None = None,
     rescore: bool = False,
     on_step: StepHook | None = None,
+    audio_sha256: str | None = None,
 ) -> CallResult:
     """Analyse one call. Raises StageError naming the file, stage and reason when it cannot be analysed.
 
     `rescore=True`: the transcript comes from `cache_get(cache_key)` (no model runs); audio that is gone
     only turns the signal checks `na`. `transcript=` gives the transcript directly (same as a cache hit).
-    `on_step` receives a `StepTiming` after every step.
+    `on_step` receives a `StepTiming` after every step. `audio_sha256`: the recording's content hash when the
+    caller has it (a batch hashes every file once, for its fingerprint); else it is computed here.
     """
     steps = StepRunner(meta.call_id, on_step)
     rescore = rescore or transcript is not None
@@ -146,7 +125,7 @@ def analyze_call(
     if transcript is None:
         transcript, key = obtain_transcript(
             meta, config, audio, signal, models=models or Models(config), steps=steps, cache_get=cache_get,
-            cache_put=cache_put, cache_key=cache_key, rescore=rescore,
+            cache_put=cache_put, cache_key=cache_key, rescore=rescore, audio_sha256=audio_sha256,
         )  # fmt: skip
     else:  # given directly: redacted like the rest, nothing unredacted goes on
         transcript = redact_transcript(transcript, config.redact)

@@ -17,9 +17,10 @@ from callqa.align.roles import assign_roles, roles_from_layout
 from callqa.align.words import assign_words, group_utterances
 from callqa.asr.regions import speech_regions
 from callqa.asr.whisper import AsrSegment
-from callqa.checks.registry import run_checks
+from callqa.checks.run import run_checks
 from callqa.config import Config
 from callqa.diarization.channels import ChannelDiarizer
+from callqa.features import build_call as build_features
 from callqa.ingest.audio import Audio, AudioError, for_model, load_audio
 from callqa.models.holder import Models
 from callqa.records import Score, TimingFigures
@@ -270,9 +271,7 @@ def build_call(
     meta: CallMeta, transcript: CallTranscript, signal: SignalReport | None, config: Config
 ) -> Call:
     """The typed call the checks read, with its derived features computed now (configured params)."""
-    call = Call(meta=meta, transcript=transcript, signal=signal, settings=config.resolved.settings)
-    call.features  # noqa: B018  (derived once, here, so the step's time is the features' time)
-    return call
+    return build_features(meta, transcript, signal, config.resolved.settings)
 
 
 def check(call: Call, config: Config) -> dict[str, CheckResult]:

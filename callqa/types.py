@@ -5,21 +5,19 @@ Time is always float seconds from the start of the recording. Units go in names.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field, fields
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from callqa.features import CallFeatures, CallSettings
 
 Role = Literal["agent", "customer", "unknown"]
 Status = Literal["pass", "fail", "na"]
 ChannelLayout = Literal["mono", "stereo_agent_left", "stereo_agent_right"]
 HangupParty = Literal["agent", "customer", "unknown"]
+HangupSource = Literal["manifest", "busy_tone", "dead_line", "inferred", "none"]
 LANGUAGES = ("en", "zh", "ru")
+Interval = tuple[float, float]  # (start_s, end_s)
 
 
 @dataclass(frozen=True)
@@ -42,13 +40,21 @@ class CallMeta:
     customer_name: str | None = None
 
 
-def layout_roles(layout: str) -> dict[int, Role]:
-    """Role recorded on each channel of a stereo `channel_layout` ({} for mono or an unknown layout)."""
+def layout_roles(layout: str, n_channels: int = 2) -> dict[int, Role]:
+    """Role recorded on each channel of a stereo `channel_layout` ({} for mono, an unknown layout, or a
+    recording with fewer than two channels). The one channel -> role mapping; `role_channels` inverts it."""
+    if n_channels < 2:
+        return {}
     if layout == "stereo_agent_left":
         return {0: "agent", 1: "customer"}
     if layout == "stereo_agent_right":
         return {0: "customer", 1: "agent"}
     return {}
+
+
+def role_channels(layout: str, n_channels: int = 2) -> dict[Role, int]:
+    """The channel carrying each role of a stereo layout ({} for mono)."""
+    return {role: ch for ch, role in layout_roles(layout, n_channels).items()}
 
 
 @dataclass(frozen=True)
@@ -102,48 +108,13 @@ class ChannelLevels:
     active: np.ndarray  # per-frame bool: signal-energy activity (speech or tone)
 
 
-class RecordMapping:
-    """A frozen dataclass that also reads like a read-only mapping of its fields (`rec["name"]`, `dict(rec)`),
-    so code written against the older string-keyed dicts keeps working while new code uses attributes.
-
-    (Not a `collections.abc.Mapping` subclass: its `items`/`values` methods would shadow fields of those
-    names; it is registered as a virtual Mapping instead.)
-    """
-
-    def __getitem__(self, key: str) -> Any:
-        if key in self.keys():
-            return getattr(self, key)
-        raise KeyError(key)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.keys())
-
-    def __len__(self) -> int:
-        return len(self.keys())
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.keys()
-
-    def keys(self) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(self))  # type: ignore[arg-type]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, key) if key in self.keys() else default
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)  # type: ignore[call-overload]
-
-
-Mapping.register(RecordMapping)
-
-
-class CheckValues(RecordMapping):
-    """Base of a check's typed values: subclass it as a frozen dataclass, one field per published value.
-    `to_dict` (nested dataclasses become dicts) is the published JSON of the check."""
+class CheckValues:
+    """Base of a check's typed values: subclass it as a frozen dataclass, one field per published value
+    (nested records and tuples of them as needed); the codec publishes its fields as the check's JSON."""
 
 
 @dataclass(frozen=True)
-class SignalSummary(RecordMapping):
+class SignalSummary:
     """Call-level facts the signal layer found (typed; `report.extras.answer_s`)."""
 
     ring_count: int = 0
@@ -173,16 +144,6 @@ class SignalReport:
     events: tuple[SignalEvent, ...] = ()
     extras: SignalSummary = field(default_factory=SignalSummary)
 
-    def __post_init__(self) -> None:
-        if not isinstance(
-            self.extras, SignalSummary
-        ):  # a plain mapping (tests, older callers): typed strictly
-            object.__setattr__(self, "extras", SignalSummary(**dict(self.extras)))
-
-    @property
-    def summary(self) -> SignalSummary:
-        return self.extras
-
 
 @dataclass(frozen=True)
 class Evidence:
@@ -191,6 +152,15 @@ class Evidence:
     role: Role | None = None
     text: str | None = None
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class HangupDecision:
+    """Who hung up first, how that was decided, and the evidence (callqa.signal.hangup)."""
+
+    party: HangupParty
+    evidence: Evidence | None = None
+    source: HangupSource = "none"
 
 
 @dataclass(frozen=True)
@@ -219,25 +189,82 @@ class CallTranscript:
     info: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PhraseMatch:
+    """A phrase found in the tokens: which phrase, the words heard, where, and how close."""
+
+    phrase: str
+    text: str
+    start_s: float
+    end_s: float
+    similarity: float
+    utterance: int
+    first_token: int
+    last_token: int
+
+
+@dataclass(frozen=True)
+class Hold:
+    """One hold: its span, whether music played, and the agent's request before it and thanks after it."""
+
+    start_s: float
+    end_s: float
+    music: bool
+    request: PhraseMatch | None = None  # the last hold request starting in [start - window, start + 2 s]
+    thanks: PhraseMatch | None = None  # the first thanks starting in [end - 2 s, end + window]
+
+    @property
+    def span(self) -> Interval:
+        return (self.start_s, self.end_s)
+
+
+@dataclass(frozen=True, eq=False)
+class CallFeatures:
+    """What several checks need, derived once from the call with the configured parameters (the pipeline's
+    `features` step, `callqa.features.derive_features`)."""
+
+    holds: tuple[Hold, ...]
+    hangup: HangupDecision
+    answer_s: float | None  # end of the ringback, else the signal's first speech after it, else None
+    signal_answer_s: float | None  # the signal layer's first non-tone activity after the ringback
+    speech: Mapping[Role, tuple[Interval, ...]]  # per party: diarization/channel turns, else utterance spans
+    signal_speech: tuple[
+        Interval, ...
+    ]  # any channel active, tones and music masked (transcript if no signal)
+    ring_periods_s: Mapping[str, float]  # cadence period of each configured ring profile
+    hold_phrase_window_s: float  # how far around a hold its request and thanks were looked for
+
+    def speech_of(self, role: Role) -> list[Interval]:
+        return list(self.speech.get(role, ()))
+
+
 @dataclass(frozen=True, eq=False)
 class Call:
     """The typed call object every check reads. Checks never do I/O.
 
-    `settings` are the config's resolved settings (phrase books, hold and hang-up parameters); the pipeline
-    sets them, a hand-built call (tests) gets the defaults. `features` are derived from the call with them,
-    once, on first use.
+    `features` are derived from the other fields by the pipeline's `features` step
+    (`callqa.features.build_call`); a call without them (hand-built, or a `dataclasses.replace` of one,
+    which drops them since they depend on every field) refuses to serve them rather than guess.
     """
 
     meta: CallMeta
     transcript: CallTranscript
     signal: SignalReport | None = None
-    settings: CallSettings | None = None
+    derived: CallFeatures | None = field(default=None, init=False, repr=False)
 
-    @cached_property
+    @property
     def features(self) -> CallFeatures:
-        from callqa.features import default_settings, derive_features
+        if self.derived is None:
+            raise RuntimeError(
+                f"call {self.meta.call_id}: features not derived (build it with callqa.features.build_call)"
+            )
+        return self.derived
 
-        return derive_features(self, self.settings or default_settings())
+    def with_features(self, features: CallFeatures) -> Call:
+        """This call with its derived features (a copy; the call itself stays as it was)."""
+        out = replace(self)
+        object.__setattr__(out, "derived", features)
+        return out
 
     @property
     def duration_s(self) -> float:

@@ -15,7 +15,7 @@ import soundfile as sf
 
 from callqa.asr.whisper import AsrSegment
 from callqa.config import Config, load_config
-from callqa.pipeline import Models
+from callqa.models.holder import Models
 from callqa.types import SpeakerTurn, Word
 
 SR = 8000

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from callqa.config import Config
-from callqa.pipeline import Models, StageError, analyze_call
-from callqa.steps import StepTiming
+from callqa.models.holder import Models
+from callqa.pipeline import analyze_call
+from callqa.steps import StageError, StepTiming
 from callqa.types import CallMeta
 
 STEPS = ["decode", "signal", "transcribe", "diarize", "align", "features", "checks", "score"]
@@ -45,11 +46,10 @@ def test_rescore_without_a_cache_entry_is_a_transcript_error(good_call: Path, co
 def test_checks_get_the_resolved_params_not_the_yaml(good_call: Path, fake_models) -> None:
     from callqa.config import load_config
 
-    config = load_config(None, ["checks.holds.min_silent_hold_s=1.5"])
+    config = load_config(None, ["checks.holds.min_silent_hold_s=1.5", "checks.holds.phrase_window_s=12"])
     assert config.resolved.params("holds").min_silent_hold_s == 1.5
     result = analyze_call(CallMeta("good", str(good_call)), config, models=Models(config))
-    assert result.call.settings is config.resolved.settings
-    assert result.call.settings.holds.min_silent_hold_s == 1.5
+    assert result.call.features.hold_phrase_window_s == 12  # the features step used the configured params
 
 
 def test_the_pitch_track_is_computed_only_for_the_monotone_check(good_call: Path) -> None:

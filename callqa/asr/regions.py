@@ -11,15 +11,11 @@ from dataclasses import replace
 
 import numpy as np
 
+from callqa.intervals import mask_run_frames
 from callqa.types import SignalReport
 
 NOT_TALK_EVENTS = ("ring", "busy_tone", "music")
 SAMPLE_RATE = 16000
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
 def speech_regions(
@@ -42,7 +38,7 @@ def speech_regions(
     hop_s = ch.frame_hop_s
     n = len(ch.active)
     skip = np.zeros(n, dtype=bool)
-    for a, b in _runs(~np.asarray(ch.active, dtype=bool)):
+    for a, b in mask_run_frames(~np.asarray(ch.active, dtype=bool)):
         if (b - a) * hop_s >= min_skip_s:
             skip[a:b] = True
     for ev in signal.events:
@@ -50,13 +46,15 @@ def speech_regions(
             skip[max(0, int(ev.start_s / hop_s)) : int(np.ceil(ev.end_s / hop_s))] = True
     pad = int(round(pad_s / hop_s))
     keep = np.ones(n, dtype=bool)
-    for a, b in _runs(skip):
+    for a, b in mask_run_frames(skip):
         lo, hi = a + (pad if a > 0 else 0), b - (pad if b < n else 0)
         if hi > lo:
             keep[lo:hi] = False
     end_s = signal.duration_s
     return [
-        (round(a * hop_s, 3), round(min(b * hop_s, end_s), 3)) for a, b in _runs(keep) if a * hop_s < end_s
+        (round(a * hop_s, 3), round(min(b * hop_s, end_s), 3))
+        for a, b in mask_run_frames(keep)
+        if a * hop_s < end_s
     ]
 
 

@@ -10,7 +10,7 @@ from callqa.checks.language import match_evidence, match_list, phrasebook_for, r
 from callqa.checks.registry import register_check
 from callqa.text.match import PhraseMatch, find_name
 from callqa.text.normalize import normalize_text
-from callqa.types import Call, CheckResult, CheckValues, Evidence, RecordMapping, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, na
 
 # "for how long" said with a number: any number (digits or words) and a unit of time, per language
 _DURATION_RE = {
@@ -39,7 +39,7 @@ class HoldEtiquetteParams:
 
 
 @dataclass(frozen=True)
-class HoldEtiquetteItem(RecordMapping):
+class HoldEtiquetteItem:
     start_s: float
     end_s: float
     permission: bool
@@ -92,11 +92,7 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
     thanks = match_list(tokens, book, "hold_thanks")
     reasons = match_list(tokens, book, "hold_reason")
     durations = duration_mentions(call, tokens, book)
-    from callqa.features import default_settings
-
-    window_s = (
-        call.settings or default_settings()
-    ).holds.phrase_window_s  # the window the `holds` check uses
+    window_s = call.features.hold_phrase_window_s  # the window the `holds` check's holds were matched in
     evidence: list[Evidence] = []
 
     def explained(start: float, lo: float) -> tuple[list[PhraseMatch], list[PhraseMatch]]:
@@ -226,7 +222,7 @@ class PositiveLanguageParams:
 
 
 @dataclass(frozen=True)
-class NegativePhrase(RecordMapping):
+class NegativePhrase:
     phrase: str
     text: str
     start_s: float

@@ -10,7 +10,7 @@ from callqa.checks.registry import register_check
 from callqa.checks.speaking_rate import role_speech
 from callqa.checks.timing import total_s
 from callqa.text.lexicon import FillerHit, find_fillers
-from callqa.types import Call, CheckResult, CheckValues, Evidence, RecordMapping, Role, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, Role, na
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class FillersParams:
 
 
 @dataclass(frozen=True)
-class FillerItem(RecordMapping):
+class FillerItem:
     word: str
     start_s: float
     role: str

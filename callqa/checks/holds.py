@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from callqa.checks.registry import register_check
 from callqa.features.holds import HoldsParams
 from callqa.intervals import gaps, intersect_intervals
-from callqa.types import Call, CheckResult, CheckValues, Evidence, RecordMapping, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, na
 
 __all__ = ["HoldRow", "HoldsParams", "HoldsValues", "check_holds"]
 
 
 @dataclass(frozen=True)
-class HoldRow(RecordMapping):
+class HoldRow:
     start_s: float
     end_s: float
     music: bool

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from callqa.checks.registry import register_check
-from callqa.signal.hangup import channel_roles
 from callqa.signal.pitch import PitchStats, PitchTrack, pitch_variation
-from callqa.types import Call, CheckResult, Evidence, Role, na
+from callqa.types import Call, CheckResult, Evidence, Role, na, role_channels
 
 _NOT_VOICE = ("music", "ring", "busy_tone")
 
@@ -35,10 +34,10 @@ class MonotoneValues:
 
 def party_pitch(call: Call, role: Role, *, pad_s: float = 0.1) -> tuple[PitchTrack, np.ndarray, str] | None:
     """The pitch track holding `role`'s voice and the F0 of that party only (NaN elsewhere)."""
-    tracks = call.signal.extras.get("pitch") if call.signal is not None else None
+    tracks = call.signal.extras.pitch if call.signal is not None else ()
     if not tracks:
         return None
-    by_role = {r: ch for ch, r in channel_roles(call.meta.channel_layout, len(tracks)).items()}
+    by_role = role_channels(call.meta.channel_layout, len(tracks))
     track = tracks[by_role.get(role, 0)]
     t = track.times_s()
     own = np.zeros(len(t), dtype=bool)
@@ -70,7 +69,7 @@ def _stats(call: Call, role: Role, pad_s: float) -> tuple[PitchStats | None, str
 @register_check("monotone", params=MonotoneParams)
 def check_monotone(call: Call, params: MonotoneParams) -> CheckResult:
     """Monotone voice: the agent's pitch standard deviation (semitones) below a floor."""
-    if call.signal is None or not call.signal.extras.get("pitch"):
+    if call.signal is None or not call.signal.extras.pitch:
         return na("monotone", "no pitch track (no audio, or signal.pitch.enabled is false)")
     stats, source = _stats(call, "agent", params.utterance_pad_s)
     if stats is None or stats.voiced_s < params.min_voiced_s:

@@ -10,14 +10,23 @@ probabilities (human transcripts) are trusted. Signal checks are never gated.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from callqa.config import TrustConfig
 from callqa.records import TranscriptConfidence
 from callqa.types import Call, CheckResult, Evidence
 
 __all__ = ["TrustConfig", "gate", "party_confidence", "transcript_confidence", "untrusted_reason"]
+
+
+@dataclass(frozen=True)
+class TrustConfig:
+    """Text checks are `na` for a party whose transcript is unreliable (callqa/checks/trust.py)."""
+
+    enabled: bool = True
+    min_mean_word_probability: float = 0.7  # a party's mean Whisper word probability below this: not trusted
+    by_language: dict[str, float] = field(default_factory=dict)  # per-language thresholds, e.g. {ru: 0.75}
+    min_words: int = 3  # fewer words with a probability: too few to judge, trusted
 
 
 @dataclass(frozen=True)

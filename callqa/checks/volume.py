@@ -9,9 +9,8 @@ import numpy as np
 from callqa.checks.registry import register_check
 from callqa.checks.timing import speech_intervals
 from callqa.intervals import Interval, spans_mask, without_events
-from callqa.signal.hangup import channel_roles
 from callqa.signal.levels import active_speech_level_dbfs
-from callqa.types import Call, ChannelLevels, CheckResult, CheckValues, Evidence, RecordMapping, Role, na
+from callqa.types import Call, ChannelLevels, CheckResult, CheckValues, Evidence, Role, na, role_channels
 
 
 @dataclass(frozen=True)
@@ -27,14 +26,14 @@ class VolumeParams:
 
 
 @dataclass(frozen=True)
-class UtteranceLevel(RecordMapping):
+class UtteranceLevel:
     start_s: float
     end_s: float
     level_dbfs: float
 
 
 @dataclass(frozen=True)
-class PartyLevel(RecordMapping):
+class PartyLevel:
     active_level_dbfs: float
     activity: float
     peak_dbfs: float
@@ -60,7 +59,7 @@ def party_level(call: Call, role: Role, params: VolumeParams) -> PartyLevel | No
     """Active level, peak, clipping ratio and per-utterance levels of one party, or None if silent."""
     sig = call.signal
     assert sig is not None
-    by_role = {r: ch for ch, r in channel_roles(call.meta.channel_layout, sig.n_channels).items()}
+    by_role = role_channels(call.meta.channel_layout, sig.n_channels)
     stereo = role in by_role
     levels = sig.channels[by_role[role]] if stereo else sig.channels[0]
     spans = [(0.0, sig.duration_s)] if stereo else speech_intervals(call, role)

@@ -25,6 +25,7 @@ import numpy as np
 import soundfile as sf
 
 from callqa.checks.holds import HoldsValues
+from callqa.eval.hypothesis import hyp_role_turns, hyp_speaker_turns
 from callqa.eval.metrics import der, role_accuracy, wer
 from callqa.store.codec import StoredResult, result_from_dict, result_to_json, stored_result
 
@@ -130,7 +131,8 @@ def _rttm(path: Path, end_s: float | None) -> list[tuple[str, float, float]]:
 
 def _analyze(item: Item, path: Path, config, models) -> StoredResult | str:
     """The item's published result, or the error that stopped it."""
-    from callqa.pipeline import StageError, analyze_call
+    from callqa.pipeline import analyze_call
+    from callqa.steps import StageError
     from callqa.types import CallMeta
 
     meta = CallMeta(
@@ -177,7 +179,7 @@ def external_figures(
     holds_ok: list[bool] = []
     music_ok: list[bool] = []
     if run_models and models is None:
-        from callqa.pipeline import Models
+        from callqa.models.holder import Models
 
         models = Models(config)
     with tempfile.TemporaryDirectory() as td:
@@ -241,8 +243,6 @@ def external_figures(
 
 
 def _item_figures(item: Item, result: StoredResult, clip_s: float | None) -> dict[str, Any]:
-    from callqa.eval.run import hyp_role_turns, hyp_speaker_turns
-
     check = result.checks.get("holds")
     found = check.typed(HoldsValues) if check is not None else None
     holds = found.holds if found is not None else ()

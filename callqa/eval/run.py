@@ -28,6 +28,7 @@ from callqa.checks.holds import HoldsValues
 from callqa.checks.rings import RingsValues
 from callqa.checks.speaking_rate import SpeakingRateValues
 from callqa.checks.volume import VolumeValues
+from callqa.eval.hypothesis import hyp_role_turns, hyp_speaker_turns
 from callqa.eval.metrics import Counts, der, match_spans, role_accuracy, within
 from callqa.eval.truth import Truth, load_truth_dir
 from callqa.store.codec import StoredCheck, StoredResult, decode_record
@@ -96,17 +97,6 @@ def _notes(check: StoredCheck, limit: int = 4) -> str:
     if check.reason:
         parts.insert(0, str(check.reason))
     return "; ".join(parts)[:300]
-
-
-def hyp_role_turns(result: StoredResult) -> list[tuple[str, float, float]]:
-    return [(u.role or "unknown", float(u.start_s), float(u.end_s)) for u in result.utterances]
-
-
-def hyp_speaker_turns(result: StoredResult) -> list[tuple[str, float, float]]:
-    """Diarization turns (mono) when present, else utterances by role (stereo: one speaker per channel)."""
-    if result.turns:
-        return [(str(t.speaker), float(t.start_s), float(t.end_s)) for t in result.turns]
-    return hyp_role_turns(result)
 
 
 def predicted_volume(check: StoredCheck) -> str | None:
@@ -377,7 +367,7 @@ def run_eval(
         wanted = set(call_ids)
         truths = [t for t in truths if t.call_id in wanted]
     if run_models:
-        from callqa.pipeline import Models
+        from callqa.models.holder import Models
 
         models = models or Models(config)
         score_truth_calls(truth_dir, truths, out_dir, config, models=models, progress=progress)

@@ -1,8 +1,8 @@
 """Derived features of a call, computed once with the configured parameters; the checks read them.
 
 `call.features` (a `CallFeatures`) holds the holds, the hang-up decision, the answer time and the speech of
-each party. It is derived on first use from the call and its `settings` (resolved from the config by
-`load_config`; a hand-built `Call` without settings gets the defaults).
+each party. The pipeline's `features` step derives them (`build_call`) with the config's `CallSettings`
+(resolved by `load_config`); a call built for a test without settings gets the defaults.
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from callqa.features.holds import Hold, HoldsParams, find_holds
-from callqa.intervals import Interval, mask_runs, merge_intervals, without_events
+from callqa.features.holds import HoldsParams, find_holds
+from callqa.intervals import mask_runs, merge_intervals, without_events
 from callqa.signal.config import SignalConfig
 from callqa.signal.hangup import detect_hangup_party
-from callqa.text.lexicon import PhraseBooks
 from callqa.text.phrases import match_list, phrasebook_for, role_tokens
-from callqa.types import Call, Evidence, HangupParty, Role
+from callqa.types import Call, CallFeatures, CallMeta, CallTranscript, Hold, Interval, Role, SignalReport
 
 ROLES: tuple[Role, ...] = ("agent", "customer", "unknown")
 
@@ -28,35 +27,11 @@ class CallSettings:
 
     holds: HoldsParams = field(default_factory=HoldsParams)
     signal: SignalConfig = field(default_factory=SignalConfig)
-    phrasebooks: PhraseBooks = field(default_factory=PhraseBooks)
 
 
 @lru_cache(maxsize=1)
 def default_settings() -> CallSettings:
     return CallSettings()
-
-
-@dataclass(frozen=True)
-class HangupDecision:
-    party: HangupParty  # agent | customer | unknown
-    evidence: Evidence | None = None
-    source: str = "none"  # manifest | busy_tone | dead_line | inferred | none
-
-
-@dataclass(frozen=True, eq=False)
-class CallFeatures:
-    holds: tuple[Hold, ...]
-    hangup: HangupDecision
-    answer_s: float | None  # end of the ringback, else the signal's first speech after it, else None
-    signal_answer_s: float | None  # the signal layer's first non-tone activity after the ringback
-    speech: Mapping[Role, tuple[Interval, ...]]  # per party: diarization/channel turns, else utterance spans
-    signal_speech: tuple[
-        Interval, ...
-    ]  # any channel active, tones and music masked (transcript speech if no signal)
-    ring_periods_s: Mapping[str, float]  # cadence period of each configured ring profile
-
-    def speech_of(self, role: Role) -> list[Interval]:
-        return list(self.speech.get(role, ()))
 
 
 def party_speech(call: Call, role: Role) -> list[Interval]:
@@ -118,15 +93,25 @@ def _holds(
 def derive_features(call: Call, settings: CallSettings) -> CallFeatures:
     """Everything several checks need, computed once with the configured parameters."""
     speech = {r: tuple(party_speech(call, r)) for r in ROLES}
-    decision = detect_hangup_party(call, config=settings.signal.hangup)
-    party, evidence = decision
     answer = call.signal.extras.answer_s if call.signal is not None else None
     return CallFeatures(
         holds=_holds(call, settings, speech),
-        hangup=HangupDecision(party, evidence, getattr(decision, "source", "none")),
+        hangup=detect_hangup_party(call, config=settings.signal.hangup),
         answer_s=_answer_s(call),
         signal_answer_s=None if answer is None else float(answer),
         speech=speech,
         signal_speech=tuple(signal_speech(call, speech)),
         ring_periods_s={name: p.period_s() for name, p in settings.signal.rings.profiles.items()},
+        hold_phrase_window_s=settings.holds.phrase_window_s,
     )
+
+
+def build_call(
+    meta: CallMeta,
+    transcript: CallTranscript,
+    signal: SignalReport | None = None,
+    settings: CallSettings | None = None,
+) -> Call:
+    """The call the checks read, with its features derived now (`settings`: the config's; else defaults)."""
+    call = Call(meta, transcript, signal)
+    return call.with_features(derive_features(call, settings or default_settings()))

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from callqa.intervals import Interval, intersect_intervals, merge_intervals, total_s
-from callqa.text.match import PhraseMatch
-from callqa.types import SignalEvent
+from callqa.types import Hold, PhraseMatch, SignalEvent
 
 
 @dataclass(frozen=True)
@@ -26,21 +25,6 @@ class HoldsParams:
     phrases_path: str | None = (
         None  # phrase book (hold_request / hold_thanks); default configs/phrases/<lang>.yaml
     )
-
-
-@dataclass(frozen=True)
-class Hold:
-    """One hold: its span, whether music played, and the agent's request before it and thanks after it."""
-
-    start_s: float
-    end_s: float
-    music: bool
-    request: PhraseMatch | None = None  # the last hold request starting in [start - window, start + 2 s]
-    thanks: PhraseMatch | None = None  # the first thanks starting in [end - 2 s, end + window]
-
-    @property
-    def span(self) -> Interval:
-        return (self.start_s, self.end_s)
 
 
 # a request said as the hold starts, a thanks said just before the music stops, still count

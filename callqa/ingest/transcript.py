@@ -42,7 +42,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
-from callqa.types import CallMeta, CallTranscript, Role, Utterance, Word, layout_roles
+from callqa.types import CallMeta, CallTranscript, Role, Utterance, Word, role_channels
 
 FORMATS = ("callqa", "amazon", "azure")
 
@@ -100,9 +100,7 @@ def load_transcript(
     except (OSError, json.JSONDecodeError) as exc:
         raise TranscriptError(f"{p}: cannot read transcript: {exc}") from exc
     if meta is not None and agent_channel is None:
-        agent_channel = next(
-            (ch for ch, r in layout_roles(meta.channel_layout).items() if r == "agent"), None
-        )
+        agent_channel = role_channels(meta.channel_layout).get("agent")
     try:
         t = parse_transcript(
             data,

@@ -33,7 +33,7 @@ def validate_redact_config(config: RedactConfig, *, source: str) -> None:
     """Raise ConfigError naming the file and key for an unknown kind or region."""
     import phonenumbers
 
-    from callqa.config import ConfigError
+    from callqa.dataconf import ConfigError
 
     for kind in config.kinds:
         if kind not in KINDS:

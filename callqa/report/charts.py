@@ -87,7 +87,8 @@ def line_chart(
     body += _x_labels(x_labels, x_of, every=max(1, math.ceil(n / 14)))
     for s in series:
         color, width, dash = s.get("color", PALETTE[0]), s.get("width", 2), s.get("dash")
-        pts, path = [], []
+        pts: list[str] = []
+        path: list[tuple[float, float] | None] = []
         for i, v in enumerate(s["values"]):
             if v is None or (isinstance(v, float) and math.isnan(v)):
                 path.append(None)

@@ -19,7 +19,7 @@ def report_files(
     from callqa.report.summary import agent_summary, critical_checks, csv_safe, write_summary
 
     if critical:
-        from callqa.checks.registry import all_checks
+        from callqa.checks import all_checks
 
         unknown = sorted(set(critical) - set(all_checks()))
         if unknown:

@@ -122,7 +122,8 @@ def _hold_music(seconds: float) -> np.ndarray:
     bars = []
     for chord in chords:
         seg = sum(
-            0.25 * np.sin(2 * np.pi * f * t_bar) * (0.6 + 0.4 * np.sin(np.pi * t_bar / 2.0)) for f in chord
+            (0.25 * np.sin(2 * np.pi * f * t_bar) * (0.6 + 0.4 * np.sin(np.pi * t_bar / 2.0)) for f in chord),
+            np.zeros_like(t_bar),
         )
         notes = chord + [chord[0] * 2, chord[1] * 2, chord[2], chord[1], chord[0] * 2]
         step = 2.0 / len(notes)

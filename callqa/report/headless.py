@@ -55,11 +55,12 @@ class Chromium:
     """A headless Chromium driven over the DevTools pipe. Use as a context manager."""
 
     def __init__(self, binary: str | None = None, *, timeout_s: float = 60.0):
-        self.binary = binary or find_chromium()
-        if not self.binary:
+        found = binary or find_chromium()
+        if not found:
             raise FileNotFoundError(
                 "chromium not found (apt-get install chromium; scripts/ensure_chromium.sh)"
             )
+        self.binary: str = found
         self.timeout_s = timeout_s
         self._id = 0
         self._buf = b""

@@ -164,7 +164,7 @@ class _Audio:
         return self._cache[audio_path]
 
 
-def _player(href: str | None, start: object, end: object = None) -> str:
+def _player(href: str | None, start: Any, end: Any = None) -> str:
     if not href or start is None or (isinstance(start, float) and math.isnan(start)):
         return ""
     frag = f"#t={max(float(start), 0.0):.2f}"
@@ -485,7 +485,7 @@ def _agent(team: _Team, agent: str, row: dict, audio: _Audio, worst: int, max_ro
     out.append("<h2>Holds</h2>")
     holds = holds_table(checks)
     if not holds.empty:
-        limit = (
+        limit: float | None = (
             float(holds["max_unattended_s"].dropna().iloc[0])
             if holds["max_unattended_s"].notna().any()
             else 30.0

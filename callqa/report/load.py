@@ -154,7 +154,9 @@ def holds_table(checks: pd.DataFrame) -> pd.DataFrame:
     for r in checks[checks["check"] == "holds"].itertuples(index=False):
         values = values_from_json(r.values if isinstance(r.values, str) else None)
         found = StoredCheck(r.status, values=values).typed(HoldsValues)
-        for h in found.holds if found is not None else ():
+        if found is None:  # `na`: no hold found
+            continue
+        for h in found.holds:
             records.append(
                 {
                     "call_id": r.call_id,

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from callqa.config import Config
-from callqa.pipeline import Models
+from callqa.models.holder import Models
 from callqa.runners.fingerprint import config_hash
-from callqa.runners.local import CallOutcome, worker_failed
+from callqa.runners.plan import Job
+from callqa.runners.worker import CallOutcome, run_call, worker_failed
 from callqa.store.results import ResultStore
 from callqa.types import CallMeta
 
@@ -38,14 +38,12 @@ def _worker_models(config: Config) -> Models:
     return _MODELS[key]
 
 
-def dask_task(meta: CallMeta, config: Config, out_dir: str) -> CallOutcome:
+def dask_task(meta: CallMeta, config: Config, out_dir: str, audio_sha256: str | None = None) -> CallOutcome:
     """Runs on a worker: analyse one call, write nothing, return the outcome."""
-    from callqa.runners.local import run_call
-
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     store = ResultStore(out_dir)
     cache_get = store.cache_get if store.cache_dir.is_dir() else None  # no shared folder: no cache reads
-    return run_call(meta, config, _worker_models(config), cache_get)
+    return run_call(meta, config, _worker_models(config), cache_get, audio_sha256=audio_sha256)
 
 
 def default_workers(config: Config) -> int:
@@ -56,13 +54,13 @@ def default_workers(config: Config) -> int:
 
 
 def dask_results(
-    jobs: list,
+    jobs: list[Job],
     config: Config,
     store: ResultStore,
     *,
     scheduler: str | None = None,
     say: Callable[[str], None] = print,
-) -> Iterator[tuple[Any, CallOutcome]]:
+) -> Iterator[tuple[Job, CallOutcome]]:
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -94,6 +92,7 @@ def dask_results(
                 job.meta,
                 cfg,
                 str(store.root),
+                job.audio_sha256,
                 pure=False,
                 key=f"callqa-{i}-{abs(hash(job.meta.call_id)):x}",
             )

@@ -14,6 +14,7 @@ from typing import Any
 
 from callqa import __version__
 from callqa.config import Config
+from callqa.models.paths import file_sha256
 from callqa.records import Fingerprint
 from callqa.store.codec import StoredResult
 from callqa.types import CallMeta
@@ -28,14 +29,10 @@ def _sha(blob: bytes) -> str:
 def file_hash(path: str | Path | None) -> str | None:
     if not path:
         return None
-    h = hashlib.sha256()
     try:
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
+        return file_sha256(Path(path))
     except OSError:
         return None  # unreadable: the call runs and fails with a proper error row
-    return h.hexdigest()
 
 
 def config_hash(config: Config) -> str:

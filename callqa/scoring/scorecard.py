@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from callqa.checks.registry import all_checks
+from callqa.checks import all_checks
 from callqa.dataconf import ConfigError, build_dataclass, read_yaml
 from callqa.records import Score
 from callqa.types import CheckResult

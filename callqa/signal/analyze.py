@@ -7,13 +7,13 @@ import numpy as np
 from callqa.ingest.audio import Audio
 from callqa.intervals import mark_rounded, mask_runs
 from callqa.signal.config import SignalConfig
-from callqa.signal.hangup import channel_roles, dead_from_s, hangup_from_events
+from callqa.signal.hangup import dead_from_s, hangup_from_events
 from callqa.signal.levels import channel_levels
 from callqa.signal.music import detect_music
 from callqa.signal.pitch import pitch_track
 from callqa.signal.spectrum import power_spectrogram
 from callqa.signal.tones import ToneMatch, detect_tone, find_bursts, tonal_frames
-from callqa.types import CallMeta, ChannelLevels, SignalEvent, SignalReport, SignalSummary
+from callqa.types import CallMeta, ChannelLevels, SignalEvent, SignalReport, SignalSummary, layout_roles
 
 
 def _tone_events(kind: str, seqs: list[ToneMatch], channel: int) -> list[SignalEvent]:
@@ -117,15 +117,15 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     extras["first_speech_s"] = float(spoken[0] * hop_s) if len(spoken) else None
     extras["last_speech_s"] = float((spoken[-1] + 1) * hop_s) if len(spoken) else None
     events.sort(key=lambda ev: (ev.start_s, ev.kind))
-    party, ev = hangup_from_events(
+    hangup = hangup_from_events(
         events,
-        roles=channel_roles(meta.channel_layout, audio.n_channels),
+        roles=layout_roles(meta.channel_layout, audio.n_channels),
         last_speech_s=extras["last_speech_s"],
         end_s=audio.duration_s,
         config=config.hangup,
     )
-    extras["hangup_party"] = party
-    extras["hangup_reason"] = ev.note if ev is not None else None
+    extras["hangup_party"] = hangup.party
+    extras["hangup_reason"] = hangup.evidence.note if hangup.evidence is not None else None
     # per channel, gated by level (activity gating lost most voiced frames of a 10 dB SNR line); ring, busy
     # and music frames are skipped (the `monotone` check drops them anyway) and it picks each party's frames
     if config.pitch.enabled:

@@ -6,12 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from callqa.signal.config import HangupConfig
-from callqa.types import Call, ChannelLayout, Evidence, HangupParty, Role, SignalEvent, layout_roles
-
-
-def channel_roles(layout: ChannelLayout | str, n_channels: int) -> dict[int, Role]:
-    """Role recorded on each channel of a stereo layout ({} for mono)."""
-    return layout_roles(layout) if n_channels >= 2 else {}
+from callqa.types import Call, Evidence, HangupDecision, Role, SignalEvent, layout_roles
 
 
 def dead_from_s(
@@ -34,7 +29,7 @@ def hangup_from_events(
     last_speech_s: float | None,
     end_s: float,
     config: HangupConfig,
-) -> tuple[HangupParty, Evidence | None]:
+) -> HangupDecision:
     """Busy/reorder tone after the last speech → customer; else the stereo leg that died first."""
     for ev in events:
         if ev.kind == "busy_tone" and (
@@ -43,37 +38,19 @@ def hangup_from_events(
             note = (
                 f"busy/reorder tone ({ev.attrs.get('profile')}) after the last speech: the customer hung up"
             )
-            return "customer", Evidence(ev.start_s, ev.end_s, note=note)
+            return HangupDecision("customer", Evidence(ev.start_s, ev.end_s, note=note), "busy_tone")
     dead = sorted(
         (ev.start_s, roles.get(ev.channel or 0, "unknown")) for ev in events if ev.kind == "dead_line"
     )
     dead = [(t, r) for t, r in dead if r != "unknown"]
     if not dead:
-        return "unknown", None
+        return HangupDecision("unknown")
     if len(dead) > 1 and dead[1][0] - dead[0][0] < config.min_lead_s:
-        return "unknown", Evidence(dead[0][0], note="both legs went dead at the same time")
+        return HangupDecision("unknown", Evidence(dead[0][0], note="both legs went dead at the same time"))
     t, role = dead[0]
-    return role, Evidence(t, end_s, role=role, note=f"the {role} leg went dead first")  # type: ignore[arg-type]
-
-
-class HangupDecision(tuple):
-    """`(party, evidence)` as before — unpacks to two values — plus `source`: how it was decided
-    (`manifest` | `busy_tone` | `dead_line` | `inferred` | `none`)."""
-
-    source: str
-
-    def __new__(cls, party: HangupParty, evidence: Evidence | None, source: str) -> HangupDecision:
-        obj = super().__new__(cls, (party, evidence))
-        obj.source = source
-        return obj
-
-    @property
-    def party(self) -> HangupParty:
-        return self[0]
-
-    @property
-    def evidence(self) -> Evidence | None:
-        return self[1]
+    return HangupDecision(
+        role, Evidence(t, end_s, role=role, note=f"the {role} leg went dead first"), "dead_line"
+    )
 
 
 def _last_speech_by_role(call: Call) -> tuple[dict[str, float], dict[str, str]]:
@@ -85,7 +62,7 @@ def _last_speech_by_role(call: Call) -> tuple[dict[str, float], dict[str, str]]:
             ends[u.role] = float(u.end_s)
             words[u.role] = u.text
     if not ends and call.signal is not None:
-        roles = channel_roles(call.meta.channel_layout, call.signal.n_channels)
+        roles = layout_roles(call.meta.channel_layout, call.signal.n_channels)
         for lv in call.signal.channels:
             role = roles.get(lv.channel)
             idx = np.nonzero(np.asarray(lv.active))[0]
@@ -94,63 +71,60 @@ def _last_speech_by_role(call: Call) -> tuple[dict[str, float], dict[str, str]]:
     return ends, words
 
 
-def infer_from_last_words(call: Call, *, config: HangupConfig) -> tuple[HangupParty, Evidence | None]:
+def infer_from_last_words(call: Call, *, config: HangupConfig) -> HangupDecision:
     """No disconnect tone: `agent` when the recording ends within `agent_last_words_max_s` of the agent's
     last words and the customer did not speak after them (nor does the signal carry speech after them);
     else `unknown` with the reason."""
     ends, words = _last_speech_by_role(call)
     agent_end = ends.get("agent")
     if agent_end is None or config.agent_last_words_max_s <= 0:
-        return "unknown", None
+        return HangupDecision("unknown")
     end_s = call.duration_s
     cust_end = ends.get("customer")
     if cust_end is not None and cust_end > agent_end:
-        return "unknown", Evidence(round(cust_end, 3), round(end_s, 3), "customer",
-                                   note="recording ends after the customer's speech: hang-up party unknown")  # fmt: skip
+        return HangupDecision("unknown", Evidence(round(cust_end, 3), round(end_s, 3), "customer",
+                              note="recording ends after the customer's speech: hang-up party unknown"))  # fmt: skip
     sig_last = call.signal.extras.last_speech_s if call.signal is not None else None
     if isinstance(sig_last, (int, float)) and sig_last > agent_end + config.agent_last_words_max_s:
-        return "unknown", Evidence(round(agent_end, 3), round(float(sig_last), 3),
-                                   note="sound after the agent's last words: hang-up party unknown")  # fmt: skip
+        return HangupDecision("unknown", Evidence(round(agent_end, 3), round(float(sig_last), 3),
+                              note="sound after the agent's last words: hang-up party unknown"))  # fmt: skip
     gap = end_s - agent_end
     if gap > config.agent_last_words_max_s:
-        return "unknown", Evidence(round(agent_end, 3), round(end_s, 3),
-                                   note=f"recording ends {gap:.1f} s after the last words, no disconnect tone: "
-                                        "hang-up party unknown")  # fmt: skip
-    return "agent", Evidence(
-        round(agent_end, 3),
-        round(end_s, 3),
-        "agent",
-        words.get("agent"),
-        note=f"no disconnect tone; the recording ends {max(gap, 0.0):.1f} s after the agent's last words "
-        f"(<= {config.agent_last_words_max_s:g} s): the agent ended the call (inferred)",
+        return HangupDecision("unknown", Evidence(round(agent_end, 3), round(end_s, 3),
+                              note=f"recording ends {gap:.1f} s after the last words, no disconnect tone: "
+                                   "hang-up party unknown"))  # fmt: skip
+    note = (
+        f"no disconnect tone; the recording ends {max(gap, 0.0):.1f} s after the agent's last words "
+        f"(<= {config.agent_last_words_max_s:g} s): the agent ended the call (inferred)"
+    )
+    return HangupDecision(
+        "agent", Evidence(round(agent_end, 3), round(end_s, 3), "agent", words.get("agent"), note), "inferred"
     )
 
 
-def detect_hangup_party(call: Call, *, config: HangupConfig) -> tuple[HangupParty, Evidence | None]:
-    """agent | customer | unknown, with the evidence; the manifest's `hangup_party` overrides the audio.
-
-    The last speech is the end of the last utterance when there is a transcript, else the signal's.
-    The result unpacks to `(party, evidence)` and also has `.source` (see `HangupDecision`).
-    Checks read the decision from `call.features.hangup` (made with the configured `signal.hangup`).
+def detect_hangup_party(call: Call, *, config: HangupConfig) -> HangupDecision:
+    """agent | customer | unknown, how it was decided, and the evidence; the manifest's `hangup_party`
+    overrides the audio. The last speech is the end of the last utterance when there is a transcript, else
+    the signal's. Checks read the decision from `call.features.hangup` (made with the configured
+    `signal.hangup`).
     """
     if call.meta.hangup_party is not None:
         return HangupDecision(
             call.meta.hangup_party, Evidence(note="hangup_party from the manifest"), "manifest"
         )
     if call.signal is None:
-        return HangupDecision("unknown", None, "none")
+        return HangupDecision("unknown")
     ends = [u.end_s for u in call.utterances]
-    party, ev = hangup_from_events(
+    found = hangup_from_events(
         call.signal.events,
-        roles=channel_roles(call.meta.channel_layout, call.signal.n_channels),
+        roles=layout_roles(call.meta.channel_layout, call.signal.n_channels),
         last_speech_s=max(ends) if ends else call.signal.extras.last_speech_s,
         end_s=call.duration_s,
         config=config,
     )
-    if party != "unknown":
-        note = (ev.note or "") if ev is not None else ""
-        return HangupDecision(party, ev, "busy_tone" if "busy" in note else "dead_line")
-    inferred, iev = infer_from_last_words(call, config=config)
-    if inferred != "unknown":
-        return HangupDecision(inferred, iev, "inferred")
-    return HangupDecision("unknown", ev or iev, "none")
+    if found.party != "unknown":
+        return found
+    inferred = infer_from_last_words(call, config=config)
+    if inferred.party != "unknown":
+        return inferred
+    return HangupDecision("unknown", found.evidence or inferred.evidence, "none")

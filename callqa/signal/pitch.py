@@ -1,6 +1,6 @@
 """Pitch (F0) track of one channel with YIN (de Cheveigné & Kawahara 2002), in numpy, and pitch-variation stats.
 
-The signal layer stores one `PitchTrack` per channel in `SignalReport.extras["pitch"]`; checks pick the
+The signal layer stores one `PitchTrack` per channel in `SignalReport.extras.pitch`; checks pick the
 frames of one party (its channel, or its utterance times on a mono recording) and measure how much the
 pitch moves, in semitones (`pitch_variation`), after removing octave errors.
 """
@@ -14,6 +14,7 @@ import scipy.fft
 from numpy.lib.stride_tricks import sliding_window_view
 
 from callqa.ingest.audio import resample
+from callqa.intervals import mask_run_frames
 from callqa.signal.config import PitchConfig
 
 TRACK_SAMPLE_RATE = 8000  # telephone band is enough for F0 up to 400 Hz; higher rates are resampled
@@ -120,9 +121,8 @@ def pitch_variation(f0_hz: np.ndarray, hop_s: float, *, min_run_frames: int = 3)
     """
     f = np.asarray(f0_hz, dtype=float).copy()
     voiced = np.isfinite(f)
-    edges = np.diff(np.concatenate([[0], voiced.astype(np.int8), [0]]))
     kept = []
-    for s, e in zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0], strict=True):
+    for s, e in mask_run_frames(voiced):
         if e - s >= min_run_frames:
             run = f[s:e]
             padded = np.concatenate([run[:1], run, run[-1:]])

@@ -18,7 +18,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, replace
@@ -28,46 +27,10 @@ from typing import Any
 import yaml
 
 from callqa.ingest.manifest import safe_call_id
+from callqa.store.atomic import TMP_SUFFIX, atomic_write_text, fsync_dir
 from callqa.store.codec import CodecError, StoredResult, result_from_json, result_to_json
 from callqa.store.lock import FolderLock
 from callqa.types import CallTranscript
-
-TMP_SUFFIX = ".tmp"
-
-
-def fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems cannot fsync a directory; the rename is still atomic
-    finally:
-        os.close(fd)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a hidden temp file in the same folder, fsync it, rename it over `path`, fsync the folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        fsync_dir(path.parent)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    if not isinstance(text, str):
-        raise TypeError(f"atomic_write_text needs str, got {type(text).__name__}")
-    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def night_of(started_at: Any) -> str | None:
@@ -142,15 +105,16 @@ class ResultStore:
     def night_for(self, result: StoredResult, *, fallback: str | None = None) -> str:
         return result.night or night_of(result.meta.started_at) or fallback or dt.date.today().isoformat()
 
-    def write_call(self, result: StoredResult, *, previous: StoredResult | None = None) -> Path:
-        """Write one call. `previous` (its stored result, if the caller has read it) saves a read.
+    def write_call(self, result: StoredResult, *, previous: StoredResult | None = None) -> StoredResult:
+        """Write one call; returns it as written (filed under its night: its own, else the one it had).
+        `previous` (its stored result, if the caller has read it) saves a read.
 
         Takes the folder lock (re-entrant: free inside a batch that holds it), so a `rescore` cannot write
         into a folder a batch is writing."""
         with self.lock():
             return self._write_call(result, previous)
 
-    def _write_call(self, result: StoredResult, previous: StoredResult | None) -> Path:
+    def _write_call(self, result: StoredResult, previous: StoredResult | None) -> StoredResult:
         path = self.call_path(result.call_id)
         if previous is None:
             previous = self.load_call(result.call_id)
@@ -168,7 +132,7 @@ class ResultStore:
         atomic_write_text(path, result_to_json(result))
         if moved:  # only now: killed before the write, the old night still lists the call it still holds
             (self.state_dir / "nights" / str(old_night) / safe).unlink(missing_ok=True)
-        return path
+        return result
 
     def _mark_dirty(self, night: str) -> None:
         d = self.state_dir / "dirty"

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from callqa.store.atomic import TMP_SUFFIX, fsync_dir
 from callqa.store.codec import StoredResult, evidence_to_dict
 
 TABLES = ("calls", "checks", "utterances", "errors")
@@ -121,8 +122,6 @@ def write_partition(folder: Path, night: str, df: pd.DataFrame) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from callqa.store.results import TMP_SUFFIX, fsync_dir
-
     part_dir = folder / f"night={night}"
     if df.empty:
         if part_dir.exists():
@@ -154,8 +153,6 @@ def unify_partitions(folder: Path) -> None:
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
-
-    from callqa.store.results import TMP_SUFFIX, fsync_dir
 
     files = sorted(folder.glob("night=*/part-0.parquet")) if folder.is_dir() else []
     if len(files) < 2:
@@ -226,15 +223,9 @@ def finish_table(folder: Path, name: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if not empty.exists():
         schema = pa.schema([(c, pa.string()) for c in EMPTY_COLUMNS[name]])
-        tmp = folder / f".empty.parquet{_tmp_suffix()}"
+        tmp = folder / f".empty.parquet{TMP_SUFFIX}"
         pq.write_table(schema.empty_table(), tmp)
         os.replace(tmp, empty)
-
-
-def _tmp_suffix() -> str:
-    from callqa.store.results import TMP_SUFFIX
-
-    return TMP_SUFFIX
 
 
 def _empty_view_sql(columns: list[str]) -> str:
@@ -258,8 +249,6 @@ def write_duckdb(root: Path) -> Path:
     folder can then be moved or copied freely.
     """
     import duckdb
-
-    from callqa.store.results import fsync_dir
 
     db = root / "callqa.duckdb"
     tmp = root / ".callqa.duckdb.tmp"

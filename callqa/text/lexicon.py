@@ -184,7 +184,7 @@ def parse_phrasebook(data: Mapping[str, Any], *, language: str, source: str = "<
     )
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=128)  # every (language, phrases_path) of a config: read once per process
 def load_phrasebook(language: str, path: str | None = None) -> PhraseBook:
     """The phrase book for a language: `path` or configs/phrases/<language>.yaml (cached)."""
     p = Path(path) if path else PHRASES_DIR / f"{language}.yaml"
@@ -261,24 +261,3 @@ def find_fillers(tokens: Sequence[Token], book: PhraseBook) -> list[FillerHit]:
             hits.append(FillerHit(tok.text, tok.start_s, tok.end_s, tok.utterance, "always", tok.probability))
         i += 1
     return hits
-
-
-@dataclass(frozen=True, eq=False)
-class PhraseBooks:
-    """Phrase books resolved once, by (language, path); the checks read these, never the files.
-
-    `load_config` preloads every language with every `phrases_path` the config names. A book that was not
-    preloaded (a plugin check's own path, or a hand-built call in a test) is loaded on first use and cached.
-    """
-
-    books: Mapping[tuple[str, str | None], PhraseBook] = field(default_factory=dict)
-
-    @classmethod
-    def preload(cls, paths: Sequence[str | None], languages: Sequence[str]) -> PhraseBooks:
-        return cls(
-            {(lang, p): load_phrasebook(lang, p) for lang in languages for p in dict.fromkeys([None, *paths])}
-        )
-
-    def get(self, language: str, path: str | None = None) -> PhraseBook:
-        book = self.books.get((language, path))
-        return book if book is not None else load_phrasebook(language, path)

@@ -10,26 +10,12 @@ phonetic key, taking the better of the two.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
 from callqa.text.tokens import Token, tokenize_text
 from callqa.text.translit import latin_key, phonetic_key
-
-
-@dataclass(frozen=True)
-class PhraseMatch:
-    """A phrase found in the tokens: which phrase, the words heard, where, and how close."""
-
-    phrase: str
-    text: str
-    start_s: float
-    end_s: float
-    similarity: float
-    utterance: int
-    first_token: int
-    last_token: int
+from callqa.types import PhraseMatch
 
 
 def similarity(a: str, b: str) -> float:

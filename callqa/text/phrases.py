@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from callqa.text.lexicon import PhraseBook, PhraseBooks
+from callqa.text.lexicon import PhraseBook, load_phrasebook
 from callqa.text.match import PhraseMatch, find_phrases
 from callqa.text.tokens import Token, tokens_of_utterance
 from callqa.types import Call, Evidence, Role
-
-_DEFAULT_BOOKS = PhraseBooks()
 
 
 def call_language(call: Call) -> str:
@@ -17,10 +15,9 @@ def call_language(call: Call) -> str:
 
 
 def phrasebook_for(call: Call, *, path: str | None = None) -> PhraseBook:
-    """The phrase book of the call's language (configs/phrases/<lang>.yaml unless `path`), as resolved
-    with the config (`call.settings.phrasebooks`)."""
-    books = call.settings.phrasebooks if call.settings is not None else _DEFAULT_BOOKS
-    return books.get(call_language(call), path)
+    """The phrase book of the call's language (configs/phrases/<lang>.yaml unless `path`); every book the
+    config names was read and validated by `load_config` and is served from the lexicon's cache."""
+    return load_phrasebook(call_language(call), path)
 
 
 def role_tokens(call: Call, role: Role, *, book: PhraseBook, after_s: float = 0.0) -> list[list[Token]]:

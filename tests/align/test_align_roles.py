@@ -11,7 +11,7 @@ from foundation_fakes import FakeDiarizer, FakeTranscriber, build_signal, write_
 from callqa.align.roles import assign_roles, roles_from_layout
 from callqa.align.words import assign_words, group_utterances, speaker_of
 from callqa.cli import main
-from callqa.pipeline import Models
+from callqa.models.holder import Models
 from callqa.types import SpeakerTurn, Utterance, Word
 
 A, B = "SPEAKER_00", "SPEAKER_01"

@@ -17,7 +17,7 @@ def report(active: np.ndarray, events=(), duration_s: float | None = None) -> Si
     lv = ChannelLevels(
         0, HOP_S, np.zeros(n), np.zeros(n), np.zeros(n, dtype=int), np.asarray(active, dtype=bool)
     )
-    return SignalReport(8000, duration_s or n * HOP_S, 1, (lv,), tuple(events), {})
+    return SignalReport(8000, duration_s or n * HOP_S, 1, (lv,), tuple(events))
 
 
 def test_rings_music_and_long_pauses_are_skipped_short_pauses_kept():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from callqa.features import build_call
 from callqa.ingest.transcript import parse_transcript
 from callqa.types import Call, CallMeta, SignalEvent, SignalReport
 
@@ -33,4 +34,4 @@ def make_call(language, rows, *, timed_words=False, events=(), duration_s=None, 
             channels=(),
             events=tuple(SignalEvent(kind, s, e) for kind, s, e in events),
         )
-    return Call(CallMeta(call_id="t", audio_path=None, language=language, **meta), transcript, signal)
+    return build_call(CallMeta(call_id="t", audio_path=None, language=language, **meta), transcript, signal)

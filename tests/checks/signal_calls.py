@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from callqa.features import build_call
 from callqa.ingest.audio import Audio
 from callqa.signal.analyze import analyze_signal
 from callqa.signal.config import SignalConfig
@@ -19,7 +20,7 @@ def call_with(rows, *, signal: SignalReport | None, language: str = "en", **meta
     utts = utterances(rows)
     duration = signal.duration_s if signal is not None else max((u.end_s for u in utts), default=0.0)
     transcript = CallTranscript(language=language, duration_s=duration, utterances=utts)
-    return Call(CallMeta("t", None, language=language, **meta), transcript, signal)
+    return build_call(CallMeta("t", None, language=language, **meta), transcript, signal)
 
 
 def call_from_audio(rows, *channels: np.ndarray, language: str = "en", **meta) -> Call:
@@ -38,4 +39,4 @@ def events_report(events: list[SignalEvent], *, duration_s: float, n_channels: i
     chans = tuple(
         ChannelLevels(c, 0.02, lv.level_dbfs, lv.peak_dbfs, lv.clipped, lv.active) for c in range(n_channels)
     )
-    return SignalReport(8000, duration_s, n_channels, chans, tuple(events), {})
+    return SignalReport(8000, duration_s, n_channels, chans, tuple(events))

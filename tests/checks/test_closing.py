@@ -23,12 +23,8 @@ def test_en_good_closing_customer_hangs_up():
     )  # fmt: skip
     r = check_closing(call, P)
     assert r.status == "pass"
-    assert r.values["summary"] and r.values["thanks"] and r.values["farewell"]
-    assert (
-        r.values["order_ok"] is True
-        and r.values["hangup_ok"] is True
-        and r.values["hangup_party"] == "customer"
-    )
+    assert r.values.summary and r.values.thanks and r.values.farewell
+    assert r.values.order_ok is True and r.values.hangup_ok is True and r.values.hangup_party == "customer"
     notes = [e.note for e in r.evidence]
     assert any(n.startswith("summary") for n in notes) and any(n.startswith("thanks") for n in notes)
 
@@ -43,7 +39,7 @@ def test_summary_after_thanks_fails():
         hangup_party="customer",
     )  # fmt: skip
     r = check_closing(call, P)
-    assert r.status == "fail" and r.values["order_ok"] is False and "summary after thanks" in r.reason
+    assert r.status == "fail" and r.values.order_ok is False and "summary after thanks" in r.reason
 
 
 def test_agent_hangs_up_first_fails():
@@ -54,7 +50,7 @@ def test_agent_hangs_up_first_fails():
         hangup_party="agent",
     )
     r = check_closing(call, P)
-    assert r.status == "fail" and r.values["hangup_ok"] is False and r.values["order_ok"] is False
+    assert r.status == "fail" and r.values.hangup_ok is False and r.values.order_ok is False
 
 
 def test_unknown_hangup_is_na_not_failed():
@@ -64,8 +60,8 @@ def test_unknown_hangup_is_na_not_failed():
         + [("agent", 41.0, 50.0, "To summarize, the visit is on Monday. Thank you for calling, goodbye.")],
     )
     r = check_closing(call, P)
-    assert r.status == "pass" and r.values["hangup_party"] == "unknown" and r.values["hangup_ok"] is None
-    assert r.values["order_ok"] is True and "na" in r.reason
+    assert r.status == "pass" and r.values.hangup_party == "unknown" and r.values.hangup_ok is None
+    assert r.values.order_ok is True and "na" in r.reason
 
 
 def test_missing_farewell_and_early_thanks_outside_window():
@@ -77,7 +73,7 @@ def test_missing_farewell_and_early_thanks_outside_window():
     )  # fmt: skip
     r = check_closing(call, P)
     # the opening "thank you for calling" is 3 minutes before the end: not part of the closing
-    assert r.status == "fail" and not r.values["thanks"] and not r.values["farewell"]
+    assert r.status == "fail" and not r.values.thanks and not r.values.farewell
 
 
 def test_zh_closing():
@@ -88,7 +84,7 @@ def test_zh_closing():
         hangup_party="customer",
     )  # fmt: skip
     r = check_closing(call, P)
-    assert r.status == "pass" and r.values["order_ok"] is True
+    assert r.status == "pass" and r.values.order_ok is True
 
 
 def test_ru_summary_after_thanks():
@@ -100,7 +96,7 @@ def test_ru_summary_after_thanks():
         hangup_party="customer",
     )  # fmt: skip
     r = check_closing(call, P)
-    assert r.status == "fail" and r.values["summary_before_thanks"] is False
+    assert r.status == "fail" and r.values.summary_before_thanks is False
 
 
 def test_ru_good_closing():

@@ -1,13 +1,11 @@
 """dead_air: long silences (not holds) without the agent saying what they do; transcript and signal paths."""
 
-from dataclasses import replace
-
 import numpy as np
 from language_calls import make_call
 from signal_calls import call_from_audio, call_with, events_report
 
 from callqa.checks.dead_air import DeadAirParams, check_dead_air
-from callqa.features import CallSettings, HoldsParams
+from callqa.features import CallSettings, HoldsParams, build_call
 from callqa.signal.synth import speechlike
 from callqa.types import SignalEvent
 
@@ -56,7 +54,8 @@ def test_holds_are_not_dead_air():
         check_dead_air(call_with(rows, signal=sig), P).status == "pass"
     )  # a 47 s silence is a hold (>= 20 s)
     strict = CallSettings(holds=HoldsParams(min_silent_hold_s=60.0))  # checks.holds, as configured
-    assert check_dead_air(replace(call_with(rows, signal=sig), settings=strict), P).status == "fail"
+    base = call_with(rows, signal=sig)
+    assert check_dead_air(build_call(base.meta, base.transcript, base.signal, strict), P).status == "fail"
 
 
 def test_silence_measured_from_the_audio():

@@ -21,13 +21,13 @@ def test_hold_with_permission_and_thanks_passes():
         ("agent", 80.0, 83.0, "Thank you for holding, I found it."),
     ])  # fmt: skip
     r = check_hold_etiquette(call, H)
-    assert r.status == "pass" and r.values["holds"] == 1 and r.values["source"] == "transcript"
+    assert r.status == "pass" and r.values.holds == 1 and r.values.source == "transcript"
 
 
 def test_thanks_without_permission_fails():
     call = make_call("en", [("agent", 80.0, 83.0, "Thanks for waiting, I found it.")])
     r = check_hold_etiquette(call, H)
-    assert r.status == "fail" and r.values["permission_asked"] == 0
+    assert r.status == "fail" and r.values.permission_asked == 0
 
 
 def test_hold_event_without_thanks_fails():
@@ -37,10 +37,8 @@ def test_hold_event_without_thanks_fails():
         events=[("hold", 14.0, 79.0)],
     )
     r = check_hold_etiquette(call, H)
-    assert (
-        r.status == "fail" and r.values["source"] == "signal" and r.values["items"][0]["permission"] is True
-    )
-    assert r.values["items"][0]["thanked"] is False
+    assert r.status == "fail" and r.values.source == "signal" and r.values.items[0].permission is True
+    assert r.values.items[0].thanked is False
 
 
 def test_no_hold_is_na():
@@ -64,7 +62,7 @@ def test_customer_name():
         "en", [("agent", 0.0, 3.0, "Thank you, Mister Jonson, one moment")], customer_name="David Johnson"
     )
     r = check_customer_name(call, N)
-    assert r.status == "pass" and r.values["mentions"] == 1
+    assert r.status == "pass" and r.values.mentions == 1
     call = make_call("en", [("agent", 0.0, 3.0, "Thank you, sir, one moment")], customer_name="David Johnson")
     assert check_customer_name(call, N).status == "fail"
     assert check_customer_name(make_call("en", [("agent", 0.0, 3.0, "Thank you")]), N).status == "na"
@@ -74,7 +72,7 @@ def test_customer_name_ru_and_zh():
     ru = make_call("ru", [("agent", 0.0, 3.0, "Спасибо, Ирина Петровна")], customer_name="Irina")
     assert check_customer_name(ru, N).status == "pass"
     zh = make_call("zh", [("agent", 0.0, 3.0, "好的，張先生，請稍等")], customer_name="张")
-    assert check_customer_name(zh, N).values["mentions"] == 1
+    assert check_customer_name(zh, N).values.mentions == 1
 
 
 def test_positive_language():
@@ -84,7 +82,7 @@ def test_positive_language():
         ("ru", "Я не знаю, честно"),
     ]:
         r = check_positive_language(make_call(lang, [("agent", 0.0, 3.0, text)]), PL)
-        assert r.status == "fail" and r.values["count"] == 1, lang
+        assert r.status == "fail" and r.values.count == 1, lang
     ok = make_call(
         "en", [("agent", 0.0, 3.0, "Let me find that out for you"), ("customer", 3.5, 5.0, "I don't know")]
     )

@@ -5,7 +5,8 @@ import json
 
 from language_calls import make_call
 
-from callqa.checks.registry import all_checks, run_checks
+from callqa.checks import all_checks
+from callqa.checks.run import run_checks
 from callqa.config import load_config
 from callqa.scoring.scorecard import load_scorecard
 from callqa.store.codec import check_to_dict

@@ -22,10 +22,10 @@ def test_en_counts_and_items():
         timed_words=True,
     )
     r = check_fillers(call, P)
-    assert r.values["count"] == 4
-    assert [i["word"] for i in r.values["items"]] == ["um", "like", "uh", "you know"]
-    assert r.values["items"][0]["start_s"] == 0.0
-    assert abs(r.values["per_min"] - 8.0) < 0.01 and r.status == "fail"  # 4 in 30 s of speech
+    assert r.values.count == 4
+    assert [i.word for i in r.values.items] == ["um", "like", "uh", "you know"]
+    assert r.values.items[0].start_s == 0.0
+    assert abs(r.values.per_min - 8.0) < 0.01 and r.status == "fail"  # 4 in 30 s of speech
 
 
 def test_en_clean_speech_passes_and_id_like_is_no_filler():
@@ -35,7 +35,7 @@ def test_en_clean_speech_passes_and_id_like_is_no_filler():
         timed_words=True,
     )
     r = check_fillers(call, P)
-    assert r.status == "pass" and r.values["count"] == 0
+    assert r.status == "pass" and r.values.count == 0
 
 
 def test_threshold_is_configurable():
@@ -51,7 +51,7 @@ def test_zh_fillers():
         timed_words=True,
     )
     r = check_fillers(call, P)
-    assert sorted(i["word"] for i in r.values["items"]) == sorted(["嗯", "那个", "就是", "呃"])
+    assert sorted(i.word for i in r.values.items) == sorted(["嗯", "那个", "就是", "呃"])
 
 
 def test_ru_fillers():
@@ -61,14 +61,14 @@ def test_ru_fillers():
         timed_words=True,
     )
     r = check_fillers(call, P)
-    assert [i["word"] for i in r.values["items"]] == ["ну", "ээ", "как бы", "ммм"]
+    assert [i.word for i in r.values.items] == ["ну", "ээ", "как бы", "ммм"]
 
 
 def test_customer_role_can_be_checked():
     call = make_call(
         "en", [("agent", 0.0, 12.0, "fine " * 20), ("customer", 13.0, 25.0, "um uh " * 5)], timed_words=True
     )
-    assert check_fillers(call, FillersParams(roles=["customer"])).values["count"] == 10
+    assert check_fillers(call, FillersParams(roles=["customer"])).values.count == 10
 
 
 def test_short_speech_is_na():

@@ -30,17 +30,17 @@ def test_music_hold_with_checkin_passes_and_counts_the_longest_gap():
     call = call_with(rows, signal=events_report(_music((10, 35), (38, 61)), duration_s=70))
     res = check_holds(call, HoldsParams())
     assert res.status == "pass"
-    [h] = res.values["holds"]
-    assert (h["start_s"], h["end_s"], h["music"], h["checkins"]) == (10, 61, True, 1)
-    assert h["longest_unattended_s"] == 25.0 and h["violation"] is False
-    assert h["asked_permission"] is True and h["thanked"] is True
+    [h] = res.values.holds
+    assert (h.start_s, h.end_s, h.music, h.checkins) == (10, 61, True, 1)
+    assert h.longest_unattended_s == 25.0 and h.violation is False
+    assert h.asked_permission is True and h.thanked is True
 
 
 def test_hold_longer_than_max_unattended_fails():
     rows = [("agent", 0, 4, "please hold"), ("agent", 50, 52, "sorry for the wait")]
     res = check_holds(call_with(rows, signal=events_report(_music((5, 49)), duration_s=60)), HoldsParams())
     assert res.status == "fail"
-    assert res.values["holds"][0]["longest_unattended_s"] == 44.0 and res.values["violations"] == 1
+    assert res.values.holds[0].longest_unattended_s == 44.0 and res.values.violations == 1
     assert (
         check_holds(
             call_with(rows, signal=events_report(_music((5, 49)), duration_s=60)),
@@ -62,8 +62,8 @@ def test_silence_hold_after_a_request_in_every_language(language, ask, thanks):
     rows = [("agent", 0, 3, ask), ("agent", 12, 14, thanks)]
     sig = events_report([SignalEvent("silence", 3.5, 11.5)], duration_s=20)
     res = check_holds(call_with(rows, signal=sig, language=language), HoldsParams())
-    [h] = res.values["holds"]
-    assert (h["start_s"], h["end_s"], h["music"], h["asked_permission"], h["thanked"]) == (
+    [h] = res.values.holds
+    assert (h.start_s, h.end_s, h.music, h.asked_permission, h.thanked) == (
         3.5,
         11.5,
         False,
@@ -78,7 +78,7 @@ def test_short_silence_without_request_is_no_hold_and_long_one_is():
     assert check_holds(short, HoldsParams()).status == "na"
     long = call_with(rows, signal=events_report([SignalEvent("silence", 3, 39)], duration_s=45))
     res = check_holds(long, HoldsParams(require_permission=True))
-    assert res.status == "fail" and res.values["holds"][0]["asked_permission"] is False
+    assert res.status == "fail" and res.values.holds[0].asked_permission is False
 
 
 def test_customer_conversation_between_music_splits_holds():
@@ -86,7 +86,7 @@ def test_customer_conversation_between_music_splits_holds():
     res = check_holds(
         call_with(rows, signal=events_report(_music((5, 30), (41, 60)), duration_s=70)), HoldsParams()
     )
-    assert res.values["count"] == 2
+    assert res.values.count == 2
 
 
 def test_real_music_on_hold_end_to_end():
@@ -99,10 +99,10 @@ def test_real_music_on_hold_end_to_end():
         ("agent", end, end + 5, "thank you for your patience"),
     ]
     res = check_holds(call_from_audio(rows, x), HoldsParams())
-    [h] = res.values["holds"]
-    assert h["music"] is True and h["violation"] is True and res.status == "fail"
-    assert h["start_s"] == pytest.approx(8.0, abs=1.6) and h["end_s"] == pytest.approx(end, abs=1.6)
-    assert h["asked_permission"] and h["thanked"]
+    [h] = res.values.holds
+    assert h.music is True and h.violation is True and res.status == "fail"
+    assert h.start_s == pytest.approx(8.0, abs=1.6) and h.end_s == pytest.approx(end, abs=1.6)
+    assert h.asked_permission and h.thanked
 
 
 def test_no_hold_is_na():

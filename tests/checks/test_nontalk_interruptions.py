@@ -23,7 +23,6 @@ def _report(active_spans, events=(), duration_s=60.0) -> SignalReport:
         1,
         (ChannelLevels(0, 0.02, lv.level_dbfs, lv.peak_dbfs, lv.clipped, act),),
         base.events,
-        {},
     )
 
 
@@ -44,14 +43,14 @@ def test_presets(preset, nontalk_s, count):
     res = check_nontalk(
         call_with([], signal=_report(SPANS, MUSIC)), NonTalkParams(preset=preset, max_nontalk_share=1)
     )
-    assert (res.values["nontalk_s"], res.values["count"]) == (pytest.approx(nontalk_s), count)
-    assert res.values["hold_s"] == pytest.approx(25.0)
+    assert (res.values.nontalk_s, res.values.count) == (pytest.approx(nontalk_s), count)
+    assert res.values.hold_s == pytest.approx(25.0)
 
 
 def test_custom_and_share_threshold():
     call = call_with([], signal=_report(SPANS, MUSIC))
     res = check_nontalk(call, NonTalkParams(preset="custom", min_silence_s=4.0, include_hold=False))
-    assert res.values["nontalk_s"] == pytest.approx(5.0) and res.status == "pass"
+    assert res.values.nontalk_s == pytest.approx(5.0) and res.status == "pass"
     assert check_nontalk(call, NonTalkParams(preset="contact_lens", max_nontalk_share=0.4)).status == "fail"
 
 
@@ -69,9 +68,9 @@ def test_interruptions_by_who():
         ("customer", 22, 26, "wait, how much"),
     ]  # customer, 3 s
     res = check_interruptions(call_with(rows, signal=None), InterruptionParams())
-    assert (res.values["by_agent"], res.values["by_customer"]) == (1, 1)
-    assert res.values["overtalk_by_agent_s"] == pytest.approx(2.0)
-    assert res.values["overtalk_by_customer_s"] == pytest.approx(3.0)
+    assert (res.values.by_agent, res.values.by_customer) == (1, 1)
+    assert res.values.overtalk_by_agent_s == pytest.approx(2.0)
+    assert res.values.overtalk_by_customer_s == pytest.approx(3.0)
     assert res.status == "pass"
     assert (
         check_interruptions(

@@ -26,9 +26,9 @@ def test_rings_counted_from_real_ringback(n, status, ringback):
     call = call_from_audio([("agent", answer, answer + 2.0, "thank you for calling")], x)
     res = check_rings(call, RingsParams())
     assert res.status == status
-    assert res.values["count"] == n and res.values["source"] == "audio" and res.values["profile"] == "na"
-    assert res.values["answer_time_s"] == pytest.approx(answer)
-    assert res.values["ring_s"] == pytest.approx(answer, abs=0.05)
+    assert res.values.count == n and res.values.source == "audio" and res.values.profile == "na"
+    assert res.values.answer_time_s == pytest.approx(answer)
+    assert res.values.ring_s == pytest.approx(answer, abs=0.05)
     assert len(res.evidence) == n
 
 
@@ -49,7 +49,7 @@ def test_manifest_ring_s_over_the_cadence_period(ring_s, profile, count):
         ring_profile=profile,
     )
     res = check_rings(call, RingsParams())
-    assert (res.values["count"], res.values["source"]) == (count, "metadata")
+    assert (res.values.count, res.values.source) == (count, "metadata")
 
 
 def test_no_rings_and_no_manifest_is_na_not_zero():

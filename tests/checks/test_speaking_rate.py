@@ -3,8 +3,9 @@
 from language_calls import make_call
 
 from callqa.checks.speaking_rate import SpeakingRateParams, check_speaking_rate
+from callqa.features import build_call
 from callqa.ingest.transcript import parse_transcript
-from callqa.types import Call, CallMeta
+from callqa.types import CallMeta
 
 P = SpeakingRateParams()
 
@@ -20,11 +21,11 @@ def test_matched_rates_pass():
         timed_words=True,
     )
     r = check_speaking_rate(call, P)
-    assert r.status == "pass" and r.values["unit"] == "wpm"
-    assert abs(r.values["agent_rate"] - 180.0) < 0.5 and abs(r.values["customer_rate"] - 150.0) < 0.5
-    assert abs(r.values["ratio"] - 1.2) < 0.01
+    assert r.status == "pass" and r.values.unit == "wpm"
+    assert abs(r.values.agent_rate - 180.0) < 0.5 and abs(r.values.customer_rate - 150.0) < 0.5
+    assert abs(r.values.ratio - 1.2) < 0.01
     # "okay" has 2 syllables: 60 syllables in 10 s
-    assert abs(r.values["agent_syllables_per_s"] - 6.0) < 0.01
+    assert abs(r.values.agent_syllables_per_s - 6.0) < 0.01
 
 
 def test_agent_twice_as_fast_fails():
@@ -32,7 +33,7 @@ def test_agent_twice_as_fast_fails():
         "en", [("agent", 0.0, 10.0, words(30)), ("customer", 11.0, 31.0, words(30))], timed_words=True
     )
     r = check_speaking_rate(call, P)
-    assert r.status == "fail" and abs(r.values["ratio"] - 2.0) < 0.01
+    assert r.status == "fail" and abs(r.values.ratio - 2.0) < 0.01
 
 
 def test_pauses_are_excluded():
@@ -46,9 +47,9 @@ def test_pauses_are_excluded():
             {"speaker": "c", "role": "customer", "words": cust_words},
         ]}
     )  # fmt: skip
-    r = check_speaking_rate(Call(CallMeta("t", None, "en"), t), P)
-    assert abs(r.values["agent_rate"] - 180.0) < 0.5  # 30 words / 10 s of speech, not / 20 s
-    assert r.values["agent_speech_s"] == 10.0 and r.status == "pass"
+    r = check_speaking_rate(build_call(CallMeta("t", None, "en"), t), P)
+    assert abs(r.values.agent_rate - 180.0) < 0.5  # 30 words / 10 s of speech, not / 20 s
+    assert r.values.agent_speech_s == 10.0 and r.status == "pass"
 
 
 def test_evolution_first_vs_last_third():
@@ -65,9 +66,9 @@ def test_evolution_first_vs_last_third():
         timed_words=True,
     )
     r = check_speaking_rate(call, P)
-    assert abs(r.values["ratio_first_third"] - 2.0) < 0.01
-    assert abs(r.values["ratio_last_third"] - 1.08) < 0.01
-    assert r.values["evolution"] == "converged" and r.values["adapted"] is True
+    assert abs(r.values.ratio_first_third - 2.0) < 0.01
+    assert abs(r.values.ratio_last_third - 1.08) < 0.01
+    assert r.values.evolution == "converged" and r.values.adapted is True
 
 
 def test_zh_characters_per_minute():
@@ -77,9 +78,9 @@ def test_zh_characters_per_minute():
         timed_words=True,
     )
     r = check_speaking_rate(call, P)
-    assert r.values["unit"] == "chars_per_min"
-    assert abs(r.values["agent_rate"] - 360.0) < 0.5 and abs(r.values["customer_rate"] - 240.0) < 0.5
-    assert r.status == "fail" and abs(r.values["agent_syllables_per_s"] - 6.0) < 0.01
+    assert r.values.unit == "chars_per_min"
+    assert abs(r.values.agent_rate - 360.0) < 0.5 and abs(r.values.customer_rate - 240.0) < 0.5
+    assert r.status == "fail" and abs(r.values.agent_syllables_per_s - 6.0) < 0.01
 
 
 def test_ru_words_per_minute_and_syllables():
@@ -89,10 +90,8 @@ def test_ru_words_per_minute_and_syllables():
         timed_words=True,
     )
     r = check_speaking_rate(call, P)
-    assert r.values["unit"] == "wpm" and r.status == "pass" and abs(r.values["ratio"] - 1.0) < 0.01
-    assert (
-        abs(r.values["agent_syllables_per_s"] - 7.5) < 0.01 and abs(r.values["syllable_ratio"] - 3.0) < 0.01
-    )
+    assert r.values.unit == "wpm" and r.status == "pass" and abs(r.values.ratio - 1.0) < 0.01
+    assert abs(r.values.agent_syllables_per_s - 7.5) < 0.01 and abs(r.values.syllable_ratio - 3.0) < 0.01
 
 
 def test_too_little_speech_is_na():

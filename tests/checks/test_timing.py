@@ -15,6 +15,7 @@ from callqa.checks.timing import (
     merge_intervals,
     summarize_timing,
 )
+from callqa.features import build_call
 from callqa.records import TimingFigures
 from callqa.types import Call, CallMeta, CallTranscript, SpeakerTurn, Utterance
 
@@ -29,7 +30,7 @@ def call_from_turns(turns: list[tuple[str, float, float]], *, duration_s: float 
         turns=tuple(SpeakerTurn(s, a, b) for s, a, b in turns),
         roles=dict(roles),
     )
-    return Call(meta=CallMeta("t", None), transcript=tr)
+    return build_call(meta=CallMeta("t", None), transcript=tr)
 
 
 # agent 0-4 and 11.5-13; customer 3-6 and 6.5-8: overtalk 3-4, silence 8-11.5 (3.5 s), a 0.5 s gap 6-6.5
@@ -76,7 +77,7 @@ def test_unknown_speakers_and_utterance_fallback() -> None:
     assert t.talk_ratio == 1.0
     # no turns: utterance spans by role
     utts = (Utterance("A", "agent", 0.0, 2.0, "hi"), Utterance("C", "customer", 1.5, 4.0, "hello"))
-    call = Call(CallMeta("t", None), CallTranscript("en", 10.0, utts, roles=ROLES))
+    call = build_call(CallMeta("t", None), CallTranscript("en", 10.0, utts, roles=ROLES))
     t = summarize_timing(call)
     assert t.talk_s == {"agent": 2.0, "customer": 2.5} and t.overtalk_s == pytest.approx(0.5)
 
@@ -97,12 +98,12 @@ def test_checks_judge_the_hand_call() -> None:
     assert check_talk_time(call, TalkTimeParams(min_agent_share=0.6)).status == "fail"
     silence = check_silence(call, SilenceParams())
     assert silence.status == "pass"  # 3.5 / 15 = 23 % <= 25 %
-    assert silence.values["share"] == pytest.approx(3.5 / 15, abs=1e-4) and silence.values["count"] == 1
+    assert silence.values.share == pytest.approx(3.5 / 15, abs=1e-4) and silence.values.count == 1
     assert [(e.start_s, e.end_s) for e in silence.evidence] == [(8.0, 11.5)]
     assert check_silence(call, SilenceParams(max_silence_share=0.2)).status == "fail"
     over = check_overtalk(call, OvertalkParams())
     assert over.status == "pass"  # 1.0 / 10.0 = 10 % <= 10 %
-    assert over.values["overtalk_s"] == 1.0
+    assert over.values.overtalk_s == 1.0
     assert [(e.start_s, e.end_s) for e in over.evidence] == [(3.0, 4.0)]
     assert check_overtalk(call, OvertalkParams(max_overtalk_share=0.05)).status == "fail"
     agent_only = call_from_turns([("A", 0.0, 5.0)])

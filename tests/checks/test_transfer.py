@@ -3,8 +3,9 @@
 from language_calls import make_call
 
 from callqa.checks.transfer import TransferParams, check_transfer
+from callqa.features import build_call
 from callqa.ingest.transcript import parse_transcript
-from callqa.types import Call, CallMeta
+from callqa.types import CallMeta
 
 P = TransferParams()
 
@@ -73,7 +74,7 @@ def test_new_voice_after_silence_without_announcement_fails():
         {"speaker": "B", "role": "agent", "start_s": 20.0, "end_s": 23.0, "text": "Hello, card services."},
     ]
     t = parse_transcript({"language": "en", "utterances": utts})
-    r = check_transfer(Call(CallMeta("t", None, "en"), t), P)
+    r = check_transfer(build_call(CallMeta("t", None, "en"), t), P)
     assert r.status == "fail" and r.values.items[0]["source"] == "new_voice"
     assert r.values.items[0]["start_s"] == 20.0
 

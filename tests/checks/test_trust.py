@@ -1,9 +1,11 @@
 """Text checks are na for a party whose transcript is unreliable; signal checks still run (issue 11)."""
 
-from callqa.checks.registry import run_checks, text_checks
+from callqa.checks import text_checks
+from callqa.checks.run import run_checks
 from callqa.checks.trust import TrustConfig, transcript_confidence
+from callqa.features import build_call
 from callqa.ingest.transcript import parse_transcript
-from callqa.types import Call, CallMeta, SignalEvent, SignalReport
+from callqa.types import CallMeta, SignalEvent, SignalReport
 
 CHECKS = {"greeting": {"require_company": False, "require_agent_name": False}, "fillers": {"min_speech_s": 1.0},
           "closing": {}, "speaking_rate": {}, "talk_time": {}, "positive_language": {}}  # fmt: skip
@@ -26,8 +28,8 @@ def call_with(prob_agent, prob_customer=0.95, *, events=(), duration_s=30.0):
         utts.append({"speaker": role, "role": role, "start_s": w[0]["start_s"], "end_s": w[-1]["end_s"],
                      "text": text, "words": w})  # fmt: skip
     tr = parse_transcript({"language": "ru", "utterances": utts, "duration_s": duration_s})
-    sig = SignalReport(8000, duration_s, 1, (), tuple(SignalEvent(k, s, e) for k, s, e in events), {})
-    return Call(CallMeta(call_id="t", audio_path=None, language="ru"), tr, sig)
+    sig = SignalReport(8000, duration_s, 1, (), tuple(SignalEvent(k, s, e) for k, s, e in events))
+    return build_call(CallMeta(call_id="t", audio_path=None, language="ru"), tr, sig)
 
 
 def test_low_agent_probability_makes_text_checks_na_with_the_reason():

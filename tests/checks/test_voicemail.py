@@ -4,8 +4,9 @@ callback number ([PHONE] from redaction too) and a time, in en/zh/ru."""
 from language_calls import make_call
 
 from callqa.checks.voicemail import VoicemailParams, check_voicemail
+from callqa.features import build_call
 from callqa.ingest.transcript import parse_transcript
-from callqa.types import Call, CallMeta
+from callqa.types import CallMeta
 
 P = VoicemailParams()
 META = {"agent_name": "Anna Smith", "company": "Acme", "direction": "outbound"}
@@ -61,7 +62,9 @@ def test_mono_greeting_labelled_agent_is_still_excluded():
         {"speaker": "S0", "role": "agent", "start_s": 0.0, "end_s": 5.0, "text": "The person you are calling is not available. Please leave a message after the tone."},
         {"speaker": "S1", "role": "customer", "start_s": 6.0, "end_s": 14.0, "text": "Hello, this is Anna from Acme, please call 555 123 4567 until 5 pm."},
     ]  # fmt: skip
-    call = Call(CallMeta("t", None, "en", **META), parse_transcript({"language": "en", "utterances": utts}))
+    call = build_call(
+        CallMeta("t", None, "en", **META), parse_transcript({"language": "en", "utterances": utts})
+    )
     r = check_voicemail(call, P)
     assert r.status == "pass" and r.values.message_start_s == 6.0
 

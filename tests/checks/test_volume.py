@@ -36,24 +36,24 @@ def test_stereo_levels_per_channel(agent, customer, status, problem):
     a, c = _legs(agent, customer)
     res = check_volume(call_from_audio(ROWS, a, c, channel_layout="stereo_agent_left"), VolumeParams())
     assert res.status == status
-    assert res.values["agent"]["active_level_dbfs"] == pytest.approx(agent + ACTIVE_OFFSET_DB, abs=0.5)
-    assert res.values["customer"]["active_level_dbfs"] == pytest.approx(customer + ACTIVE_OFFSET_DB, abs=0.5)
-    assert res.values["agent_minus_customer_db"] == pytest.approx(agent - customer, abs=0.5)
+    assert res.values.agent.active_level_dbfs == pytest.approx(agent + ACTIVE_OFFSET_DB, abs=0.5)
+    assert res.values.customer.active_level_dbfs == pytest.approx(customer + ACTIVE_OFFSET_DB, abs=0.5)
+    assert res.values.agent_minus_customer_db == pytest.approx(agent - customer, abs=0.5)
     assert (problem is None) == (res.reason is None) and (problem or "") in (res.reason or "")
-    assert [u["start_s"] for u in res.values["agent"]["utterance_levels"]] == [0.0, 6.0]
+    assert [u.start_s for u in res.values.agent.utterance_levels] == [0.0, 6.0]
 
 
 def test_channel_layout_right_swaps_parties():
     a, c = _legs(-20.0, -35.0)
     res = check_volume(call_from_audio(ROWS, c, a, channel_layout="stereo_agent_right"), VolumeParams())
-    assert res.values["agent"]["active_level_dbfs"] == pytest.approx(-20.0 + ACTIVE_OFFSET_DB, abs=0.5)
+    assert res.values.agent.active_level_dbfs == pytest.approx(-20.0 + ACTIVE_OFFSET_DB, abs=0.5)
 
 
 def test_clipping_agent_fails():
     a, c = _legs(-6.0, -20.0, clip=0.6)
     res = check_volume(call_from_audio(ROWS, a, c, channel_layout="stereo_agent_left"), VolumeParams())
     assert res.status == "fail" and "clipping" in res.reason
-    assert res.values["agent"]["clipping_ratio"] > 0.01 and res.values["customer"]["clipping_ratio"] == 0.0
+    assert res.values.agent.clipping_ratio > 0.01 and res.values.customer.clipping_ratio == 0.0
 
 
 def test_mono_uses_each_party_turns():
@@ -67,8 +67,8 @@ def test_mono_uses_each_party_turns():
     x = x + line_noise(len(x), level_dbfs=-65.0)
     rows = [("agent", 0.0, 2.4, "hello"), ("customer", 2.9, 5.3, "hi")]
     res = check_volume(call_from_audio(rows, x), VolumeParams())
-    assert res.values["agent"]["active_level_dbfs"] == pytest.approx(-15.0 + ACTIVE_OFFSET_DB, abs=0.7)
-    assert res.values["customer"]["active_level_dbfs"] == pytest.approx(-30.0 + ACTIVE_OFFSET_DB, abs=0.7)
+    assert res.values.agent.active_level_dbfs == pytest.approx(-15.0 + ACTIVE_OFFSET_DB, abs=0.7)
+    assert res.values.customer.active_level_dbfs == pytest.approx(-30.0 + ACTIVE_OFFSET_DB, abs=0.7)
     assert res.status == "fail" and "louder than the customer" in res.reason
 
 

@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "checks"))
 from signal_calls import call_with, events_report  # noqa: E402
 
 from callqa.config import load_config  # noqa: E402
-from callqa.features import CallSettings, HoldsParams  # noqa: E402
+from callqa.features import CallSettings, HoldsParams, build_call  # noqa: E402
 from callqa.signal.config import HangupConfig, SignalConfig  # noqa: E402
 from callqa.types import SignalEvent  # noqa: E402
 
@@ -24,7 +24,8 @@ ROWS = [
 
 def _call(settings: CallSettings | None = None, events=()):
     signal = events_report([SignalEvent("silence", 3.0, 29.5), *events], duration_s=40)
-    return dataclasses.replace(call_with(ROWS, signal=signal), settings=settings)
+    call = call_with(ROWS, signal=signal)
+    return build_call(call.meta, call.transcript, call.signal, settings)
 
 
 def test_holds_follow_the_settings_and_carry_request_and_thanks() -> None:
@@ -47,7 +48,7 @@ def test_hangup_uses_the_settings_signal_config() -> None:
     )
     assert call.features.hangup.party == "agent"
     slow = CallSettings(signal=dataclasses.replace(SignalConfig(), hangup=HangupConfig(min_lead_s=1.0)))
-    assert dataclasses.replace(call, settings=slow).features.hangup.party == "unknown"
+    assert build_call(call.meta, call.transcript, call.signal, slow).features.hangup.party == "unknown"
 
 
 def test_resolved_config_carries_the_configured_settings() -> None:

@@ -6,8 +6,9 @@ import pytest
 
 from callqa.checks.closing import ClosingParams, check_closing
 from callqa.checks.greeting import GreetingParams, check_greeting
+from callqa.features import build_call
 from callqa.ingest.transcript import TranscriptError, load_transcript, parse_transcript
-from callqa.types import Call, CallMeta
+from callqa.types import CallMeta
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FIX = DATA / "transcripts"
@@ -20,10 +21,10 @@ def test_callqa_utterances_roles_and_words():
     first = t.utterances[0]
     assert len(first.words) == 9 and first.words[0].text == "Hello," and first.words[0].probability == 0.99
     assert t.utterances[1].start_s == 3.5 and t.utterances[1].words == ()  # "start"/"end" accepted
-    call = Call(CallMeta("c", None, "en", company="Acme", agent_name="Anna"), t)
+    call = build_call(CallMeta("c", None, "en", company="Acme", agent_name="Anna"), t)
     assert check_greeting(call, GreetingParams()).status == "pass"
     closing = check_closing(call, ClosingParams())
-    assert closing.values["summary"] and closing.values["thanks"] and closing.values["farewell"]
+    assert closing.values.summary and closing.values.thanks and closing.values.farewell
 
 
 def test_callqa_words_grouped_by_channel_zh():
@@ -34,9 +35,9 @@ def test_callqa_words_grouped_by_channel_zh():
         ("agent", "好的"),
     ]
     assert t.utterances[0].channel == 0 and t.utterances[0].start_s == 0.5 and t.utterances[0].end_s == 2.4
-    call = Call(CallMeta("c", None, "zh", company="艾克美"), t)
+    call = build_call(CallMeta("c", None, "zh", company="艾克美"), t)
     r = check_greeting(call, GreetingParams())
-    assert r.values["greeting"] and r.values["company"]
+    assert r.values.greeting and r.values.company
 
 
 def test_amazon_speaker_labels():

@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 from callqa.asr.whisper import WhisperTranscriber
-from callqa.checks.registry import run_checks
+from callqa.checks.run import run_checks
 from callqa.config import load_config
+from callqa.features import build_call
 from callqa.ingest.audio import load_audio, resample
 from callqa.ingest.transcript import parse_transcript
-from callqa.types import Call, CallMeta
+from callqa.types import CallMeta
 
 pytestmark = pytest.mark.integration
 DATA = Path(__file__).resolve().parent.parent / "data" / "external"
@@ -31,7 +32,7 @@ def as_call(segs, language):
              "words": [{"text": w.text, "start_s": w.start_s, "end_s": w.end_s, "probability": w.probability}
                        for w in s.words]} for s in segs if s.words]  # fmt: skip
     tr = parse_transcript({"language": language, "utterances": utts, "duration_s": 36.0})
-    return Call(CallMeta(call_id="h", audio_path=None, language=language), tr, None)
+    return build_call(CallMeta(call_id="h", audio_path=None, language=language), tr, None)
 
 
 def mean_prob(segs):

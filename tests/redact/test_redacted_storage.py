@@ -13,7 +13,7 @@ from pii_calls import SECRETS, write_calls
 
 from callqa.asr.whisper import AsrSegment
 from callqa.cli import main
-from callqa.pipeline import Models
+from callqa.models.holder import Models
 from callqa.types import SpeakerTurn, Word
 
 ALL_SECRETS = [s for v in SECRETS.values() for s in v]

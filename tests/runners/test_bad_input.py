@@ -15,7 +15,7 @@ from foundation_fakes import build_signal, write_wav
 from callqa.cli import main
 from callqa.ingest.audio import AudioError, load_audio
 from callqa.ingest.manifest import collect_inputs
-from callqa.pipeline import Models
+from callqa.models.holder import Models
 from callqa.runners.local import score_batch
 
 

@@ -11,7 +11,8 @@ from foundation_fakes import build_signal, write_wav
 
 from callqa.cli import main
 from callqa.config import load_config
-from callqa.pipeline import Models, transcript_cache_key
+from callqa.models.holder import Models
+from callqa.store.cache import transcript_cache_key
 from callqa.types import CallMeta
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from foundation_fakes import SR, FakeDiarizer, FakeTranscriber, build_signal, write_wav
 
 from callqa.cli import main
-from callqa.pipeline import Models
+from callqa.models.holder import Models
 from callqa.types import SpeakerTurn, Word
 
 

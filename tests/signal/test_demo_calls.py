@@ -36,10 +36,10 @@ def _overlap_s(a: tuple[float, float], spans: list[tuple[float, float]]) -> floa
 def test_rings_counted_from_the_audio(call_id):
     report, truth = _analyze(call_id)
     if truth["rings"]["ringback_in_audio"]:
-        assert report.extras["ring_count"] == truth["rings"]["count"]
-        assert report.extras["ring_profile"] == "na"
+        assert report.extras.ring_count == truth["rings"]["count"]
+        assert report.extras.ring_profile == "na"
     else:
-        assert not report.extras.get("ring_count")
+        assert not report.extras.ring_count
         assert not [e for e in report.events if e.kind == "ring"]
 
 
@@ -52,13 +52,13 @@ def test_hangup_evidence(call_id):
     if hangup["evidence"] == "busy_tone":
         start = hangup["busy_tone_s"][0]
         assert any(abs(e.start_s - start) <= 0.6 for e in busy), [(e.start_s, e.end_s) for e in busy]
-        assert report.extras.get("hangup_party") == "customer"
+        assert report.extras.hangup_party == "customer"
     elif hangup["evidence"] == "agent_leg_dead":
         agent_channel = 1 if truth["channel_layout"] == "stereo_agent_right" else 0
         assert any(
             e.channel == agent_channel and abs(e.start_s - hangup["agent_dead_from_s"]) <= 1.0 for e in dead
         )
-        assert report.extras.get("hangup_party") == "agent"
+        assert report.extras.hangup_party == "agent"
         assert not busy
     else:  # the manifest says it; nothing in the audio
         assert not busy and not dead

@@ -9,14 +9,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "checks"))
 from language_calls import make_call  # noqa: E402
 
 from callqa.checks.closing import ClosingParams, check_closing  # noqa: E402
+from callqa.features import build_call  # noqa: E402
 from callqa.signal.config import HangupConfig  # noqa: E402
 from callqa.signal.hangup import detect_hangup_party  # noqa: E402
-from callqa.types import Call, CallMeta, CallTranscript, ChannelLevels, SignalEvent, SignalReport  # noqa: E402
+from callqa.types import (  # noqa: E402
+    Call,
+    CallMeta,
+    CallTranscript,
+    ChannelLevels,
+    SignalEvent,
+    SignalReport,
+    SignalSummary,
+)
 
 
 def with_signal(call: Call, duration_s: float, events=(), channels=(), n_channels=1, **extras) -> Call:
-    sig = SignalReport(8000, duration_s, n_channels, tuple(channels), tuple(events), extras)
-    return Call(call.meta, call.transcript, sig)
+    sig = SignalReport(8000, duration_s, n_channels, tuple(channels), tuple(events), SignalSummary(**extras))
+    return build_call(call.meta, call.transcript, sig)
 
 
 ROWS = [("agent", 0.0, 3.0, "Hello, Acme, Anna speaking."), ("customer", 3.5, 6.0, "Hi, my bill is wrong.")]
@@ -25,7 +34,7 @@ ROWS = [("agent", 0.0, 3.0, "Hello, Acme, Anna speaking."), ("customer", 3.5, 6.
 def test_recording_ends_right_after_the_agent_is_agent_inferred():
     call = with_signal(make_call("en", ROWS + [("agent", 6.5, 9.0, "Okay, bye.")]), 9.6)
     d = detect_hangup_party(call, config=HangupConfig())
-    party, ev = d
+    party, ev = d.party, d.evidence
     assert party == "agent" and d.source == "inferred"
     assert ev.start_s == 9.0 and ev.end_s == 9.6 and "inferred" in ev.note and ev.text == "Okay, bye."
 
@@ -33,40 +42,40 @@ def test_recording_ends_right_after_the_agent_is_agent_inferred():
 def test_long_silence_after_the_agent_stays_unknown():
     call = with_signal(make_call("en", ROWS + [("agent", 6.5, 9.0, "Okay, bye.")]), 15.0)
     d = detect_hangup_party(call, config=HangupConfig())
-    assert d[0] == "unknown" and d.source == "none" and "6.0 s after the last words" in d[1].note
+    assert d.party == "unknown" and d.source == "none" and "6.0 s after the last words" in d.evidence.note
 
 
 def test_recording_ending_in_the_customers_speech_stays_unknown():
     call = with_signal(make_call("en", ROWS + [("agent", 6.5, 8.0, "Okay."), ("customer", 7.5, 9.5, "Wait...")]),
                        9.6)  # fmt: skip
-    assert detect_hangup_party(call, config=HangupConfig())[0] == "unknown"
+    assert detect_hangup_party(call, config=HangupConfig()).party == "unknown"
 
 
 def test_untranscribed_sound_after_the_agent_stays_unknown():
     # the transcript ends with the agent, but the audio carries speech until 12.2 s (not transcribed)
     call = with_signal(make_call("en", ROWS + [("agent", 6.5, 9.0, "Okay, bye.")]), 12.5, last_speech_s=12.2)
-    assert detect_hangup_party(call, config=HangupConfig())[0] == "unknown"
+    assert detect_hangup_party(call, config=HangupConfig()).party == "unknown"
 
 
 def test_threshold_is_configurable_and_zero_turns_it_off():
     call = with_signal(make_call("en", ROWS + [("agent", 6.5, 9.0, "Okay, bye.")]), 10.5)
-    assert detect_hangup_party(call, config=HangupConfig())[0] == "unknown"
-    assert detect_hangup_party(call, config=HangupConfig(agent_last_words_max_s=2.0))[0] == "agent"
+    assert detect_hangup_party(call, config=HangupConfig()).party == "unknown"
+    assert detect_hangup_party(call, config=HangupConfig(agent_last_words_max_s=2.0)).party == "agent"
     near = with_signal(make_call("en", ROWS + [("agent", 6.5, 9.0, "Okay, bye.")]), 9.2)
-    assert detect_hangup_party(near, config=HangupConfig(agent_last_words_max_s=0.0))[0] == "unknown"
+    assert detect_hangup_party(near, config=HangupConfig(agent_last_words_max_s=0.0)).party == "unknown"
 
 
 def test_busy_tone_still_wins_and_says_its_source():
     call = with_signal(make_call("en", ROWS + [("agent", 6.5, 9.0, "Okay, bye.")]), 12.0,
                        events=[SignalEvent("busy_tone", 9.5, 12.0, attrs={"profile": "na"})])  # fmt: skip
     d = detect_hangup_party(call, config=HangupConfig())
-    assert d[0] == "customer" and d.source == "busy_tone"
+    assert d.party == "customer" and d.source == "busy_tone"
 
 
 def test_closing_reports_inferred_agent_hangup_as_a_failure_with_evidence():
     rows = ROWS + [("agent", 6.5, 12.0, "To summarize, the fee is refunded. Thank you for calling, goodbye.")]
     r = check_closing(with_signal(make_call("en", rows), 12.4), ClosingParams())
-    assert r.values["hangup_party"] == "agent" and r.values["hangup_source"] == "inferred"
+    assert r.values.hangup_party == "agent" and r.values.hangup_source == "inferred"
     assert r.status == "fail" and "agent hung up first" in r.reason
     assert any("inferred" in (e.note or "") for e in r.evidence)
 
@@ -77,8 +86,8 @@ def test_closing_reports_the_signal_party_with_an_empty_transcript():
     hop = 0.02
     act = np.zeros(1000, dtype=bool)
     lv = [ChannelLevels(ch, hop, np.zeros(1000), np.zeros(1000), np.zeros(1000), act) for ch in (0, 1)]
-    sig = SignalReport(8000, 20.0, 2, tuple(lv), (SignalEvent("dead_line", 15.0, 20.0, channel=1),), {})
-    r = check_closing(Call(meta, empty, sig), ClosingParams())
+    sig = SignalReport(8000, 20.0, 2, tuple(lv), (SignalEvent("dead_line", 15.0, 20.0, channel=1),))
+    r = check_closing(build_call(meta, empty, sig), ClosingParams())
     assert (
         r.status == "na"
         and r.values["hangup_party"] == "customer"

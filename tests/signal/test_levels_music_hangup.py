@@ -107,9 +107,9 @@ def test_leg_that_goes_dead_first_hung_up(first, expected, agent_leg, caller_leg
     rep = analyze(a, c, layout="stereo_agent_left")
     dead = {e.channel: e.start_s for e in rep.events if e.kind == "dead_line"}
     assert dead[0] == pytest.approx(50.0 if first == "agent" else 55.0, abs=0.03)
-    assert rep.extras["hangup_party"] == expected
+    assert rep.extras.hangup_party == expected
     rep_r = analyze(c, a, layout="stereo_agent_right")
-    assert rep_r.extras["hangup_party"] == expected
+    assert rep_r.extras.hangup_party == expected
 
 
 def test_both_legs_dead_together_is_unknown(agent_leg, caller_leg):
@@ -117,8 +117,8 @@ def test_both_legs_dead_together_is_unknown(agent_leg, caller_leg):
     c = caller_leg[: 8000 * 30] + line_noise(8000 * 30, level_dbfs=-60.0, seed=3)
     a[8000 * 25 :] = 0.0
     c[8000 * 25 :] = 0.0
-    assert analyze(a, c, layout="stereo_agent_left").extras["hangup_party"] == "unknown"
+    assert analyze(a, c, layout="stereo_agent_left").extras.hangup_party == "unknown"
 
 
 def test_mono_without_tones_is_unknown(agent_leg):
-    assert analyze(agent_leg[: 8000 * 30]).extras["hangup_party"] == "unknown"
+    assert analyze(agent_leg[: 8000 * 30]).extras.hangup_party == "unknown"

@@ -72,7 +72,7 @@ def test_real_speech_varies_and_revoiced_flat_does_not(clip):
 
 def test_signal_layer_stores_a_track_per_channel(agent_leg, caller_leg):
     rep = analyze(agent_leg[: 30 * SR], caller_leg[: 30 * SR], layout="stereo_agent_left")
-    tracks = rep.extras["pitch"]
+    tracks = rep.extras.pitch
     assert [t.channel for t in tracks] == [0, 1] and len(tracks[0].f0_hz) == pytest.approx(1500, abs=2)
     assert np.isfinite(tracks[0].f0_hz).mean() > 0.05
 
@@ -139,7 +139,7 @@ def test_signal_layer_skips_music_on_hold_same_speech_sd(agent_leg):
     )
     rep = analyze(x)
     (music,) = [e for e in rep.events if e.kind == "music"]
-    tr = rep.extras["pitch"][0]
+    tr = rep.extras.pitch[0]
     full = pitch_track(x, SR)
     in_music = (tr.times_s() >= music.start_s) & (tr.times_s() <= music.end_s)
     assert (tr.aperiodicity[in_music] == 1).mean() > 0.95 and np.isfinite(full.f0_hz[in_music]).sum() > 20

@@ -35,23 +35,23 @@ def test_every_ring_profile_counts_exactly(name, cadence, level_dbfs, partial, a
     speech = agent_leg[: 8000 * 20]  # real agent speech, active from 0.2 s
     x = _line(np.concatenate([rings, speech]), noise_dbfs=level_dbfs - 25)
     rep = analyze(x, language="ru" if name == "ru" else "en")
-    assert rep.extras["ring_count"] == (4 if partial else 3)
-    assert rep.extras["ring_profile"] == name
+    assert rep.extras.ring_count == (4 if partial else 3)
+    assert rep.extras.ring_profile == name
     assert len([e for e in rep.events if e.kind == "ring"]) == (4 if partial else 3)
-    assert rep.extras["answer_s"] == pytest.approx(
+    assert rep.extras.answer_s == pytest.approx(
         len(rings) / 8000 + 0.35, abs=0.16
     )  # onset 0.2–0.5 s, noise-dependent
 
 
 def test_ru_long_cadence_without_language_hint_is_cept():
     x = _line(cadence_signal(RINGS["ru"], 2, cadence=1, level_dbfs=-20), noise_dbfs=-50)
-    assert analyze(x, language="en").extras["ring_profile"] == "cept"
+    assert analyze(x, language="en").extras.ring_profile == "cept"
 
 
 def test_forced_profile_is_used():
     x = _line(cadence_signal(RINGS["cept"], 2, level_dbfs=-20), noise_dbfs=-50)
-    assert analyze(x, ring_profile="na").extras["ring_count"] == 0
-    assert analyze(x, ring_profile="cept").extras["ring_count"] == 2
+    assert analyze(x, ring_profile="na").extras.ring_count == 0
+    assert analyze(x, ring_profile="cept").extras.ring_count == 2
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 5])
@@ -59,9 +59,9 @@ def test_real_ringback_looped_before_real_speech(n, agent_leg):
     ringback = real("baresip/ringback.wav")  # one 6-s cycle of North-American ringback
     x = np.concatenate([np.tile(ringback, n), agent_leg[: 8000 * 15]])
     rep = analyze(x)
-    assert rep.extras["ring_count"] == n
-    assert rep.extras["ring_profile"] == "na"
-    assert rep.extras["answer_s"] == pytest.approx(6.0 * n + 0.3, abs=0.15)
+    assert rep.extras.ring_count == n
+    assert rep.extras.ring_profile == "na"
+    assert rep.extras.answer_s == pytest.approx(6.0 * n + 0.3, abs=0.15)
 
 
 def test_real_speech_has_no_tones_and_no_music(agent_leg, caller_leg):
@@ -72,7 +72,7 @@ def test_real_speech_has_no_tones_and_no_music(agent_leg, caller_leg):
         real("aws-lca/Auto_Repairs_49_UTC_caller.wav"),
     ):
         rep = analyze(leg)
-        assert rep.extras["ring_count"] == 0
+        assert rep.extras.ring_count == 0
         assert [e.kind for e in rep.events if e.kind in ("ring", "busy_tone", "music")] == []
 
 
@@ -88,8 +88,8 @@ def test_every_busy_profile_after_speech_means_customer_hung_up(name, level_dbfs
     busy = [e for e in rep.events if e.kind == "busy_tone"]
     assert [(e.attrs["profile"], e.attrs["cycles"]) for e in busy] == [(name, 5)]
     assert busy[0].start_s == pytest.approx(10.0, abs=0.06)
-    assert rep.extras["ring_count"] == 0
-    assert rep.extras["hangup_party"] == "customer"
+    assert rep.extras.ring_count == 0
+    assert rep.extras.hangup_party == "customer"
 
 
 def test_real_busy_tone_after_real_speech(agent_leg):
@@ -98,7 +98,7 @@ def test_real_busy_tone_after_real_speech(agent_leg):
     assert [(e.kind, e.attrs["profile"], e.attrs["cycles"]) for e in rep.events if e.kind == "busy_tone"] == [
         ("busy_tone", "na", 4)
     ]
-    assert rep.extras["hangup_party"] == "customer"
+    assert rep.extras.hangup_party == "customer"
 
 
 def test_one_busy_burst_is_not_a_busy_tone(agent_leg):
@@ -116,9 +116,9 @@ def test_ring_like_tone_after_the_answer_is_not_a_ring(agent_leg):
     burst = tone([440.0, 480.0], 2.0, level_dbfs=-20.0)
     x[int(12 * sr) : int(12 * sr) + len(burst)] += burst
     report = analyze(x)
-    assert report.extras["ring_count"] == 0
+    assert report.extras.ring_count == 0
     assert not [e for e in report.events if e.kind == "ring"]
     # the same burst before any speech is one ring
     y = np.concatenate([line_noise(3 * sr, level_dbfs=-60.0, seed=4), speech])
     y[sr // 2 : sr // 2 + len(burst)] += burst
-    assert analyze(y).extras["ring_count"] == 1
+    assert analyze(y).extras.ring_count == 1

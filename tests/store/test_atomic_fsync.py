@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from callqa.store import results
+from callqa.store import atomic
 
 
 def test_atomic_write_fsyncs_file_then_folder(tmp_path: Path, monkeypatch) -> None:
@@ -16,9 +16,9 @@ def test_atomic_write_fsyncs_file_then_folder(tmp_path: Path, monkeypatch) -> No
         synced.append(os.readlink(f"/proc/self/fd/{fd}"))
         real(fd)
 
-    monkeypatch.setattr(results.os, "fsync", spy)
+    monkeypatch.setattr(atomic.os, "fsync", spy)
     target = tmp_path / "calls" / "x.json"
-    results.atomic_write_text(target, '{"call_id": "x"}')
+    atomic.atomic_write_text(target, '{"call_id": "x"}')
     assert len(synced) == 2
     assert Path(synced[0]).parent == target.parent and Path(synced[0]).name.startswith(
         ".x.json."

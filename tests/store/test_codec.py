@@ -161,10 +161,3 @@ def test_typed_values_name_the_field_that_does_not_fit() -> None:
         decode_record(_Row, {"start_s": 1.0, "ok": True, "extra": 1})
     with pytest.raises(CodecError, match="missing field 'ok'"):
         decode_record(_Row, {"start_s": 1.0})
-
-
-def test_check_values_read_like_a_mapping() -> None:
-    v = _Values(3, ())
-    assert v["count"] == 3 and dict(v) == {"count": 3, "rows": ()} and "rows" in v
-    with pytest.raises(KeyError):
-        v["missing"]

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runners"))
 from batch_calls import make_calls  # noqa: E402
 
 from callqa.cli import main  # noqa: E402
-from callqa.store import results  # noqa: E402
+from callqa.store import atomic  # noqa: E402
 
 
 def test_disk_full_mid_batch_stops_cleanly_and_rerun_finishes(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -31,7 +31,7 @@ def test_disk_full_mid_batch_stops_cleanly_and_rerun_finishes(tmp_path: Path, mo
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real_fsync(fd)
 
-    monkeypatch.setattr(results.os, "fsync", fsync_filling_up)
+    monkeypatch.setattr(atomic.os, "fsync", fsync_filling_up)
     assert main(["score", str(manifest), "--out", str(out)]) == 3
     err = capsys.readouterr().err
     assert "No space left on device" in err and str(out) in err and "run the same command again" in err
@@ -41,7 +41,7 @@ def test_disk_full_mid_batch_stops_cleanly_and_rerun_finishes(tmp_path: Path, mo
     for p in (out / "calls").iterdir():
         assert json.loads(p.read_text())["call_id"] == p.stem
 
-    monkeypatch.setattr(results.os, "fsync", real_fsync)  # space freed
+    monkeypatch.setattr(atomic.os, "fsync", real_fsync)  # space freed
     capsys.readouterr()
     assert main(["score", str(manifest), "--out", str(out)]) == 0
     assert "3 scored, 3 skipped" in capsys.readouterr().out

@@ -10,7 +10,7 @@ from foundation_fakes import FakeDiarizer, FakeTranscriber, build_signal, write_
 from stored_results import stored_result
 
 from callqa.cli import main
-from callqa.pipeline import Models
+from callqa.models.holder import Models
 from callqa.store.codec import StoredTurn
 from callqa.store.export import to_rttm, to_webvtt
 from callqa.types import SpeakerTurn, Utterance, Word

@@ -13,8 +13,9 @@ from foundation_fakes import FakeDiarizer, FakeTranscriber, build_signal, write_
 
 from callqa.cli import main
 from callqa.config import load_config
-from callqa.pipeline import MISSION_CHECKS, Models
-from callqa.store.results import atomic_write_text
+from callqa.models.holder import Models
+from callqa.store.atomic import atomic_write_text
+from callqa.store.codec import MISSION_CHECKS
 from callqa.store.tables import connect
 from callqa.types import SpeakerTurn, Word
 

@@ -10,7 +10,7 @@ import pytest
 from foundation_fakes import FakeDiarizer, FakeTranscriber, build_signal, write_wav
 
 from callqa.cli import main
-from callqa.pipeline import Models
+from callqa.models.holder import Models
 from callqa.types import SpeakerTurn, Word
 
 
