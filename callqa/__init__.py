@@ -1,6 +1,8 @@
 """callqa: self-hosted quality analysis of recorded call-center calls."""
 
-__version__ = "0.1.0"
+from callqa.version import __version__
+
+__all__ = ["__version__", "load_results"]
 
 
 def __getattr__(name: str):

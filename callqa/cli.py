@@ -23,7 +23,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from callqa.runners.dask_runner import DaskUnavailable
     from callqa.runners.local import score_batch
     from callqa.store.lock import FolderBusy, FolderUnwritable
-    from callqa.store.results import check_night
+    from callqa.store.nights import check_night
 
     config = _load_config(args)
     try:
@@ -147,7 +147,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         )
     calls = list(store.iter_calls())
     print(
-        format_agents(calls) if args.by_agent else format_summary(calls, store.read_errors(), root=store.root)
+        format_agents(calls) if args.by_agent else format_summary(calls, store.errors.read(), root=store.root)
     )
     return 0
 
@@ -296,9 +296,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_config_warnings() -> None:
+    """Config warnings (a check not in the config, a plugin that did not load) as one plain line each."""
+    import warnings
+
+    from callqa.dataconf import ConfigWarning
+
+    shown = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001 - warnings' own signature
+        if issubclass(category, ConfigWarning):
+            print(f"warning: {message}", file=sys.stderr)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    warnings.simplefilter("default", ConfigWarning)
+
+
 def main(argv: list[str] | None = None) -> int:
     from callqa.config import ConfigError
     from callqa.store.lock import FolderBusy, FolderUnwritable
+
+    _show_config_warnings()
 
     args = build_parser().parse_args(argv)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -12,7 +13,7 @@ from typing import Any
 from callqa.checks import all_checks, build_params
 from callqa.checks.registry import enabled_checks
 from callqa.checks.trust import TrustConfig
-from callqa.dataconf import ConfigError, build_dataclass, deep_merge, parse_override, read_yaml
+from callqa.dataconf import ConfigError, ConfigWarning, build_dataclass, deep_merge, parse_override, read_yaml
 from callqa.features import CallSettings, HoldsParams
 from callqa.redact.config import RedactConfig, validate_redact_config
 from callqa.scoring.scorecard import Scorecard, load_scorecard
@@ -159,6 +160,7 @@ class ResolvedConfig:
         str, Any
     ]  # every check named under `checks` (enabled or not) -> its params dataclass
     enabled: tuple[str, ...]  # the checks that run, in config order
+    unconfigured: tuple[str, ...]  # registered checks the config does not name: they do not run (a warning)
     scorecard: Scorecard
     settings: CallSettings  # what derived features need: holds params, signal config
 
@@ -195,7 +197,12 @@ def resolve_config(cfg: Config) -> ResolvedConfig:
     settings = CallSettings(
         holds=holds if isinstance(holds, HoldsParams) else HoldsParams(), signal=cfg.signal
     )
-    return ResolvedConfig(params, tuple(enabled_checks(cfg.checks)), card, settings)
+    unconfigured = tuple(sorted(set(known) - set(cfg.checks)))
+    for name in unconfigured:
+        warnings.warn(f"check '{name}' is registered (by {known[name].module}) but not in the config ({source}): "
+                      f"it does not run; name it under `checks:` to run it (`{name}: {{}}` takes its defaults) or "
+                      f"turn it off with `{name}: {{enabled: false}}`", ConfigWarning, stacklevel=3)  # fmt: skip
+    return ResolvedConfig(params, tuple(enabled_checks(cfg.checks)), unconfigured, card, settings)
 
 
 def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:

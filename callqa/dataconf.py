@@ -19,6 +19,10 @@ class ConfigError(ValueError):
     """A bad config file, key or value. The message names the file and the key."""
 
 
+class ConfigWarning(UserWarning):
+    """Something in the config (or the installed checks) that is allowed but likely a mistake."""
+
+
 def _type_ok(value: Any, tp: Any) -> bool:
     origin = typing.get_origin(tp)
     if tp is Any:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from callqa import __version__
 from callqa.checks.trust import transcript_confidence
 from callqa.config import Config
 from callqa.ingest.audio import Audio
@@ -34,6 +33,7 @@ from callqa.steps import (
 from callqa.store.cache import transcript_cache_key
 from callqa.store.codec import SCHEMA_VERSION
 from callqa.types import CallMeta, CallTranscript, SignalReport
+from callqa.version import __version__
 
 __all__ = ["analyze_call", "obtain_transcript", "versions"]
 

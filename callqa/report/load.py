@@ -59,7 +59,7 @@ def _from_json(root: Path) -> dict[str, pd.DataFrame]:
             calls.append(result_from_json(path.read_text(encoding="utf-8")))
         except (OSError, ValueError) as exc:  # CodecError is a ValueError
             raise ValueError(f"{path}: not a readable call result ({exc})") from exc
-    return build_tables(calls, store.read_errors())
+    return build_tables(calls, store.errors.read())
 
 
 def _parse_times(values: pd.Series) -> pd.Series:

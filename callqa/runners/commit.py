@@ -55,7 +55,7 @@ class Commit:
             data = replace(outcome.result, night=job.night, fingerprint=job.fingerprint)
             written = guard(store, lambda: store.write_call(data, previous=job.previous))
             for key, transcript in outcome.cache_entries:
-                guard(store, partial(store.cache_put, key, transcript))
+                guard(store, partial(store.cache.put, key, transcript))
             self.touched.add(str(written.night))
             if job.previous is not None and job.previous.night:
                 self.touched.add(job.previous.night)
@@ -66,7 +66,7 @@ class Commit:
             return
         err = outcome.error
         assert err is not None
-        guard(store, lambda: store.record_error(call_id=call_id, night=job.night, run_id=self.run_id,
+        guard(store, lambda: store.errors.record(call_id=call_id, night=job.night, run_id=self.run_id,
                                                 file=err.file, stage=err.stage, message=err.message))  # fmt: skip
         self.summary.failed.append({"call_id": call_id, "file": err.file, "stage": err.stage,
                                     "message": err.message})  # fmt: skip
@@ -112,7 +112,7 @@ class Commit:
         if summary.stopped is not None and not summary.interrupted:
             return
         try:
-            self.store.compact_errors(scored=summary.scored)
+            self.store.errors.compact(scored=summary.scored)
             self.store.write_tables(nights=None if all_nights else self.touched)
         except OSError as exc:
             summary.stopped = (

@@ -42,7 +42,7 @@ def dask_task(meta: CallMeta, config: Config, out_dir: str, audio_sha256: str | 
     """Runs on a worker: analyse one call, write nothing, return the outcome."""
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     store = ResultStore(out_dir)
-    cache_get = store.cache_get if store.cache_dir.is_dir() else None  # no shared folder: no cache reads
+    cache_get = store.cache.get if store.cache.folder.is_dir() else None  # no shared folder: no cache reads
     return run_call(meta, config, _worker_models(config), cache_get, audio_sha256=audio_sha256)
 
 

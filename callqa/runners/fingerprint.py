@@ -12,12 +12,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from callqa import __version__
 from callqa.config import Config
 from callqa.models.paths import file_sha256
 from callqa.records import Fingerprint
 from callqa.store.codec import StoredResult
 from callqa.types import CallMeta
+from callqa.version import __version__
 
 RESULT_NEUTRAL_RUNTIME = ("workers", "threads", "cache")
 

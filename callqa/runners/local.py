@@ -25,7 +25,8 @@ from callqa.runners.commit import BatchStopped, Commit, guard
 from callqa.runners.plan import Job, plan_batch
 from callqa.runners.progress import BatchSummary, Progress
 from callqa.runners.worker import CallError, CallOutcome, run_call, worker_failed
-from callqa.store.results import ResultStore, night_of
+from callqa.store.nights import night_of
+from callqa.store.results import ResultStore
 from callqa.types import CallMeta
 
 __all__ = ["score_batch"]
@@ -61,7 +62,7 @@ def _worker_init(config: Config, out_dir: str, threads: int = 1) -> None:
 
 def _worker_run(meta: CallMeta, audio_sha256: str | None) -> CallOutcome:
     return run_call(
-        meta, _WORKER["config"], _WORKER["models"], _WORKER["store"].cache_get, audio_sha256=audio_sha256
+        meta, _WORKER["config"], _WORKER["models"], _WORKER["store"].cache.get, audio_sha256=audio_sha256
     )
 
 
@@ -82,7 +83,7 @@ def local_results(
         for job in jobs:
             yield (
                 job,
-                run_call(job.meta, config, models, store.cache_get, on_step, audio_sha256=job.audio_sha256),
+                run_call(job.meta, config, models, store.cache.get, on_step, audio_sha256=job.audio_sha256),
             )
         return
     threads = pool_threads(config, workers)  # each worker: its share of the cores
@@ -145,7 +146,7 @@ def score_batch(
             return night or night_of(meta.started_at) or today
 
         for err in input_errors:
-            record = partial(store.record_error, file=err.file, stage=err.stage, message=err.message,
+            record = partial(store.errors.record, file=err.file, stage=err.stage, message=err.message,
                              call_id=err.call_id, night=night or today, run_id=run_id)  # fmt: skip
             guard(store, record)
             summary.failed.append(

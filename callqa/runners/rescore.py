@@ -51,7 +51,7 @@ def rescore_results(
         def outcomes() -> Iterator[tuple[Job, CallOutcome]]:
             for job in plan.jobs:
                 cache_key = job.previous.cache_key if job.previous is not None else None
-                yield job, run_call(job.meta, config, None, store.cache_get, on_step, rescore=True,
+                yield job, run_call(job.meta, config, None, store.cache.get, on_step, rescore=True,
                                     cache_key=cache_key)  # fmt: skip
 
         def show_error(call_id: str, err: CallError) -> None:

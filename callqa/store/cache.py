@@ -1,15 +1,18 @@
-"""Keys of the transcript cache: the audio's content hash and everything that changes what the models produce."""
+"""The transcript cache (`cache/transcripts/<key>.json`) and its keys: the audio's content hash and everything
+that changes what the models produce."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from callqa import __version__
-from callqa.store.codec import TRANSCRIPT_CODEC
-from callqa.types import CallMeta
+from callqa.store.atomic import atomic_write_text
+from callqa.store.codec import TRANSCRIPT_CODEC, transcript_from_dict, transcript_to_dict
+from callqa.types import CallMeta, CallTranscript
+from callqa.version import __version__
 
 if TYPE_CHECKING:
     from callqa.config import Config
@@ -34,3 +37,24 @@ def transcript_cache_key(audio_sha256: str, meta: CallMeta, config: Config) -> s
         relevant["signal"] = asdict(config.signal)
     blob = json.dumps(relevant, sort_keys=True, default=str).encode()
     return hashlib.sha256(blob).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class TranscriptCache:
+    """What the model steps produced per key; workers read it, only the main process writes it."""
+
+    folder: Path
+
+    def get(self, key: str) -> CallTranscript | None:
+        path = self.folder / f"{key}.json"
+        if not path.exists():
+            return None
+        try:
+            return transcript_from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):  # CodecError is a ValueError
+            return None  # a damaged or other-version cache entry is recomputed, not trusted
+
+    def put(self, key: str, transcript: CallTranscript) -> None:
+        atomic_write_text(
+            self.folder / f"{key}.json", json.dumps(transcript_to_dict(transcript), ensure_ascii=False)
+        )

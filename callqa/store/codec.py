@@ -418,3 +418,25 @@ def result_from_json(text: str) -> StoredResult:
     except ValueError as exc:
         raise CodecError(f"not JSON: {exc}") from None
     return result_from_dict(data)
+
+
+# ----------------------------------------------------------------------------------------- error log
+@dataclass(frozen=True)
+class ErrorRow:
+    """One row of `errors.jsonl` (and errors.parquet): what could not be analysed, where, and when."""
+
+    call_id: str | None
+    file: str | None
+    stage: str | None
+    message: str | None
+    at: str | None = None  # local time it was recorded, YYYY-MM-DDTHH:MM:SS
+    night: str | None = None
+    run_id: str | None = None
+
+
+def error_to_dict(e: ErrorRow) -> dict[str, Any]:
+    return asdict(e)
+
+
+def error_from_dict(d: Mapping[str, Any]) -> ErrorRow:
+    return ErrorRow(**{f.name: d.get(f.name) for f in fields(ErrorRow)})

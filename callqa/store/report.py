@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from callqa.store.codec import StoredCheck, StoredResult
+from callqa.store.codec import ErrorRow, StoredCheck, StoredResult
 
 STATUS_MARK = {"pass": "PASS", "fail": "FAIL", "na": " n/a"}
 
@@ -71,7 +70,7 @@ def format_call(call: StoredResult, *, transcript: bool = False, max_evidence: i
     return "\n".join(out)
 
 
-def format_summary(calls: list[StoredResult], errors: list[dict[str, Any]], *, root: Path) -> str:
+def format_summary(calls: list[StoredResult], errors: list[ErrorRow], *, root: Path) -> str:
     names: list[str] = []
     for c in calls:
         for n in c.checks:
@@ -92,7 +91,7 @@ def format_summary(calls: list[StoredResult], errors: list[dict[str, Any]], *, r
     lines.append("")
     lines.append(f"{len(calls)} call(s) scored, {len(errors)} error(s).")
     for e in errors:
-        lines.append(f"  ERROR [{e.get('stage')}] {e.get('file')}: {e.get('message')}")
+        lines.append(f"  ERROR [{e.stage}] {e.file}: {e.message}")
     lines.append(
         f"results: {root}/calls/*.json, calls.parquet, checks.parquet, utterances.parquet, "
         f"errors.parquet, callqa.duckdb"

@@ -1,24 +1,22 @@
-"""Everything under --out: per-call JSON (atomic), transcript cache, error log, Parquet tables, DuckDB views.
+"""A results folder (--out): per-call JSON, and the parts it is made of — transcript cache (`store.cache`,
+callqa/store/cache.py), error log (`store.errors`, callqa/store/errors.py), night index (`store.index`,
+callqa/store/nights.py), Parquet tables and DuckDB views (callqa/store/tables.py).
 
 Only the main process of a batch writes here (workers return results); `FolderLock` keeps a second batch
-out. Every file is written to a hidden temporary name, fsynced, renamed over the target, and the folder is
-fsynced, so a crash or `kill -9` leaves either the old or the new file, never half of one.
+out. Every file is written atomically (callqa/store/atomic.py): a crash or `kill -9` leaves either the old
+or the new file, never half of one.
 
 Nights: every call has a `night` (YYYY-MM-DD: `--night`, else the date of `started_at`, else the day it was
 scored). The tables are hive-partitioned folders (`calls.parquet/night=2026-11-24/part-0.parquet`, the same
-for checks, utterances, errors); a batch rebuilds only the nights it touched. `state/nights/<night>/<id>`
-lists which calls belong to a night and `state/dirty/<night>` marks a night whose partition is out of date
-(set before a call is written, cleared after its partition is rewritten, so a killed batch leaves it set).
+for checks, utterances, errors); a batch rebuilds only the nights it touched and those left dirty.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import sys
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -28,30 +26,19 @@ import yaml
 
 from callqa.ingest.manifest import safe_call_id
 from callqa.store.atomic import TMP_SUFFIX, atomic_write_text, fsync_dir
+from callqa.store.cache import TranscriptCache
 from callqa.store.codec import CodecError, StoredResult, result_from_json, result_to_json
+from callqa.store.errors import ErrorLog, ErrorRow
 from callqa.store.lock import FolderLock
-from callqa.types import CallTranscript
-
-
-def night_of(started_at: Any) -> str | None:
-    """The calendar date (YYYY-MM-DD) of an ISO timestamp, in the timestamp's own time zone; None if unparseable."""
-    if not started_at:
-        return None
-    text = str(started_at).strip()
-    try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
-    except ValueError:
-        try:
-            return dt.date.fromisoformat(text[:10]).isoformat()
-        except ValueError:
-            return None
-
-
-def check_night(value: str) -> str:
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise ValueError(f"--night must be a date YYYY-MM-DD, got {value!r}") from None
+from callqa.store.nights import NightIndex, night_of
+from callqa.store.tables import (
+    TABLES,
+    build_tables,
+    finish_table,
+    unify_partitions,
+    write_duckdb,
+    write_partition,
+)
 
 
 class ResultStore:
@@ -60,9 +47,9 @@ class ResultStore:
     def __init__(self, out_dir: str | Path):
         self.root = Path(out_dir).resolve()
         self.calls_dir = self.root / "calls"
-        self.cache_dir = self.root / "cache" / "transcripts"
-        self.errors_path = self.root / "errors.jsonl"
-        self.state_dir = self.root / "state"
+        self.cache = TranscriptCache(self.root / "cache" / "transcripts")
+        self.errors = ErrorLog(self.root / "errors.jsonl")
+        self.index = NightIndex(self.root / "state")
 
     def lock(self) -> FolderLock:
         """`with store.lock():` — one writer at a time (re-entrant in one process); see callqa.store.lock."""
@@ -77,7 +64,7 @@ class ResultStore:
     def remove_stale_temp_files(self) -> int:
         """Temp files left by a killed run (call only while holding the lock)."""
         n = 0
-        for folder in (self.root, self.calls_dir, self.cache_dir):
+        for folder in (self.root, self.calls_dir, self.cache.folder):
             if folder.is_dir():
                 for p in folder.glob(f".*{TMP_SUFFIX}"):
                     p.unlink(missing_ok=True)
@@ -125,26 +112,14 @@ class ResultStore:
             result = replace(result, night=old_night or self.night_for(result))
         night = str(result.night)
         safe = safe_call_id(result.call_id)
-        self._mark(night, safe)
+        self.index.add(night, safe)
         moved = bool(old_night and old_night != night)
         if moved:
-            self._mark_dirty(str(old_night))
+            self.index.mark_dirty(str(old_night))
         atomic_write_text(path, result_to_json(result))
         if moved:  # only now: killed before the write, the old night still lists the call it still holds
-            (self.state_dir / "nights" / str(old_night) / safe).unlink(missing_ok=True)
+            self.index.remove(str(old_night), safe)
         return result
-
-    def _mark_dirty(self, night: str) -> None:
-        d = self.state_dir / "dirty"
-        d.mkdir(parents=True, exist_ok=True)
-        (d / night).touch()
-
-    def _mark(self, night: str, safe_id: str) -> None:
-        """Before the JSON is written: the night is dirty and the call belongs to it."""
-        self._mark_dirty(night)
-        d = self.state_dir / "nights" / night
-        d.mkdir(parents=True, exist_ok=True)
-        (d / safe_id).touch()
 
     def read_call(self, call_id: str) -> StoredResult:
         """The stored result; FileNotFoundError when there is none, CodecError when it cannot be read."""
@@ -169,98 +144,6 @@ class ResultStore:
             if data is not None:
                 yield data
 
-    # transcript cache -------------------------------------------------------------------------
-    def cache_get(self, key: str) -> CallTranscript | None:
-        from callqa.store.codec import transcript_from_dict
-
-        path = self.cache_dir / f"{key}.json"
-        if not path.exists():
-            return None
-        try:
-            return transcript_from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError):  # CodecError is a ValueError
-            return None  # a damaged or other-version cache entry is recomputed, not trusted
-
-    def cache_put(self, key: str, transcript: CallTranscript) -> None:
-        from callqa.store.codec import transcript_to_dict
-
-        atomic_write_text(
-            self.cache_dir / f"{key}.json", json.dumps(transcript_to_dict(transcript), ensure_ascii=False)
-        )
-
-    # errors --------------------------------------------------------------------------------------
-    def record_error(
-        self,
-        *,
-        file: str,
-        stage: str,
-        message: str,
-        call_id: str | None = None,
-        night: str | None = None,
-        run_id: str | None = None,
-    ) -> None:
-        """Append one error row (one write of one line, fsynced; a torn last line is skipped on reading)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        row = {
-            "call_id": call_id,
-            "file": file,
-            "stage": stage,
-            "message": message,
-            "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "night": night or dt.date.today().isoformat(),
-            "run_id": run_id,
-        }
-        line = (
-            ("\n" if _ends_without_newline(self.errors_path) else "")
-            + json.dumps(row, ensure_ascii=False)
-            + "\n"
-        )
-        fd = os.open(self.errors_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, line.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-    def clear_error(self, call_id: str) -> None:
-        """Drop earlier errors of a call that has now been analysed."""
-        self.compact_errors(scored={call_id})
-
-    def compact_errors(self, *, scored: Iterable[str] = ()) -> None:
-        """Drop errors of calls now scored, and keep only the newest row per (call, file, stage)."""
-        errors = self.read_errors()
-        done = set(scored)
-        latest: dict[tuple, dict[str, Any]] = {}
-        for e in errors:
-            if e.get("call_id") is not None and e.get("call_id") in done:
-                continue
-            key = (
-                e.get("call_id"),
-                e.get("file"),
-                e.get("stage"),
-                e.get("message") if e.get("call_id") is None else None,
-            )
-            latest.pop(key, None)  # the newest row goes last
-            latest[key] = e
-        kept = list(latest.values())
-        if len(kept) != len(errors):
-            atomic_write_text(
-                self.errors_path, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in kept)
-            )
-
-    def read_errors(self) -> list[dict[str, Any]]:
-        if not self.errors_path.exists():
-            return []
-        rows = []
-        for line in self.errors_path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            try:
-                rows.append(json.loads(line))
-            except ValueError:
-                continue  # a line torn by a crash mid-append
-        return rows
-
     # run metadata --------------------------------------------------------------------------------
     def write_run_info(self, config: Any, versions: dict[str, str]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -278,18 +161,9 @@ class ResultStore:
     # tables ----------------------------------------------------------------------------------------
     def write_tables(self, nights: Iterable[str] | None = None) -> dict[str, int]:
         """Rebuild the Parquet partitions of `nights` (plus any left dirty); None: rebuild everything."""
-        from callqa.store.tables import (
-            TABLES,
-            build_tables,
-            finish_table,
-            unify_partitions,
-            write_duckdb,
-            write_partition,
-        )
-
         with self.lock():
             legacy = any((self.root / f"{t}.parquet").is_file() for t in TABLES)
-            if nights is None or legacy or not (self.state_dir / "nights").is_dir():
+            if nights is None or legacy or not self.index.exists():
                 todo = self._rebuild_index()
                 for (
                     t
@@ -301,22 +175,21 @@ class ResultStore:
                         for part in folder.glob("night=*"):
                             if part.name[len("night=") :] not in todo:
                                 shutil.rmtree(part, ignore_errors=True)
-                shutil.rmtree(self.state_dir / "dirty", ignore_errors=True)
+                self.index.clean_all()
             else:
-                dirty = self.state_dir / "dirty"
-                todo = set(nights) | ({p.name for p in dirty.iterdir()} if dirty.is_dir() else set())
+                todo = set(nights) | self.index.dirty()
             counts = {t: 0 for t in TABLES}
-            errors = self.read_errors()
+            errors = self.errors.read()
             for night in sorted(todo):
                 calls = self._calls_of_night(night)
                 frames = build_tables(calls, [])
                 for t in ("calls", "checks", "utterances"):
                     counts[t] += write_partition(self.root / f"{t}.parquet", night, frames[t])
-                (self.state_dir / "dirty" / night).unlink(missing_ok=True)
+                self.index.clean(night)
             # errors: small, rebuilt whole every time (one partition per night)
-            err_frames: dict[str, list[dict[str, Any]]] = {}
+            err_frames: dict[str, list[ErrorRow]] = {}
             for e in errors:
-                err_frames.setdefault(e.get("night") or night_of(e.get("at")) or "unknown", []).append(e)
+                err_frames.setdefault(e.night or night_of(e.at) or "unknown", []).append(e)
             err_dir = self.root / "errors.parquet"
             if err_dir.is_dir():
                 for part in err_dir.glob("night=*"):
@@ -332,13 +205,11 @@ class ResultStore:
         return counts
 
     def nights(self) -> list[str]:
-        d = self.state_dir / "nights"
-        return sorted(p.name for p in d.iterdir()) if d.is_dir() else []
+        return self.index.nights()
 
     def _calls_of_night(self, night: str) -> list[StoredResult]:
-        d = self.state_dir / "nights" / night
         out = []
-        for marker in sorted(d.iterdir()) if d.is_dir() else []:
+        for marker in self.index.members(night):
             data = (
                 self._read_result(self.calls_dir / f"{marker.name}.json")
                 if (self.calls_dir / f"{marker.name}.json").exists()
@@ -358,26 +229,15 @@ class ResultStore:
 
     def _rebuild_index(self) -> set[str]:
         """Index every stored call by night from scratch (legacy folders, `report`, `rescore`)."""
-        tmp = self.state_dir / ".nights.rebuild"
-        shutil.rmtree(tmp, ignore_errors=True)
-        nights: set[str] = set()
+        by_night: dict[str, list[str]] = {}
         for path in sorted(self.calls_dir.glob("*.json")):
             data = self._read_result(path)
             if data is None:
                 continue
             night = data.night or self.night_for(data, fallback=_mtime_date(path))
-            nights.add(night)
-            (tmp / night).mkdir(parents=True, exist_ok=True)
-            (tmp / night / path.stem).touch()
-        tmp.mkdir(parents=True, exist_ok=True)
-        final = self.state_dir / "nights"
-        old = self.state_dir / ".nights.old"
-        shutil.rmtree(old, ignore_errors=True)
-        if final.exists():
-            final.rename(old)
-        tmp.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
-        return nights
+            by_night.setdefault(night, []).append(path.stem)
+        self.index.replace_all(by_night)
+        return set(by_night)
 
 
 def _mtime_date(path: Path) -> str | None:
@@ -385,12 +245,3 @@ def _mtime_date(path: Path) -> str | None:
         return dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
     except OSError:
         return None
-
-
-def _ends_without_newline(path: Path) -> bool:
-    try:
-        with open(path, "rb") as f:
-            f.seek(-1, os.SEEK_END)
-            return f.read(1) != b"\n"
-    except OSError:
-        return False

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from callqa.store.atomic import TMP_SUFFIX, fsync_dir
-from callqa.store.codec import StoredResult, evidence_to_dict
+from callqa.store.codec import ErrorRow, StoredResult, evidence_to_dict
 
 TABLES = ("calls", "checks", "utterances", "errors")
 CALL_COLUMNS = [
@@ -36,7 +36,7 @@ def _scalar(v: Any) -> Any:
     return v
 
 
-def build_tables(calls: Sequence[StoredResult], errors: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
+def build_tables(calls: Sequence[StoredResult], errors: Sequence[ErrorRow]) -> dict[str, pd.DataFrame]:
     call_rows, check_rows, utt_rows = [], [], []
     for c in calls:
         row: dict[str, Any] = {
@@ -94,7 +94,10 @@ def build_tables(calls: Sequence[StoredResult], errors: list[dict[str, Any]]) ->
                     "channel": u.channel,
                 }
             )
-    err_rows = [{k: e.get(k) for k in ("call_id", "file", "stage", "message", "at")} for e in errors]
+    err_rows = [
+        {"call_id": e.call_id, "file": e.file, "stage": e.stage, "message": e.message, "at": e.at}
+        for e in errors
+    ]
     frames = {
         "calls": pd.DataFrame(call_rows),
         "checks": pd.DataFrame(

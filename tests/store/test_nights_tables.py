@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runners"))
 from batch_calls import make_calls  # noqa: E402
 
 from callqa.cli import main  # noqa: E402
-from callqa.store.results import ResultStore, night_of  # noqa: E402
+from callqa.store.nights import night_of
+from callqa.store.results import ResultStore  # noqa: E402
 from callqa.store.tables import connect  # noqa: E402
 
 
@@ -140,11 +141,11 @@ def test_empty_tables_keep_their_columns(tmp_path: Path) -> None:
 @pytest.mark.parametrize("line", ['{"call_id": "x", "file": "x.wav", "stage": "deco'])
 def test_torn_error_line_is_skipped(tmp_path: Path, line: str) -> None:
     store = ResultStore(tmp_path)
-    store.record_error(file="a.wav", stage="decode", message="empty file", call_id="a")
-    with store.errors_path.open("a") as f:
+    store.errors.record(file="a.wav", stage="decode", message="empty file", call_id="a")
+    with store.errors.path.open("a") as f:
         f.write(line)  # a crash in the middle of an append
-    store.record_error(file="b.wav", stage="decode", message="empty file", call_id="b")
-    assert [e["call_id"] for e in store.read_errors()] == ["a", "b"]
+    store.errors.record(file="b.wav", stage="decode", message="empty file", call_id="b")
+    assert [e.call_id for e in store.errors.read()] == ["a", "b"]
 
 
 def test_a_night_left_dirty_by_a_killed_batch_is_rebuilt_even_when_nothing_is_rescored(
