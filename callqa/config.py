@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from callqa.checks import all_checks, build_params
+from callqa.checks.holds import HoldsParams, hold_detection
 from callqa.checks.registry import enabled_checks
 from callqa.checks.trust import TrustConfig
 from callqa.dataconf import ConfigError, ConfigWarning, build_dataclass, deep_merge, parse_override, read_yaml
-from callqa.features import CallSettings, HoldsParams
+from callqa.features import CallSettings
+from callqa.features.timing import MIN_OVERTALK_S, MIN_SILENCE_S, TimingParams
 from callqa.redact.config import RedactConfig, validate_redact_config
 from callqa.scoring.scorecard import Scorecard, load_scorecard
 from callqa.signal.config import SignalConfig
@@ -161,6 +163,7 @@ class ResolvedConfig:
     ]  # every check named under `checks` (enabled or not) -> its params dataclass
     enabled: tuple[str, ...]  # the checks that run, in config order
     unconfigured: tuple[str, ...]  # registered checks the config does not name: they do not run (a warning)
+    needs: frozenset[str]  # what the enabled checks need computed (`register_check(needs=...)`)
     scorecard: Scorecard
     settings: CallSettings  # what derived features need: holds params, signal config
 
@@ -194,15 +197,24 @@ def resolve_config(cfg: Config) -> ResolvedConfig:
     except (LexiconError, OSError) as exc:
         raise ConfigError(f"{source}: bad phrases_path: {exc}") from None
     holds = params.get("holds")
+    silence, overtalk = params.get("silence"), params.get("overtalk")
+    timing = TimingParams(
+        min_silence_s=getattr(silence, "min_silence_s", MIN_SILENCE_S),
+        min_overtalk_s=getattr(overtalk, "min_overtalk_s", MIN_OVERTALK_S),
+    )  # the thresholds of the `silence` and `overtalk` checks, so the published timing agrees with them
     settings = CallSettings(
-        holds=holds if isinstance(holds, HoldsParams) else HoldsParams(), signal=cfg.signal
+        holds=hold_detection(holds if isinstance(holds, HoldsParams) else None),
+        signal=cfg.signal,
+        timing=timing,
     )
     unconfigured = tuple(sorted(set(known) - set(cfg.checks)))
     for name in unconfigured:
         warnings.warn(f"check '{name}' is registered (by {known[name].module}) but not in the config ({source}): "
                       f"it does not run; name it under `checks:` to run it (`{name}: {{}}` takes its defaults) or "
                       f"turn it off with `{name}: {{enabled: false}}`", ConfigWarning, stacklevel=3)  # fmt: skip
-    return ResolvedConfig(params, tuple(enabled_checks(cfg.checks)), unconfigured, card, settings)
+    enabled = tuple(enabled_checks(cfg.checks))
+    needs = frozenset(n for name in enabled for n in known[name].needs)
+    return ResolvedConfig(params, enabled, unconfigured, needs, card, settings)
 
 
 def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:

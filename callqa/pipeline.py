@@ -66,19 +66,19 @@ def obtain_transcript(
     cache_key: str | None,
     rescore: bool,
     audio_sha256: str | None = None,
-) -> tuple[CallTranscript, str | None]:
-    """The transcript step: from the cache (always, when rescoring), an imported file, or the models.
+) -> tuple[CallTranscript, str | None, bool]:
+    """The transcript step: from the cache (always, when rescoring), an imported file, or the models;
+    returns it with its cache key and whether it came from the cache.
 
     Whatever it returns is redacted with the current `redact` config (idempotent on cached text, which was
     redacted before it was stored, perhaps under other settings)."""
     if rescore and cache_key is not None and cache_get is not None:
         cached = cache_get(cache_key)
         if cached is not None:
-            steps.timings["cache_hit"] = 1.0
-            return redact_transcript(cached, config.redact), cache_key
+            return redact_transcript(cached, config.redact), cache_key, True
     if meta.transcript_path:
         imported = steps.run("import", import_transcript, meta, audio)
-        return redact_transcript(imported, config.redact), cache_key
+        return redact_transcript(imported, config.redact), cache_key, False
     if rescore:
         raise StageError("transcript", meta.call_id, "no cached transcript; run `callqa score` again")
     if audio is None:
@@ -87,12 +87,11 @@ def obtain_transcript(
     key = transcript_cache_key(audio_sha256 or file_sha256(Path(meta.audio_path)), meta, config)
     cached = cache_get(key) if (cache_get and config.runtime.cache) else None
     if cached is not None:
-        steps.timings["cache_hit"] = 1.0
-        return redact_transcript(cached, config.redact), key
+        return redact_transcript(cached, config.redact), key, True
     transcript = redact_transcript(run_models(audio, meta, config, models, signal, steps), config.redact)
     if cache_put:  # the cache never holds unredacted text
         cache_put(key, transcript)
-    return transcript, key
+    return transcript, key, False
 
 
 def analyze_call(
@@ -121,9 +120,9 @@ def analyze_call(
     if audio_available(meta, rescoring=rescore):
         audio = steps.run("decode", decode, meta, config)
         signal = steps.run("signal", measure_signal, audio, meta, config)
-    key = cache_key
+    key, cache_hit = cache_key, False
     if transcript is None:
-        transcript, key = obtain_transcript(
+        transcript, key, cache_hit = obtain_transcript(
             meta, config, audio, signal, models=models or Models(config), steps=steps, cache_get=cache_get,
             cache_put=cache_put, cache_key=cache_key, rescore=rescore, audio_sha256=audio_sha256,
         )  # fmt: skip
@@ -134,4 +133,4 @@ def analyze_call(
     card = steps.run("score", score, checks, config)
     return CallResult(meta=meta, call=call, checks=checks, score=card, timing=call_timing(call),
                       confidence=transcript_confidence(call), timings_s=steps.timings, cache_key=key,
-                      versions=versions())  # fmt: skip
+                      cache_hit=cache_hit, versions=versions())  # fmt: skip

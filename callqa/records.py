@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from callqa.types import Call, CallMeta, CheckResult
+from callqa.types import Call, CallMeta, CheckResult, TimingFigures
 
 
 @dataclass(frozen=True)
@@ -21,16 +21,6 @@ class Score:
     counted: tuple[str, ...]
     excluded: tuple[str, ...]
     scorecard: str
-
-
-@dataclass(frozen=True)
-class TimingFigures:
-    """Talk time per role, the agent's share of it, silences and overtalk (seconds, rounded as published)."""
-
-    talk_s: Mapping[str, float]
-    talk_ratio: float | None
-    silence_s: float
-    overtalk_s: float
 
 
 @dataclass(frozen=True)
@@ -65,4 +55,5 @@ class CallResult:
     confidence: TranscriptConfidence
     timings_s: Mapping[str, float] = field(default_factory=dict)  # seconds per step (the on_step figures)
     cache_key: str | None = None
+    cache_hit: bool = False  # the transcript came from the cache (no model ran)
     versions: Mapping[str, str] = field(default_factory=dict)

@@ -23,9 +23,20 @@ from callqa.diarization.channels import ChannelDiarizer
 from callqa.features import build_call as build_features
 from callqa.ingest.audio import Audio, AudioError, for_model, load_audio
 from callqa.models.holder import Models
-from callqa.records import Score, TimingFigures
+from callqa.records import Score
 from callqa.scoring.scorecard import score_call
-from callqa.types import Call, CallMeta, CallTranscript, CheckResult, SignalReport, SpeakerTurn, Word
+from callqa.signal.analyze import analyze_signal
+from callqa.types import (
+    Call,
+    CallMeta,
+    CallTranscript,
+    CheckResult,
+    SignalReport,
+    SpeakerTurn,
+    TimingFigures,
+    TranscriptProvenance,
+    Word,
+)
 
 SILENT_PEAK_DBFS = -60.0
 T = TypeVar("T")
@@ -93,10 +104,8 @@ def decode(meta: CallMeta, config: Config) -> Audio:
 
 def measure_signal(audio: Audio, meta: CallMeta, config: Config) -> SignalReport:
     """Rings, busy tone, music, silences, dead legs and levels, from the audio alone (no model)."""
-    from callqa.signal.analyze import analyze_signal
-
     signal = config.signal
-    if signal.pitch.enabled and "monotone" not in config.resolved.enabled:  # only `monotone` reads the pitch
+    if signal.pitch.enabled and "pitch" not in config.resolved.needs:  # no enabled check reads the pitch
         signal = replace(signal, pitch=replace(signal.pitch, enabled=False))
     try:
         return analyze_signal(audio, config=signal, meta=meta)
@@ -198,11 +207,7 @@ def align(
             labelled = [(spk, w) for w in heard.words[ch]]
             utterances += group_utterances(labelled, language=language, roles=decision.roles, channel=ch)
         utterances.sort(key=lambda u: (u.start_s, u.end_s))
-        info: dict[str, Any] = {
-            "asr": heard.asr_name,
-            "diarization": turns.diarizer,
-            "role_method": decision.method,
-        }
+        scores = None
     else:
         words = heard.words[0]
         labelled = assign_words(words, turns.turns) if turns.turns else [("SPEAKER_00", w) for w in words]
@@ -220,9 +225,9 @@ def align(
             extra_agent_phrases=config.roles.agent_phrases,
         )
         utterances = [replace(u, role=decision.roles.get(u.speaker, "unknown")) for u in utterances]
-        info = {"asr": heard.asr_name, "diarization": turns.diarizer, "role_method": decision.method,
-                "role_scores": decision.scores}  # fmt: skip
-    info["role_evidence"] = list(decision.evidence)
+        scores = decision.scores
+    provenance = TranscriptProvenance(asr=heard.asr_name, diarization=turns.diarizer, role_method=decision.method,
+                                      role_scores=scores, role_evidence=tuple(decision.evidence))  # fmt: skip
     return CallTranscript(
         language=language,
         duration_s=duration_s,
@@ -230,7 +235,7 @@ def align(
         turns=turns.turns,
         roles=decision.roles,
         source="asr",
-        info=info,
+        provenance=provenance,
     )
 
 
@@ -283,10 +288,9 @@ def score(checks: dict[str, CheckResult], config: Config) -> Score:
 
 
 def call_timing(call: Call) -> TimingFigures:
-    """The call's talk, silence and overtalk figures (published as `timing` and in calls.parquet)."""
-    from callqa.checks.timing import summarize_timing
-
-    return summarize_timing(call).figures()
+    """The call's talk, silence and overtalk figures (published as `timing` and in calls.parquet), as the
+    features step measured them with the configured thresholds."""
+    return call.features.timing.figures()
 
 
 def audio_available(meta: CallMeta, *, rescoring: bool) -> bool:

@@ -85,15 +85,35 @@ class Utterance:
     channel: int | None = None
 
 
+EventKind = Literal["ring", "busy_tone", "music", "silence", "dead_line", "hold", "answer"]
+
+
 @dataclass(frozen=True)
 class SignalEvent:
-    """Something found in the signal: ring, busy_tone, music, silence, hold, dead_line ..."""
+    """Something found in the signal. `hold` (a hold marked upstream, e.g. by the telephony platform) and
+    `answer` are taken as given; the signal layer finds the others (callqa/signal/analyze.py)."""
 
-    kind: str
+    kind: EventKind
     start_s: float
     end_s: float
-    channel: int | None = None
-    attrs: Mapping[str, Any] = field(default_factory=dict)
+    channel: int | None = None  # None: every channel (a silence: no channel active)
+    profile: str | None = None  # ring / busy_tone: the cadence profile it matched (signal.rings/busy)
+    sequence: int | None = None  # ring: which ringback sequence (0: the first, before the answer)
+    complete: bool | None = None  # ring: a whole cycle (False: cut by the answer or the recording start)
+    cycles: int | None = None  # busy_tone: on/off cycles heard
+
+
+@dataclass(frozen=True, eq=False)
+class PitchTrack:
+    """F0 of one channel (callqa.signal.pitch), frame k centred at k * hop_s."""
+
+    channel: int
+    hop_s: float
+    f0_hz: np.ndarray  # per frame; NaN where unvoiced
+    aperiodicity: np.ndarray  # YIN dip depth per frame (0 = perfectly periodic); 1 where not tracked
+
+    def times_s(self) -> np.ndarray:
+        return np.arange(len(self.f0_hz)) * self.hop_s
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,8 +149,8 @@ class SignalSummary:
     hangup_reason: str | None = None
     ring_periods_s: Mapping[str, float] = field(default_factory=dict)  # cadence period per ring profile
     pitch: tuple[
-        Any, ...
-    ] = ()  # one `callqa.signal.pitch.PitchTrack` per channel (when signal.pitch.enabled)
+        PitchTrack, ...
+    ] = ()  # one per channel, when a configured check needs it (`needs=("pitch",)`)
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,6 +197,31 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
+class Redaction:
+    """What `redact` replaced in a transcript: the kinds it looked for, how many of each it found."""
+
+    kinds: tuple[str, ...]
+    found: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class TranscriptProvenance:
+    """Where a transcript came from: the models and how roles were decided, or the file it was imported from;
+    published as the call's `transcript_info` (only the fields that are set)."""
+
+    format: str | None = None  # imported: callqa | aws | azure
+    path: str | None = None  # imported: the transcript file
+    asr: str | None = None  # the recognizer's name
+    diarization: str | None = (
+        None  # the diarizer's name; "channels" for stereo, "none" when nothing was heard
+    )
+    role_method: str | None = None  # channel_layout | opening
+    role_scores: Mapping[str, float] | None = None  # mono: agent-likeness per speaker
+    role_evidence: tuple[str, ...] | None = None
+    redaction: Redaction | None = None
+
+
+@dataclass(frozen=True)
 class CallTranscript:
     """What the models produced for one call: words on speakers, with roles."""
 
@@ -186,7 +231,7 @@ class CallTranscript:
     turns: tuple[SpeakerTurn, ...] = ()
     roles: Mapping[str, Role] = field(default_factory=dict)
     source: str = "asr"  # asr | imported
-    info: Mapping[str, Any] = field(default_factory=dict)
+    provenance: TranscriptProvenance = field(default_factory=TranscriptProvenance)
 
 
 @dataclass(frozen=True)
@@ -218,6 +263,39 @@ class Hold:
         return (self.start_s, self.end_s)
 
 
+@dataclass(frozen=True)
+class TimingFigures:
+    """Talk time per role, the agent's share of it, silences and overtalk (seconds, rounded as published)."""
+
+    talk_s: Mapping[str, float]
+    talk_ratio: float | None
+    silence_s: float
+    overtalk_s: float
+
+
+@dataclass(frozen=True)
+class TimingSummary:
+    """Talk per role, silences and overtalk of a call, with the thresholds they were measured with."""
+
+    talk_s: Mapping[str, float]
+    talk_ratio: float | None  # agent share of talk time
+    silence_s: float  # total of silences >= min_silence_s between first and last speech
+    silences: tuple[Interval, ...]
+    overtalk_s: float  # total of agent/customer overlaps >= min_overtalk_s
+    overtalks: tuple[Interval, ...]
+    min_silence_s: float
+    min_overtalk_s: float
+
+    def figures(self) -> TimingFigures:
+        """Rounded as published (`timing` of a call, calls.parquet, talk_time's values)."""
+        return TimingFigures(
+            talk_s={k: round(v, 3) for k, v in self.talk_s.items()},
+            talk_ratio=None if self.talk_ratio is None else round(self.talk_ratio, 4),
+            silence_s=round(self.silence_s, 3),
+            overtalk_s=round(self.overtalk_s, 3),
+        )
+
+
 @dataclass(frozen=True, eq=False)
 class CallFeatures:
     """What several checks need, derived once from the call with the configured parameters (the pipeline's
@@ -233,6 +311,7 @@ class CallFeatures:
     ]  # any channel active, tones and music masked (transcript if no signal)
     ring_periods_s: Mapping[str, float]  # cadence period of each configured ring profile
     hold_phrase_window_s: float  # how far around a hold its request and thanks were looked for
+    timing: TimingSummary  # with the configured `silence` and `overtalk` thresholds
 
     def speech_of(self, role: Role) -> list[Interval]:
         return list(self.speech.get(role, ()))

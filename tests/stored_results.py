@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from callqa.records import Score, TimingFigures
+from callqa.records import Score
 from callqa.store.codec import StoredCheck, StoredResult, StoredTurn, stored_check
-from callqa.types import CallMeta, CheckResult, Utterance
+from callqa.types import CallMeta, CheckResult, TimingFigures, Utterance
 
 
 def stored_result(

@@ -24,14 +24,14 @@ def test_the_hook_sees_every_step_in_order(good_call: Path, fake_models, config:
     assert [s.name for s in seen] == STEPS
     assert all(s.call_id == "good" and s.seconds >= 0 and s.end >= s.start for s in seen)
     assert list(result.timings_s) == STEPS
-    assert result.call.transcript.info["diarization"] == "fake-diarizer"
+    assert result.call.transcript.provenance.diarization == "fake-diarizer"
     assert result.cache_key in cache
 
     seen.clear()
     again = analyze_call(meta, config, cache_get=cache.get, cache_key=result.cache_key, rescore=True,
                          on_step=seen.append)  # fmt: skip
     assert [s.name for s in seen] == ["decode", "signal", "features", "checks", "score"]  # no model step
-    assert again.timings_s["cache_hit"] == 1.0
+    assert again.cache_hit
     assert {k: v.status for k, v in again.checks.items()} == {k: v.status for k, v in result.checks.items()}
 
 

@@ -30,7 +30,7 @@ def speech_regions(
     >>> from callqa.types import ChannelLevels, SignalEvent, SignalReport
     >>> act = np.ones(500, dtype=bool); act[100:300] = False      # 2 s pause at 2-6 s (20-ms frames)
     >>> lv = ChannelLevels(0, 0.02, np.zeros(500), np.zeros(500), np.zeros(500, int), act)
-    >>> rep = SignalReport(8000, 10.0, 1, (lv,), (SignalEvent("music", 7.0, 9.5, 0),), {})
+    >>> rep = SignalReport(8000, 10.0, 1, (lv,), (SignalEvent("music", 7.0, 9.5, 0),))
     >>> speech_regions(rep)
     [(0.0, 2.3), (5.7, 7.3), (9.2, 10.0)]
     """

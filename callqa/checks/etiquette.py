@@ -88,8 +88,6 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
         return na("hold_etiquette", "no agent speech")
     book = phrasebook_for(call, path=params.phrases_path)
     tokens = role_tokens(call, "agent", book=book)
-    asks = match_list(tokens, book, "hold_request")
-    thanks = match_list(tokens, book, "hold_thanks")
     reasons = match_list(tokens, book, "hold_reason")
     durations = duration_mentions(call, tokens, book)
     window_s = call.features.hold_phrase_window_s  # the window the `holds` check's holds were matched in
@@ -103,7 +101,7 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
         evidence.extend(match_evidence(m, role="agent", note="hold duration said") for m in how_long[-1:])
         return why, how_long
 
-    holds = call.features.holds  # the holds the `holds` check reports, with their request and thanks
+    holds = call.features.holds  # the holds the `holds` check reports, their request and thanks matched once
     items: list[HoldEtiquetteItem] = []
     if holds:
         source = "signal"
@@ -125,8 +123,10 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
                 evidence.append(match_evidence(hold.request, role="agent", note="hold permission"))
             if hold.thanks is not None:
                 evidence.append(match_evidence(hold.thanks, role="agent", note="thanks after hold"))
-    else:
+    else:  # no hold in the signal: the holds are where the agent asked for one and thanked after it
         source = "transcript"
+        asks = match_list(tokens, book, "hold_request")
+        thanks = match_list(tokens, book, "hold_thanks")
         if not asks and not thanks:
             return na("hold_etiquette", "no hold (no hold events, no hold phrases)")
         # pair each request with the first thanks after it; a thanks with no request = hold without permission

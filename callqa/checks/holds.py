@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from callqa.checks.registry import register_check
-from callqa.features.holds import HoldsParams
+from callqa.features.holds import HoldDetection
 from callqa.intervals import gaps, intersect_intervals
 from callqa.types import Call, CheckResult, CheckValues, Evidence, na
 
-__all__ = ["HoldRow", "HoldsParams", "HoldsValues", "check_holds"]
+__all__ = ["HoldRow", "HoldsParams", "HoldsValues", "check_holds", "hold_detection"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,23 @@ class HoldsValues(CheckValues):
     violations: int
     holds: tuple[HoldRow, ...]
     max_unattended_s: float
+
+
+@dataclass(frozen=True)
+class HoldsParams(HoldDetection):
+    """`checks.holds`: the hold detection every hold-reading check shares (`HoldDetection`, handed to the
+    `features` step) and the `holds` check's own pass/fail rules below."""
+
+    max_unattended_s: float = 30.0  # a hold fails when the agent stays away longer than this
+    require_permission: bool = False  # also fail a hold that was not asked for
+    require_thanks: bool = False  # also fail a hold not followed by thanks
+
+
+def hold_detection(params: HoldsParams | None) -> HoldDetection:
+    """The detection part of the configured `checks.holds` (defaults when the config does not name it)."""
+    if params is None:
+        return HoldDetection()
+    return HoldDetection(**{f.name: getattr(params, f.name) for f in fields(HoldDetection)})
 
 
 @register_check("holds", params=HoldsParams)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from callqa.checks.registry import register_check
-from callqa.signal.pitch import PitchStats, PitchTrack, pitch_variation
-from callqa.types import Call, CheckResult, Evidence, Role, na, role_channels
+from callqa.signal.pitch import PitchStats, pitch_variation
+from callqa.types import Call, CheckResult, Evidence, PitchTrack, Role, na, role_channels
 
 _NOT_VOICE = ("music", "ring", "busy_tone")
 
@@ -66,7 +66,7 @@ def _stats(call: Call, role: Role, pad_s: float) -> tuple[PitchStats | None, str
     return pitch_variation(f0, track.hop_s), source
 
 
-@register_check("monotone", params=MonotoneParams)
+@register_check("monotone", params=MonotoneParams, needs=("pitch",))
 def check_monotone(call: Call, params: MonotoneParams) -> CheckResult:
     """Monotone voice: the agent's pitch standard deviation (semitones) below a floor."""
     if call.signal is None or not call.signal.extras.pitch:

@@ -36,17 +36,17 @@ def _answer_after(call: Call, after_s: float) -> float | None:
 @register_check("rings", params=RingsParams)
 def check_rings(call: Call, params: RingsParams) -> CheckResult:
     """Rings before the agent answered: ringback counted in the audio, else the manifest's ring_s."""
-    rings = [e for e in call.events("ring") if e.attrs.get("sequence", 0) == 0]
+    rings = [e for e in call.events("ring") if not e.sequence]  # the first ringback (None: given as one)
     if rings:
         first, last = rings[0], rings[-1]
         answer_s = _answer_after(call, last.start_s)
-        count, profile, source = len(rings), str(first.attrs.get("profile")), "audio"
+        count, profile, source = len(rings), str(first.profile), "audio"
         ring_s = (answer_s if answer_s is not None else last.end_s) - first.start_s
         evidence = tuple(
             Evidence(
                 e.start_s,
                 e.end_s,
-                note=f"ring {i + 1} ({profile}{'' if e.attrs.get('complete') else ', cut'})",
+                note=f"ring {i + 1} ({profile}{'' if e.complete else ', cut'})",
             )
             for i, e in enumerate(rings)
         )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from callqa.checks.registry import register_check
+from callqa.features.timing import MIN_OVERTALK_S, MIN_SILENCE_S, TimingParams, summarize_speech
 from callqa.intervals import Interval, gaps, intersect_intervals, merge_intervals, total_s
-from callqa.records import TimingFigures
-from callqa.types import Call, CheckResult, CheckValues, Evidence, Role
+from callqa.types import Call, CheckResult, CheckValues, Evidence, Role, TimingSummary
 
 __all__ = ["Interval", "gaps", "intersect_intervals", "merge_intervals", "speech_intervals", "total_s"]
 
@@ -17,46 +17,15 @@ def speech_intervals(call: Call, role: Role) -> list[Interval]:
     return call.features.speech_of(role)
 
 
-@dataclass(frozen=True)
-class TimingSummary:
-    talk_s: dict[str, float]
-    talk_ratio: float | None  # agent share of talk time
-    silence_s: float  # total of silences >= min_silence_s between first and last speech
-    silences: list[Interval]
-    overtalk_s: float
-    overtalks: list[Interval]
-
-    def figures(self) -> TimingFigures:
-        """Rounded as published (`timing` of a call, talk_time's values)."""
-        return TimingFigures(
-            talk_s={k: round(v, 3) for k, v in self.talk_s.items()},
-            talk_ratio=None if self.talk_ratio is None else round(self.talk_ratio, 4),
-            silence_s=round(self.silence_s, 3),
-            overtalk_s=round(self.overtalk_s, 3),
-        )
-
-
-def summarize_timing(call: Call, *, min_silence_s: float = 3.0, min_overtalk_s: float = 0.0) -> TimingSummary:
-    agent = speech_intervals(call, "agent")
-    customer = speech_intervals(call, "customer")
-    unknown = speech_intervals(call, "unknown")
-    talk = {"agent": total_s(agent), "customer": total_s(customer)}
-    if unknown:
-        talk["unknown"] = total_s(unknown)
-    both = talk["agent"] + talk["customer"]
-    anyone = merge_intervals(agent + customer + unknown)
-    silences: list[Interval] = []
-    if anyone:
-        silences = [g for g in gaps(anyone, anyone[0][0], anyone[-1][1]) if g[1] - g[0] >= min_silence_s]
-    overtalks = [o for o in intersect_intervals(agent, customer) if o[1] - o[0] >= min_overtalk_s]
-    return TimingSummary(
-        talk_s=talk,
-        talk_ratio=talk["agent"] / both if both > 0 else None,
-        silence_s=total_s(silences),
-        silences=silences,
-        overtalk_s=total_s(overtalks),
-        overtalks=overtalks,
-    )
+def summarize_timing(
+    call: Call, *, min_silence_s: float = MIN_SILENCE_S, min_overtalk_s: float = MIN_OVERTALK_S
+) -> TimingSummary:
+    """The call's timing with these thresholds: the one the `features` step measured when they are the
+    configured ones (always, in the pipeline), else measured again from the same speech."""
+    done = call.features.timing
+    if (done.min_silence_s, done.min_overtalk_s) == (min_silence_s, min_overtalk_s):
+        return done
+    return summarize_speech(call.features.speech, TimingParams(min_silence_s, min_overtalk_s))
 
 
 @dataclass(frozen=True)
@@ -88,7 +57,7 @@ class TalkTimeParams:
 @register_check("talk_time", params=TalkTimeParams)
 def check_talk_time(call: Call, params: TalkTimeParams) -> CheckResult:
     """Talk time per role and the agent's share of it."""
-    t = summarize_timing(call)
+    t = call.features.timing
     if t.talk_ratio is None:
         return CheckResult("talk_time", "na", reason="no agent or customer speech", values=t.figures())
     ok = params.min_agent_share <= t.talk_ratio <= params.max_agent_share
@@ -102,14 +71,15 @@ def check_talk_time(call: Call, params: TalkTimeParams) -> CheckResult:
 
 @dataclass(frozen=True)
 class SilenceParams:
-    min_silence_s: float = 3.0  # a gap this long with nobody speaking counts as silence
+    min_silence_s: float = MIN_SILENCE_S  # a gap this long with nobody speaking counts as silence
     max_silence_share: float = 0.25  # fail when silences make up more of the call than this
 
 
 @register_check("silence", params=SilenceParams)
 def check_silence(call: Call, params: SilenceParams) -> CheckResult:
     """Stretches with nobody speaking (non-talk time), between first and last speech."""
-    t = summarize_timing(call, min_silence_s=params.min_silence_s)
+    done = call.features.timing
+    t = summarize_timing(call, min_silence_s=params.min_silence_s, min_overtalk_s=done.min_overtalk_s)
     if not t.talk_s.get("agent") and not t.talk_s.get("customer"):
         return CheckResult("silence", "na", reason="no speech")
     span = call.duration_s or 1.0
@@ -124,14 +94,15 @@ def check_silence(call: Call, params: SilenceParams) -> CheckResult:
 
 @dataclass(frozen=True)
 class OvertalkParams:
-    min_overtalk_s: float = 0.3  # overlaps shorter than this are backchannel, not overtalk
+    min_overtalk_s: float = MIN_OVERTALK_S  # overlaps shorter than this are backchannel, not overtalk
     max_overtalk_share: float = 0.1  # fail when overtalk exceeds this share of talk time
 
 
 @register_check("overtalk", params=OvertalkParams)
 def check_overtalk(call: Call, params: OvertalkParams) -> CheckResult:
     """Agent and customer speaking at once."""
-    t = summarize_timing(call, min_overtalk_s=params.min_overtalk_s)
+    done = call.features.timing
+    t = summarize_timing(call, min_silence_s=done.min_silence_s, min_overtalk_s=params.min_overtalk_s)
     talk = t.talk_s.get("agent", 0.0) + t.talk_s.get("customer", 0.0)
     if not t.talk_s.get("agent") or not t.talk_s.get("customer"):
         return CheckResult("overtalk", "na", reason="needs speech from both agent and customer")

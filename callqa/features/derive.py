@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from callqa.features.holds import HoldsParams, find_holds
+from callqa.features.holds import HoldDetection, find_holds
+from callqa.features.timing import TimingParams, summarize_speech
 from callqa.intervals import mask_runs, merge_intervals, without_events
 from callqa.signal.config import SignalConfig
 from callqa.signal.hangup import detect_hangup_party
@@ -25,8 +26,9 @@ ROLES: tuple[Role, ...] = ("agent", "customer", "unknown")
 class CallSettings:
     """What derived features and checks need from the config, resolved once (see `Config.resolved`)."""
 
-    holds: HoldsParams = field(default_factory=HoldsParams)
+    holds: HoldDetection = field(default_factory=HoldDetection)
     signal: SignalConfig = field(default_factory=SignalConfig)
+    timing: TimingParams = field(default_factory=TimingParams)
 
 
 @lru_cache(maxsize=1)
@@ -103,6 +105,7 @@ def derive_features(call: Call, settings: CallSettings) -> CallFeatures:
         signal_speech=tuple(signal_speech(call, speech)),
         ring_periods_s={name: p.period_s() for name, p in settings.signal.rings.profiles.items()},
         hold_phrase_window_s=settings.holds.phrase_window_s,
+        timing=summarize_speech(speech, settings.timing),
     )
 
 

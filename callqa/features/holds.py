@@ -10,18 +10,16 @@ from callqa.types import Hold, PhraseMatch, SignalEvent
 
 
 @dataclass(frozen=True)
-class HoldsParams:
-    """`checks.holds` in the config: hold detection (shared by `holds`, `nontalk`, `hold_etiquette`) and the
-    `holds` check's pass/fail rules."""
+class HoldDetection:
+    """What counts as a hold (shared by `holds`, `nontalk`, `dead_air`, `hold_etiquette`; derived once, in the
+    `features` step). Configured under `checks.holds` with the `holds` check's own pass/fail rules
+    (`callqa.checks.holds.HoldsParams`), the keys users have."""
 
-    max_unattended_s: float = 30.0  # a hold fails when the agent stays away longer than this
     min_silent_hold_s: float = 20.0  # silence on all sides alone counts as a hold when this long
     min_silent_hold_after_request_s: float = 5.0  # ... or this long right after a hold request
     merge_gap_s: float = 30.0  # hold stretches this close, joined by agent check-ins, are one hold
     max_customer_talk_in_gap_s: float = 3.0  # more customer talk between stretches: two holds
     phrase_window_s: float = 30.0  # request looked for this long before the hold, thanks this long after it
-    require_permission: bool = False  # also fail a hold that was not asked for
-    require_thanks: bool = False  # also fail a hold not followed by thanks
     phrases_path: str | None = (
         None  # phrase book (hold_request / hold_thanks); default configs/phrases/<lang>.yaml
     )
@@ -39,7 +37,7 @@ def find_holds(
     customer_speech: Sequence[Interval],
     requests: Sequence[PhraseMatch],
     thanks: Sequence[PhraseMatch],
-    params: HoldsParams,
+    params: HoldDetection,
 ) -> tuple[Hold, ...]:
     """Hold spans: music, silences of `min_silent_hold_s` (or `min_silent_hold_after_request_s` right after a
     request), joined across agent check-ins when the customer barely talks in between. `hold` events marked

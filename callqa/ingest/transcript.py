@@ -42,7 +42,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
-from callqa.types import CallMeta, CallTranscript, Role, Utterance, Word, role_channels
+from callqa.types import CallMeta, CallTranscript, Role, TranscriptProvenance, Utterance, Word, role_channels
 
 FORMATS = ("callqa", "amazon", "azure")
 
@@ -113,7 +113,7 @@ def load_transcript(
         raise TranscriptError(f"{p}: {exc}") from exc
     if duration_s is not None:
         t = replace(t, duration_s=float(duration_s))
-    return replace(t, info={**t.info, "path": str(p)})
+    return replace(t, provenance=replace(t.provenance, path=str(p)))
 
 
 def parse_transcript(
@@ -168,7 +168,7 @@ def parse_transcript(
         utterances=tuple(utterances),
         roles=cast(dict[str, Role], dict(roles)),
         source="imported",
-        info={"format": fmt},
+        provenance=TranscriptProvenance(format=fmt),
     )
 
 

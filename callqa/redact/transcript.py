@@ -16,7 +16,7 @@ from dataclasses import replace
 from callqa.redact.config import RedactConfig
 from callqa.redact.detect import Span, find_pii
 from callqa.text.tokens import tokenize_text
-from callqa.types import CallTranscript, Utterance, Word
+from callqa.types import CallTranscript, Redaction, Utterance, Word
 
 PLACEHOLDERS = {"card": "[CARD]", "phone": "[PHONE]", "email": "[EMAIL]", "id": "[ID]"}
 # what a check uses to find redacted data in a transcript, e.g. a callback number: group 1 is CARD|PHONE|EMAIL|ID
@@ -221,7 +221,7 @@ def redact_transcript(transcript: CallTranscript, config: RedactConfig) -> CallT
     """The transcript with every configured kind of personal data replaced in utterance text and words.
 
     Utterances of one speaker less than `config.join_gap_s` apart are searched together. Idempotent: a
-    redacted transcript comes back unchanged (its `info["redaction"]` counts are kept).
+    redacted transcript comes back unchanged (its `provenance.redaction` counts are kept).
     """
     if not config.kinds:
         return transcript
@@ -232,7 +232,12 @@ def redact_transcript(transcript: CallTranscript, config: RedactConfig) -> CallT
         for i, u in zip(idx, red, strict=True):
             utterances[i] = u
         counts += found
-    before = dict(transcript.info.get("redaction", {}).get("found", {}))
+    earlier = transcript.provenance.redaction
+    before = dict(earlier.found) if earlier is not None else {}
     found_all = {k: before.get(k, 0) + counts.get(k, 0) for k in sorted(set(before) | set(counts))}
-    info = {**transcript.info, "redaction": {"kinds": sorted(config.kinds), "found": found_all}}
-    return replace(transcript, utterances=tuple(utterances), info=info)
+    redaction = Redaction(tuple(sorted(config.kinds)), found_all)
+    return replace(
+        transcript,
+        utterances=tuple(utterances),
+        provenance=replace(transcript.provenance, redaction=redaction),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from callqa.ingest.audio import Audio
@@ -13,18 +15,28 @@ from callqa.signal.music import detect_music
 from callqa.signal.pitch import pitch_track
 from callqa.signal.spectrum import power_spectrogram
 from callqa.signal.tones import ToneMatch, detect_tone, find_bursts, tonal_frames
-from callqa.types import CallMeta, ChannelLevels, SignalEvent, SignalReport, SignalSummary, layout_roles
+from callqa.types import (
+    CallMeta,
+    ChannelLevels,
+    PitchTrack,
+    SignalEvent,
+    SignalReport,
+    SignalSummary,
+    layout_roles,
+)
 
 
-def _tone_events(kind: str, seqs: list[ToneMatch], channel: int) -> list[SignalEvent]:
-    if kind == "ring":
-        return [
-            SignalEvent("ring", s, e, channel, {"profile": m.profile, "complete": c, "sequence": i})
-            for i, m in enumerate(seqs)
-            for s, e, c in m.cycles
-        ]
+def _ring_events(seqs: list[ToneMatch], channel: int) -> list[SignalEvent]:
     return [
-        SignalEvent(kind, m.start_s, m.end_s, channel, {"profile": m.profile, "cycles": len(m.cycles)})
+        SignalEvent("ring", s, e, channel, profile=m.profile, sequence=i, complete=c)
+        for i, m in enumerate(seqs)
+        for s, e, c in m.cycles
+    ]
+
+
+def _busy_events(seqs: list[ToneMatch], channel: int) -> list[SignalEvent]:
+    return [
+        SignalEvent("busy_tone", m.start_s, m.end_s, channel, profile=m.profile, cycles=len(m.cycles))
         for m in seqs
     ]
 
@@ -35,7 +47,8 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     Events: `ring` (one per ring of the first ringback sequence and any later one), `busy_tone`,
     `music`, `silence` (no channel active), `dead_line` (a stereo leg that goes digitally dead).
     Summary (`report.extras`, a `SignalSummary`): ring_profile, ring_count, first_ring_s, answer_s (first
-    non-tone activity after the rings), first_speech_s, last_speech_s, hangup_party and its reason, pitch (one PitchTrack per channel).
+    non-tone activity after the rings), first_speech_s, last_speech_s, hangup_party and its reason, pitch
+    (one PitchTrack per channel, when `signal.pitch.enabled`).
     """
     sr = audio.sample_rate
     rings, busy = config.rings.profiles, config.busy.profiles
@@ -87,7 +100,7 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
         for m in rseq + bseq:
             mark_rounded(tone_mask, [(s - hop_s, e + hop_s) for s, e, _ in m.cycles], hop_s=hop_s)
         music = detect_music(spec, lv.level_dbfs, hop_s=hop_s, config=config.music, exclude=tone_mask)
-        events += _tone_events("ring", rseq, ch) + _tone_events("busy_tone", bseq, ch)
+        events += _ring_events(rseq, ch) + _busy_events(bseq, ch)
         events += [SignalEvent("music", s, e, ch) for s, e in music]
         mark_rounded(tone_mask, music, hop_s=hop_s)
         not_speech.append(tone_mask)
@@ -111,25 +124,23 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
 
     ring_seqs = [(ch, [m for m in seqs if before_answer(m.start_s)]) for ch, seqs in ring_seqs]
     events = [ev for ev in events if ev.kind != "ring" or before_answer(ev.start_s)]
-    extras = _ring_extras(ring_seqs, speech, hop_s)
-    extras["ring_periods_s"] = {name: p.period_s() for name, p in rings.items()}
+    rings_found = _first_ringback(ring_seqs, speech, hop_s)
     spoken = np.nonzero(speech)[0]
-    extras["first_speech_s"] = float(spoken[0] * hop_s) if len(spoken) else None
-    extras["last_speech_s"] = float((spoken[-1] + 1) * hop_s) if len(spoken) else None
+    first_speech_s = float(spoken[0] * hop_s) if len(spoken) else None
+    last_speech_s = float((spoken[-1] + 1) * hop_s) if len(spoken) else None
     events.sort(key=lambda ev: (ev.start_s, ev.kind))
     hangup = hangup_from_events(
         events,
         roles=layout_roles(meta.channel_layout, audio.n_channels),
-        last_speech_s=extras["last_speech_s"],
+        last_speech_s=last_speech_s,
         end_s=audio.duration_s,
         config=config.hangup,
     )
-    extras["hangup_party"] = hangup.party
-    extras["hangup_reason"] = hangup.evidence.note if hangup.evidence is not None else None
     # per channel, gated by level (activity gating lost most voiced frames of a 10 dB SNR line); ring, busy
     # and music frames are skipped (the `monotone` check drops them anyway) and it picks each party's frames
+    pitch: tuple[PitchTrack, ...] = ()
     if config.pitch.enabled:
-        extras["pitch"] = tuple(
+        pitch = tuple(
             pitch_track(
                 audio.samples[ch],
                 sr,
@@ -140,28 +151,47 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
             )  # fmt: skip
             for ch in range(audio.n_channels)
         )
-    summary = SignalSummary(**extras)
+    summary = SignalSummary(
+        ring_count=rings_found.count,
+        ring_profile=rings_found.profile,
+        ring_channel=rings_found.channel,
+        first_ring_s=rings_found.first_s,
+        last_ring_end_s=rings_found.end_s,
+        answer_s=rings_found.answer_s,
+        first_speech_s=first_speech_s,
+        last_speech_s=last_speech_s,
+        hangup_party=hangup.party,
+        hangup_reason=hangup.evidence.note if hangup.evidence is not None else None,
+        ring_periods_s={name: p.period_s() for name, p in rings.items()},
+        pitch=pitch,
+    )
     return SignalReport(sr, audio.duration_s, audio.n_channels, tuple(levels), tuple(events), summary)
 
 
-def _ring_extras(ring_seqs: list[tuple[int, list[ToneMatch]]], speech: np.ndarray, hop_s: float) -> dict:
+@dataclass(frozen=True)
+class _Ringback:
+    count: int = 0
+    profile: str | None = None
+    channel: int | None = None
+    first_s: float | None = None
+    end_s: float | None = None
+    answer_s: float | None = None  # first non-tone activity after it
+
+
+def _first_ringback(
+    ring_seqs: list[tuple[int, list[ToneMatch]]], speech: np.ndarray, hop_s: float
+) -> _Ringback:
     """Rings of the earliest ringback sequence (the channel with most rings wins a tie)."""
     firsts = [(seqs[0].start_s, -len(seqs[0].cycles), ch, seqs[0]) for ch, seqs in ring_seqs if seqs]
     if not firsts:
-        return {
-            "ring_count": 0,
-            "ring_profile": None,
-            "ring_channel": None,
-            "first_ring_s": None,
-            "answer_s": None,
-        }
+        return _Ringback()
     _, _, ch, seq = min(firsts, key=lambda t: (t[0], t[1]))
     after = np.nonzero(speech[int(round(seq.end_s / hop_s)) :])[0]
-    return {
-        "ring_count": len(seq.cycles),
-        "ring_profile": seq.profile,
-        "ring_channel": ch,
-        "first_ring_s": float(seq.start_s),
-        "last_ring_end_s": float(seq.end_s),
-        "answer_s": float(seq.end_s + after[0] * hop_s) if len(after) else None,
-    }
+    return _Ringback(
+        count=len(seq.cycles),
+        profile=seq.profile,
+        channel=ch,
+        first_s=float(seq.start_s),
+        end_s=float(seq.end_s),
+        answer_s=float(seq.end_s + after[0] * hop_s) if len(after) else None,
+    )

@@ -35,9 +35,7 @@ def hangup_from_events(
         if ev.kind == "busy_tone" and (
             last_speech_s is None or ev.start_s >= last_speech_s - config.busy_after_speech_s
         ):
-            note = (
-                f"busy/reorder tone ({ev.attrs.get('profile')}) after the last speech: the customer hung up"
-            )
+            note = f"busy/reorder tone ({ev.profile}) after the last speech: the customer hung up"
             return HangupDecision("customer", Evidence(ev.start_s, ev.end_s, note=note), "busy_tone")
     dead = sorted(
         (ev.start_s, roles.get(ev.channel or 0, "unknown")) for ev in events if ev.kind == "dead_line"

@@ -16,19 +16,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 from callqa.ingest.audio import resample
 from callqa.intervals import mask_run_frames
 from callqa.signal.config import PitchConfig
+from callqa.types import PitchTrack
 
 TRACK_SAMPLE_RATE = 8000  # telephone band is enough for F0 up to 400 Hz; higher rates are resampled
-
-
-@dataclass(frozen=True, eq=False)
-class PitchTrack:
-    channel: int
-    hop_s: float
-    f0_hz: np.ndarray  # per frame (frame k centred at k * hop_s); NaN where unvoiced
-    aperiodicity: np.ndarray  # YIN dip depth per frame (0 = perfectly periodic); 1 where not tracked
-
-    def times_s(self) -> np.ndarray:
-        return np.arange(len(self.f0_hz)) * self.hop_s
 
 
 def pitch_track(x: np.ndarray, sample_rate: int, *, channel: int = 0, config: PitchConfig | None = None,

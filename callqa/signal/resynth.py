@@ -12,7 +12,8 @@ from scipy.linalg import solve_toeplitz
 from scipy.signal import lfilter
 
 from callqa.ingest.audio import resample
-from callqa.signal.pitch import TRACK_SAMPLE_RATE, PitchTrack
+from callqa.signal.pitch import TRACK_SAMPLE_RATE
+from callqa.types import PitchTrack
 
 
 def _lpc(frame: np.ndarray, order: int) -> tuple[np.ndarray, float]:

@@ -16,8 +16,19 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
-from callqa.records import CallResult, Fingerprint, Score, TimingFigures, TranscriptConfidence
-from callqa.types import CallMeta, CallTranscript, CheckResult, Evidence, SpeakerTurn, Utterance, Word
+from callqa.records import CallResult, Fingerprint, Score, TranscriptConfidence
+from callqa.types import (
+    CallMeta,
+    CallTranscript,
+    CheckResult,
+    Evidence,
+    Redaction,
+    SpeakerTurn,
+    TimingFigures,
+    TranscriptProvenance,
+    Utterance,
+    Word,
+)
 
 SCHEMA_VERSION = 1  # the per-call result JSON (README "What lands in --out")
 TRANSCRIPT_CODEC = 2  # cached transcripts; 1 (no `codec` key): stereo turns were not stored
@@ -130,7 +141,9 @@ def _decode_value(hint: Any, value: Any, where: str) -> Any:
             return None
         options = [a for a in typing.get_args(hint) if a is not type(None)]
         records = [a for a in options if is_dataclass(a)]
-        return _decode_value(records[0], value, where) if records and isinstance(value, Mapping) else value
+        if records and isinstance(value, Mapping):
+            return _decode_value(records[0], value, where)
+        return _decode_value(options[0], value, where) if len(options) == 1 else value
     if is_dataclass(hint) and isinstance(hint, type):
         return decode_record(hint, value, where=where)
     if origin is tuple and isinstance(value, (list, tuple)):
@@ -144,13 +157,34 @@ def _decode_value(hint: Any, value: Any, where: str) -> Any:
 
 
 # ----------------------------------------------------------------------------------------- transcripts
+def provenance_to_dict(p: TranscriptProvenance) -> dict[str, Any]:
+    """Only the fields that are set, in field order (`transcript_info` of a call, `info` of a cached one)."""
+    out: dict[str, Any] = {}
+    for f in fields(p):
+        v = getattr(p, f.name)
+        if v is None:
+            continue
+        if isinstance(v, Redaction):
+            v = {"kinds": list(v.kinds), "found": dict(v.found)}
+        elif isinstance(v, tuple):
+            v = list(v)
+        elif isinstance(v, Mapping):
+            v = dict(v)
+        out[f.name] = v
+    return out
+
+
+def provenance_from_dict(d: Mapping[str, Any]) -> TranscriptProvenance:
+    return decode_record(TranscriptProvenance, d, where="transcript_info")
+
+
 def transcript_to_dict(t: CallTranscript) -> dict[str, Any]:
     return {
         "codec": TRANSCRIPT_CODEC,
         "language": t.language,
         "duration_s": t.duration_s,
         "source": t.source,
-        "info": dict(t.info),
+        "info": provenance_to_dict(t.provenance),
         "roles": dict(t.roles),
         "turns": [asdict(x) for x in t.turns],
         "utterances": [utterance_to_dict(u) for u in t.utterances],
@@ -167,7 +201,7 @@ def transcript_from_dict(d: Mapping[str, Any]) -> CallTranscript:
         language=d["language"],
         duration_s=d["duration_s"],
         source=d.get("source", "asr"),
-        info=d.get("info", {}),
+        provenance=provenance_from_dict(d.get("info") or {}),
         roles=d.get("roles", {}),
         turns=tuple(SpeakerTurn(**x) for x in d.get("turns", [])),
         utterances=tuple(utterance_from_dict(u) for u in d.get("utterances", [])),
@@ -233,7 +267,7 @@ class StoredResult:
     turns: tuple[StoredTurn, ...]
     timing: TimingFigures
     meta: CallMeta
-    transcript_info: Mapping[str, Any] = field(default_factory=dict)
+    transcript_info: TranscriptProvenance = field(default_factory=TranscriptProvenance)
     transcript_confidence: TranscriptConfidence | None = None
     stage_seconds: Mapping[str, float] = field(default_factory=dict)
     cache_key: str | None = None
@@ -276,12 +310,25 @@ def stored_result(result: CallResult) -> StoredResult:
         ),
         timing=result.timing,
         meta=meta,
-        transcript_info=dict(call.transcript.info),
+        transcript_info=call.transcript.provenance,
         transcript_confidence=result.confidence,
-        stage_seconds={k: round(v, 3) for k, v in result.timings_s.items()},
+        stage_seconds=_stage_seconds(result),
         cache_key=result.cache_key,
         versions=dict(result.versions),
     )
+
+
+def _stage_seconds(result: CallResult) -> dict[str, float]:
+    """Seconds per step; a cache hit is published among them as `cache_hit: 1.0`, where the transcript
+    step would be (before `features`)."""
+    out: dict[str, float] = {}
+    for name, seconds in result.timings_s.items():
+        if name == "features" and result.cache_hit:
+            out["cache_hit"] = 1.0
+        out[name] = round(seconds, 3)
+    if result.cache_hit:
+        out.setdefault("cache_hit", 1.0)
+    return out
 
 
 def check_to_dict(check: StoredCheck | CheckResult) -> dict[str, Any]:
@@ -338,7 +385,7 @@ def result_to_dict(r: StoredResult) -> dict[str, Any]:
             "overtalk_s": r.timing.overtalk_s,
         },
         "meta": asdict(r.meta),
-        "transcript_info": dict(r.transcript_info),
+        "transcript_info": provenance_to_dict(r.transcript_info),
     }
     if r.transcript_confidence is not None:
         out["transcript_confidence"] = asdict(r.transcript_confidence)
@@ -400,7 +447,7 @@ def result_from_dict(d: Mapping[str, Any]) -> StoredResult:
                 overtalk_s=timing.get("overtalk_s") or 0.0,
             ),
             meta=CallMeta(**{k: v for k, v in (d.get("meta") or {}).items() if k in meta_fields}),
-            transcript_info=dict(d.get("transcript_info") or {}),
+            transcript_info=provenance_from_dict(d.get("transcript_info") or {}),
             transcript_confidence=None if conf is None else decode_record(TranscriptConfidence, conf),
             stage_seconds=dict(d.get("stage_seconds") or {}),
             cache_key=d.get("cache_key"),

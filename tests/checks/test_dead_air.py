@@ -5,7 +5,7 @@ from language_calls import make_call
 from signal_calls import call_from_audio, call_with, events_report
 
 from callqa.checks.dead_air import DeadAirParams, check_dead_air
-from callqa.features import CallSettings, HoldsParams, build_call
+from callqa.features import CallSettings, HoldDetection, build_call
 from callqa.signal.synth import speechlike
 from callqa.types import SignalEvent
 
@@ -53,7 +53,7 @@ def test_holds_are_not_dead_air():
     assert (
         check_dead_air(call_with(rows, signal=sig), P).status == "pass"
     )  # a 47 s silence is a hold (>= 20 s)
-    strict = CallSettings(holds=HoldsParams(min_silent_hold_s=60.0))  # checks.holds, as configured
+    strict = CallSettings(holds=HoldDetection(min_silent_hold_s=60.0))  # checks.holds, as configured
     base = call_with(rows, signal=sig)
     assert check_dead_air(build_call(base.meta, base.transcript, base.signal, strict), P).status == "fail"
 

@@ -15,9 +15,10 @@ from callqa.checks.timing import (
     merge_intervals,
     summarize_timing,
 )
-from callqa.features import build_call
-from callqa.records import TimingFigures
-from callqa.types import Call, CallMeta, CallTranscript, SpeakerTurn, Utterance
+from callqa.config import load_config
+from callqa.features import CallSettings, build_call
+from callqa.features.timing import TimingParams
+from callqa.types import Call, CallMeta, CallTranscript, SpeakerTurn, TimingFigures, Utterance
 
 ROLES = {"A": "agent", "C": "customer"}
 
@@ -41,8 +42,8 @@ def test_summary_numbers_by_hand() -> None:
     t = summarize_timing(call_from_turns(HAND_CALL))
     assert t.talk_s == {"agent": 5.5, "customer": 4.5}
     assert t.talk_ratio == pytest.approx(5.5 / 10.0)
-    assert t.overtalks == [(3.0, 4.0)] and t.overtalk_s == 1.0
-    assert t.silences == [(8.0, 11.5)] and t.silence_s == 3.5
+    assert t.overtalks == ((3.0, 4.0),) and t.overtalk_s == 1.0
+    assert t.silences == ((8.0, 11.5),) and t.silence_s == 3.5
     assert t.figures() == TimingFigures({"agent": 5.5, "customer": 4.5}, 0.55, 3.5, 1.0)
 
 
@@ -57,18 +58,28 @@ def test_silence_threshold_and_edges() -> None:
     t = summarize_timing(
         call_from_turns([("A", 2.0, 3.0), ("C", 5.9, 7.0), ("A", 10.0, 11.0)], duration_s=15.0)
     )
-    assert t.silences == [(7.0, 10.0)]  # 2.9 s gap 3.0-5.9 is below 3 s; 7.0-10.0 reaches it
+    assert t.silences == ((7.0, 10.0),)  # 2.9 s gap 3.0-5.9 is below 3 s; 7.0-10.0 reaches it
     assert t.silence_s == pytest.approx(3.0)
     assert summarize_timing(call_from_turns(HAND_CALL), min_silence_s=4.0).silence_s == 0.0
 
 
 def test_overtalk_spanning_several_turns_and_min_length() -> None:
     call = call_from_turns([("A", 0.0, 10.0), ("C", 1.0, 2.0), ("C", 3.0, 3.2), ("C", 9.5, 12.0)])
-    t = summarize_timing(call)
-    assert t.overtalks == [(1.0, 2.0), (3.0, 3.2), (9.5, 10.0)]
+    t = summarize_timing(call, min_overtalk_s=0.0)
+    assert t.overtalks == ((1.0, 2.0), (3.0, 3.2), (9.5, 10.0))
     assert t.overtalk_s == pytest.approx(1.7)
-    t = summarize_timing(call, min_overtalk_s=0.3)
-    assert t.overtalks == [(1.0, 2.0), (9.5, 10.0)] and t.overtalk_s == pytest.approx(1.5)
+    t = summarize_timing(call)  # the overtalk check's 0.3 s, as the features step measured it
+    assert t is call.features.timing
+    assert t.overtalks == ((1.0, 2.0), (9.5, 10.0)) and t.overtalk_s == pytest.approx(1.5)
+
+
+def test_the_published_timing_uses_the_configured_thresholds() -> None:
+    call = call_from_turns([("A", 0.0, 10.0), ("C", 1.0, 2.0), ("C", 3.0, 3.2), ("C", 9.5, 12.0)])
+    slow = build_call(call.meta, call.transcript, None, CallSettings(timing=TimingParams(min_overtalk_s=0.0)))
+    assert slow.features.timing.overtalk_s == pytest.approx(1.7)
+    assert call.features.timing.overtalk_s == pytest.approx(1.5)  # default: the overtalk check's 0.3 s
+    strict = load_config(None, ["checks.overtalk.min_overtalk_s=0.8", "checks.silence.min_silence_s=4"])
+    assert strict.resolved.settings.timing == TimingParams(min_silence_s=4.0, min_overtalk_s=0.8)
 
 
 def test_unknown_speakers_and_utterance_fallback() -> None:

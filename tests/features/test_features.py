@@ -10,8 +10,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "checks"))
 
 from signal_calls import call_with, events_report  # noqa: E402
 
+from callqa.checks.holds import hold_detection  # noqa: E402
 from callqa.config import load_config  # noqa: E402
-from callqa.features import CallSettings, HoldsParams, build_call  # noqa: E402
+from callqa.features import CallSettings, HoldDetection, build_call  # noqa: E402
 from callqa.signal.config import HangupConfig, SignalConfig  # noqa: E402
 from callqa.types import SignalEvent  # noqa: E402
 
@@ -32,7 +33,7 @@ def test_holds_follow_the_settings_and_carry_request_and_thanks() -> None:
     [hold] = _call().features.holds  # defaults: 26.5 s of silence >= 20 s
     assert (hold.start_s, hold.end_s, hold.music) == (3.0, 29.5, False)
     assert hold.request is not None and hold.thanks is not None
-    strict = CallSettings(holds=HoldsParams(min_silent_hold_s=60.0, min_silent_hold_after_request_s=60.0))
+    strict = CallSettings(holds=HoldDetection(min_silent_hold_s=60.0, min_silent_hold_after_request_s=60.0))
     assert _call(strict).features.holds == ()
 
 
@@ -55,4 +56,6 @@ def test_resolved_config_carries_the_configured_settings() -> None:
     cfg = load_config(None, ["checks.holds.phrase_window_s=10", "signal.hangup.min_lead_s=2"])
     assert cfg.resolved.settings.holds.phrase_window_s == 10.0
     assert cfg.resolved.settings.signal.hangup.min_lead_s == 2.0
-    assert cfg.resolved.params("holds") is cfg.resolved.settings.holds
+    # the detection part of the configured checks.holds, the rules left to the `holds` check
+    assert cfg.resolved.settings.holds == hold_detection(cfg.resolved.params("holds"))
+    assert not hasattr(cfg.resolved.settings.holds, "max_unattended_s")

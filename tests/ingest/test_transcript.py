@@ -42,7 +42,7 @@ def test_callqa_words_grouped_by_channel_zh():
 
 def test_amazon_speaker_labels():
     t = load_transcript(FIX / "amazon_speakers.json")
-    assert t.language == "en" and t.info["format"] == "amazon"
+    assert t.language == "en" and t.provenance.format == "amazon"
     assert [(u.speaker, u.role) for u in t.utterances] == [("spk_0", "agent"), ("spk_1", "customer")]
     assert t.utterances[0].text == "Hello, thanks for calling Acme."
     assert t.utterances[0].words[0].text == "Hello," and t.utterances[0].words[-1].probability == 0.61
@@ -60,7 +60,7 @@ def test_amazon_channels_with_agent_channel():
 
 def test_azure_fast_transcription_sample():
     t = load_transcript(DATA / "external" / "azure-speech-sdk" / "transcription_response.json")
-    assert t.info["format"] == "azure" and t.language == "en" and t.duration_s == 120.0
+    assert t.provenance.format == "azure" and t.language == "en" and t.duration_s == 120.0
     assert len(t.utterances) == 33
     u = t.utterances[0]
     assert u.text == "I think we got disconnected." and u.start_s == 0.24 and u.end_s == 1.44

@@ -82,7 +82,7 @@ def test_secrets_gone_token_counts_and_times_kept(lang: str, with_words: bool) -
         assert secret not in dump
     for kind in ("[CARD]", "[PHONE]", "[EMAIL]"):
         assert kind in dump
-    assert red.info["redaction"]["found"] == {"card": 1, "email": 1, "phone": 1}
+    assert red.provenance.redaction.found == {"card": 1, "email": 1, "phone": 1}
     assert {m.group(1) for u in red.utterances for m in PLACEHOLDER_RE.finditer(u.text)} == {
         "CARD",
         "PHONE",

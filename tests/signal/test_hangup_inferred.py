@@ -67,7 +67,7 @@ def test_threshold_is_configurable_and_zero_turns_it_off():
 
 def test_busy_tone_still_wins_and_says_its_source():
     call = with_signal(make_call("en", ROWS + [("agent", 6.5, 9.0, "Okay, bye.")]), 12.0,
-                       events=[SignalEvent("busy_tone", 9.5, 12.0, attrs={"profile": "na"})])  # fmt: skip
+                       events=[SignalEvent("busy_tone", 9.5, 12.0, profile="na")])  # fmt: skip
     d = detect_hangup_party(call, config=HangupConfig())
     assert d.party == "customer" and d.source == "busy_tone"
 

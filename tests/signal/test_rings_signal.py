@@ -86,7 +86,7 @@ def test_every_busy_profile_after_speech_means_customer_hung_up(name, level_dbfs
     )
     rep = analyze(x)
     busy = [e for e in rep.events if e.kind == "busy_tone"]
-    assert [(e.attrs["profile"], e.attrs["cycles"]) for e in busy] == [(name, 5)]
+    assert [(e.profile, e.cycles) for e in busy] == [(name, 5)]
     assert busy[0].start_s == pytest.approx(10.0, abs=0.06)
     assert rep.extras.ring_count == 0
     assert rep.extras.hangup_party == "customer"
@@ -95,7 +95,7 @@ def test_every_busy_profile_after_speech_means_customer_hung_up(name, level_dbfs
 def test_real_busy_tone_after_real_speech(agent_leg):
     x = np.concatenate([agent_leg[: 8000 * 10], np.tile(real("baresip/busy.wav"), 4)])
     rep = analyze(x)
-    assert [(e.kind, e.attrs["profile"], e.attrs["cycles"]) for e in rep.events if e.kind == "busy_tone"] == [
+    assert [(e.kind, e.profile, e.cycles) for e in rep.events if e.kind == "busy_tone"] == [
         ("busy_tone", "na", 4)
     ]
     assert rep.extras.hangup_party == "customer"

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from callqa.records import CallResult, Fingerprint, Score, TimingFigures, TranscriptConfidence
+from callqa.records import CallResult, Fingerprint, Score, TranscriptConfidence
 from callqa.store.codec import (
     MISSION_CHECKS,
     SCHEMA_VERSION,
@@ -30,7 +30,10 @@ from callqa.types import (
     CheckResult,
     CheckValues,
     Evidence,
+    Redaction,
     SpeakerTurn,
+    TimingFigures,
+    TranscriptProvenance,
     Utterance,
     Word,
 )
@@ -64,7 +67,16 @@ def _transcript() -> CallTranscript:
         turns=(SpeakerTurn("ch0", 0.4, 1.0), SpeakerTurn("ch1", 0.95, 1.5)),
         roles={"ch0": "agent", "ch1": "customer"},
         source="imported",
-        info={"asr": "fake", "diarization": "channels", "role_evidence": ["layout"], "scores": {"a": 1.5}},
+        provenance=TranscriptProvenance(
+            format="callqa",
+            path="/t.json",
+            asr="fake",
+            diarization="channels",
+            role_method="channel_layout",
+            role_scores={"a": 1.5},
+            role_evidence=("layout",),
+            redaction=Redaction(("phone",), {"phone": 2}),
+        ),
     )
 
 
