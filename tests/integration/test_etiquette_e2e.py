@@ -44,7 +44,7 @@ def test_evidence_times(results):
     good, bad = results["en-etq-good"].checks, results["en-etq-bad"].checks
     [silence] = bad["dead_air"].values.items
     assert 11.0 < silence["duration_s"] < 14.0  # the 12 s pause (plus the gaps around it)
-    assert good["dead_air"].values.items[0].explained is True
+    assert good["dead_air"].values.items[0]["explained"] is True
     assert good["monotone"].values.sd_st > 1.5 > bad["monotone"].values.sd_st
     vm = results["en-voicemail"].checks["voicemail"].values
     assert vm.greeting_end_s < vm.message_start_s and vm.message_s < 30 and vm.callback_number
