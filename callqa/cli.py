@@ -25,7 +25,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from callqa.store.lock import FolderBusy, FolderUnwritable
     from callqa.store.results import check_night
 
+    from callqa.models.devices import check_devices
+
     config = _load_config(args)
+    check_devices(config)  # asr/diarization.device cuda without CUDA: a config error naming the key (exit 2)
     try:
         night = check_night(args.night) if args.night else None
     except ValueError as exc:

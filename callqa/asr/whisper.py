@@ -144,6 +144,7 @@ class WhisperTranscriber:
         self.model_dir = resolve_whisper_model(config.model, config.model_path)
         self.name = f"faster-whisper:{config.model_path or config.model}:{config.compute_type}"
         self._model: object | None = None
+        self._batched: object | None = None
 
     @property
     def model(self):
@@ -194,10 +195,30 @@ class WhisperTranscriber:
             return out
         return self._transcribe_block(samples_16k, language)
 
+    @property
+    def batched(self):
+        """faster-whisper's BatchedInferencePipeline on the same model (`asr.batch_size` > 0)."""
+        if self._batched is None:
+            from faster_whisper import BatchedInferencePipeline
+
+            self._batched = BatchedInferencePipeline(self.model)
+        return self._batched
+
     def _transcribe_block(self, samples_16k: np.ndarray, language: str) -> list[AsrSegment]:
         cfg = self.config
-        segments, _info = self.model.transcribe(
-            np.ascontiguousarray(samples_16k, dtype=np.float32),
+        audio = np.ascontiguousarray(samples_16k, dtype=np.float32)
+        if cfg.batch_size > 0:  # chunks decoded together; the pipeline keeps only the first temperature
+            decode, extra = self.batched.transcribe, {"batch_size": cfg.batch_size}
+            if not cfg.vad_filter:  # without VAD the batched pipeline needs the chunks: plain 30-s ones
+                extra["clip_timestamps"] = [
+                    {"start": a, "end": min(a + 30.0, len(audio) / 16000)}
+                    for a in np.arange(0.0, len(audio) / 16000, 30.0).tolist()
+                ]
+        else:
+            decode, extra = self.model.transcribe, {}
+        segments, _info = decode(
+            audio,
+            **extra,
             language=language,
             task="transcribe",
             beam_size=cfg.beam_size,

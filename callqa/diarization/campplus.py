@@ -119,7 +119,7 @@ class CamPlusPlus(Model):
                 w = weights[i].float()[None, None, :]
                 keep = F.interpolate(w, size=max(1, n_frames), mode="nearest")[0, 0] > 0.5
                 if int(keep.sum()) < self._min_frames:
-                    out.append(torch.full((1, self._embed_dim), float("nan")))
+                    out.append(torch.full((1, self._embed_dim), float("nan"), device=waveforms.device))
                     continue
             feats = self._fbank(waveforms[i, :1] * (1 << 15))
             if keep is not None:

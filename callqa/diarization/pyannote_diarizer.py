@@ -44,7 +44,9 @@ def _build_pipeline(cfg: DiarizationConfig):
         raise RuntimeError(
             f"cannot load the segmentation model {segmentation_checkpoint(cfg.segmentation_path)}"
         )
-    embedding = CamPlusPlus(campplus_checkpoint(cfg.embedding_path), runtime=cfg.runtime)
+    gpu = cfg.device == "cuda"  # both networks in PyTorch on the GPU (ONNX Runtime here is the CPU build)
+    runtime = "torch" if gpu else cfg.runtime
+    embedding = CamPlusPlus(campplus_checkpoint(cfg.embedding_path), runtime=runtime)
     pipeline = stitched_diarization_class()(
         segmentation=segmentation,
         embedding=embedding,
@@ -54,7 +56,7 @@ def _build_pipeline(cfg: DiarizationConfig):
         embedding_batch_size=cfg.embedding_batch_size,
         segmentation_batch_size=cfg.segmentation_batch_size,
     )
-    if cfg.runtime == "onnx":
+    if runtime == "onnx":
         _segmentation_in_onnx(segmentation, segmentation_checkpoint(cfg.segmentation_path))
     pipeline.embedding_exclude_overlap = cfg.exclude_overlap
     pipeline.embedding_stride = cfg.embedding_stride
@@ -68,6 +70,10 @@ def _build_pipeline(cfg: DiarizationConfig):
             },
         }
     )
+    if gpu:
+        import torch
+
+        pipeline.to(torch.device("cuda"))
     return pipeline
 
 
@@ -140,6 +146,7 @@ class PyannoteDiarizer:
             self.config.segmentation_step,
             self.config.embedding_stride,
             self.config.runtime,
+            self.config.device,
         )
         with _LOCK:
             if key not in _PIPELINES:
