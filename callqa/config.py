@@ -82,6 +82,9 @@ class DiarizationConfig:
     runtime: str = "onnx"
     # cuda: segmentation-3.0 and CAM++ in PyTorch on the GPU (runtime ignored); checked at start
     device: Literal["cpu", "cuda"] = "cpu"
+    # longer (speech-only) audio is diarized in windows of at most this, speakers linked across them by their
+    # embeddings (callqa/diarization/long_calls.py): memory stays bounded. 0 = the whole call at once
+    max_window_s: float = 900.0
     embedding_batch_size: int = 16
     segmentation_batch_size: int = 8  # 10-s windows per batch; 16 in ONNX Runtime: same speed, +170 MB peak
     clustering_threshold: float = 0.6

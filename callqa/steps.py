@@ -20,7 +20,8 @@ from callqa.asr.whisper import AsrSegment
 from callqa.checks.registry import run_checks
 from callqa.config import Config
 from callqa.diarization.channels import ChannelDiarizer
-from callqa.ingest.audio import Audio, AudioError, for_model, load_audio
+from callqa.ingest.audio import Audio, AudioError, load_audio
+from callqa.ingest.lazy import ModelRateView, model_signal
 from callqa.models.holder import Models
 from callqa.scoring.scorecard import Score, score_call
 from callqa.types import Call, CallMeta, CallTranscript, CheckResult, SignalReport, SpeakerTurn, Word
@@ -81,7 +82,8 @@ def decode(meta: CallMeta, config: Config) -> Audio:
         )
     except AudioError as exc:
         raise StageError("decode", exc.path, exc.reason) from None
-    peak = float(np.max(np.abs(audio.samples))) if audio.samples.size else 0.0
+    # max |x| without a whole-call |x| temporary (230 MB on 2 hours at 8 kHz)
+    peak = max(-float(audio.samples.min()), float(audio.samples.max())) if audio.samples.size else 0.0
     if peak <= 10 ** (SILENT_PEAK_DBFS / 20):
         raise StageError(
             "decode", meta.audio_path, f"silent: peak level {20 * np.log10(max(peak, 1e-12)):.0f} dBFS"
@@ -110,7 +112,7 @@ class Heard:
     words: tuple[tuple[Word, ...], ...]
     stereo: bool
     asr_name: str
-    mono_16k: np.ndarray | None = field(
+    mono_16k: np.ndarray | ModelRateView | None = field(
         default=None, compare=False, repr=False
     )  # what mono diarization reads
     regions: tuple[tuple[float, float], ...] | None = None  # mono: the speech regions ASR was run on
@@ -148,7 +150,7 @@ def transcribe(
         legs = tuple(
             _words(
                 asr.transcribe(
-                    for_model(audio.channel(ch), audio.sample_rate),
+                    model_signal(audio, ch),
                     language=meta.language,
                     regions=_regions(signal, config, ch),
                 )
@@ -156,7 +158,7 @@ def transcribe(
             for ch in range(2)
         )
         return Heard(legs, True, asr.name)
-    x = for_model(audio.mono(), audio.sample_rate)
+    x = model_signal(audio)  # a long call: resampled piece by piece (callqa/ingest/lazy.py)
     regions = _regions(signal, config)
     words = _words(asr.transcribe(x, language=meta.language, regions=regions))
     return Heard((words,), False, asr.name, x, None if regions is None else tuple(regions))
@@ -178,7 +180,7 @@ def diarize(
     if not heard.words[0]:
         return Turns((), "none")
     mono = models.diarization()
-    x = heard.mono_16k if heard.mono_16k is not None else for_model(audio.mono(), audio.sample_rate)
+    x = heard.mono_16k if heard.mono_16k is not None else model_signal(audio)
     regions = list(heard.regions) if (heard.regions is not None and config.diarization.speech_only) else None
     return Turns(tuple(mono.diarize(x, regions=regions)), mono.name)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from callqa.config import DiarizationConfig
+from callqa.diarization.long_calls import WindowSpeakers, diarize_in_windows
 from callqa.types import SpeakerTurn
 
 os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")  # pyannote 4 telemetry: nothing phones home
@@ -162,6 +163,15 @@ class PyannoteDiarizer:
             from callqa.asr.regions import diarize_regions
 
             return diarize_regions(self, samples_16k, regions=regions)
+        cfg = self.config
+        if cfg.max_window_s > 0 and len(samples_16k) > cfg.max_window_s * 16000:  # bounded memory
+            return diarize_in_windows(
+                samples_16k, window_s=cfg.max_window_s, run=self.diarize_window, num_speakers=cfg.num_speakers
+            )
+        return list(self.diarize_window(np.asarray(samples_16k, dtype=np.float32)).turns)
+
+    def diarize_window(self, samples_16k: np.ndarray) -> WindowSpeakers:
+        """pyannote's pipeline on one stretch: its turns and each speaker's centroid embedding."""
         import torch
 
         cfg = self.config
@@ -179,4 +189,11 @@ class PyannoteDiarizer:
             )
             for seg, _, label in annotation.itertracks(yield_label=True)
         ]
-        return sorted(turns, key=lambda t: (t.start_s, t.end_s))
+        embeddings = getattr(out, "speaker_embeddings", None)
+        labels = [str(label) for label in annotation.labels()]
+        centroids = (
+            {label: np.asarray(embeddings[i]) for i, label in enumerate(labels) if i < len(embeddings)}
+            if embeddings is not None
+            else {}
+        )
+        return WindowSpeakers(tuple(sorted(turns, key=lambda t: (t.start_s, t.end_s))), centroids)
