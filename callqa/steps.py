@@ -20,7 +20,7 @@ from callqa.asr.whisper import AsrSegment
 from callqa.checks.registry import run_checks
 from callqa.config import Config
 from callqa.diarization.channels import ChannelDiarizer
-from callqa.ingest.audio import Audio, AudioError, load_audio
+from callqa.ingest.audio import COMPACT_ABOVE_S, Audio, AudioError, load_audio
 from callqa.ingest.lazy import ModelRateView, model_signal
 from callqa.models.holder import Models
 from callqa.scoring.scorecard import Score, score_call
@@ -79,11 +79,11 @@ def decode(meta: CallMeta, config: Config) -> Audio:
             meta.audio_path,
             max_duration_s=config.runtime.max_duration_s,
             min_duration_s=config.runtime.min_duration_s,
+            compact_above_s=COMPACT_ABOVE_S,  # a long 16-bit recording stays 16-bit: half the memory
         )
     except AudioError as exc:
         raise StageError("decode", exc.path, exc.reason) from None
-    # max |x| without a whole-call |x| temporary (230 MB on 2 hours at 8 kHz)
-    peak = max(-float(audio.samples.min()), float(audio.samples.max())) if audio.samples.size else 0.0
+    peak = audio.peak()
     if peak <= 10 ** (SILENT_PEAK_DBFS / 20):
         raise StageError(
             "decode", meta.audio_path, f"silent: peak level {20 * np.log10(max(peak, 1e-12)):.0f} dBFS"

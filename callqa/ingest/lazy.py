@@ -15,7 +15,7 @@ from math import ceil, gcd
 import numpy as np
 from scipy.signal import resample_poly
 
-from callqa.ingest.audio import MODEL_SAMPLE_RATE, Audio
+from callqa.ingest.audio import COMPACT_ABOVE_S, MODEL_SAMPLE_RATE, Audio
 
 
 class ModelRateView:
@@ -49,10 +49,7 @@ class ModelRateView:
         return (self._len,)
 
     def _source(self, a: int, b: int) -> np.ndarray:
-        x = self.audio.samples
-        if self.channel is None:
-            return x[:, a:b].mean(axis=0) if x.shape[0] > 1 else x[0, a:b]
-        return x[self.channel, a:b]
+        return self.audio.span(a, b, self.channel)
 
     def __getitem__(self, key: slice) -> np.ndarray:
         if not isinstance(key, slice) or key.step not in (None, 1):
@@ -119,7 +116,7 @@ class JoinedRegions:
 
 
 # Shorter audio is handed to the models as a plain array (as before: 38 MB at 10 min); longer as a view.
-WHOLE_ARRAY_MAX_S = 600.0
+WHOLE_ARRAY_MAX_S = COMPACT_ABOVE_S
 
 
 def model_signal(audio: Audio, channel: int | None = None) -> np.ndarray | ModelRateView:

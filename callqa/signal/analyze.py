@@ -46,7 +46,7 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     ring_seqs: list[tuple[int, list[ToneMatch]]] = []
     not_speech: list[np.ndarray] = []
     for ch in range(audio.n_channels):
-        x = audio.samples[ch]
+        x = audio.channel(ch)  # float32, or read piece by piece from a long 16-bit recording
         lv = channel_levels(
             x,
             channel=ch,
@@ -136,7 +136,7 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     if config.pitch.enabled:
         extras["pitch"] = tuple(
             pitch_track(
-                audio.samples[ch],
+                audio.channel(ch),
                 sr,
                 channel=ch,
                 config=config.pitch,

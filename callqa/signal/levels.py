@@ -41,8 +41,9 @@ def channel_levels(
     many recorders clip below 1.0.
     """
     hop = max(1, round(hop_s * sample_rate))
-    x = np.asarray(x, dtype=np.float32)
-    n = max(1, -(-len(x) // hop))
+    if isinstance(x, np.ndarray):
+        x = np.asarray(x, dtype=np.float32)
+    n = max(1, -(-len(x) // hop))  # x: an array, or sliced as one (a long 16-bit recording, ingest/audio.py)
     ms = np.empty(n, dtype=np.float64)
     peak = np.empty(n, dtype=np.float32)
     clipped = np.empty(n, dtype=np.int64)

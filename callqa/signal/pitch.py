@@ -47,7 +47,8 @@ def pitch_track(x: np.ndarray, sample_rate: int, *, channel: int = 0, config: Pi
     of a 10-minute call in ≈ 0.1–0.2 s on one core."""
     cfg = config or PitchConfig()
     sr = TRACK_SAMPLE_RATE if sample_rate > TRACK_SAMPLE_RATE else sample_rate
-    x = resample(np.asarray(x, dtype=np.float32), sample_rate, sr)
+    if sample_rate != sr or isinstance(x, np.ndarray):  # else a long 16-bit recording, read frame by frame
+        x = resample(np.asarray(x, dtype=np.float32), sample_rate, sr)
     hop = max(1, round(cfg.hop_s * sr))
     tau_min, tau_max = max(2, int(sr / cfg.fmax_hz)), int(np.ceil(sr / cfg.fmin_hz))
     w = max(tau_max, round(cfg.window_s * sr))

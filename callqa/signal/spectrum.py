@@ -70,7 +70,8 @@ def power_spectrogram(
 ) -> Spectrogram:
     """The spectrogram of `x` on the level-frame grid, with an FFT of ≈ `window_s` (a power of two)."""
     n_fft = 1 << int(np.ceil(np.log2(max(16, window_s * sample_rate))))
-    return Spectrogram(np.asarray(x, dtype=np.float32), hop, n_frames, n_fft, sample_rate)
+    x = np.asarray(x, dtype=np.float32) if isinstance(x, np.ndarray) else x  # or sliced as one (Pcm16Channel)
+    return Spectrogram(x, hop, n_frames, n_fft, sample_rate)
 
 
 @dataclass(frozen=True, eq=False)
