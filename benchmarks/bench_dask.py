@@ -39,7 +39,10 @@ def _results(out: Path) -> dict[str, tuple]:
     rows = {}
     for p in sorted((out / "calls").glob("*.json")):
         d = json.loads(p.read_text())
-        rows[d["call_id"]] = (d.get("score"), tuple(sorted((k, v.get("status")) for k, v in d["checks"].items())))
+        rows[d["call_id"]] = (
+            d.get("score"),
+            tuple(sorted((k, v.get("status")) for k, v in d["checks"].items())),
+        )
     return rows
 
 
@@ -52,7 +55,9 @@ def _wait_for_workers(address: str, n: int, env: dict[str, str], timeout_s: floa
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--calls", type=int, default=12)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--seed", type=int, default=18)
@@ -84,8 +89,18 @@ def main() -> None:
             time.sleep(3)
             procs.append(
                 subprocess.Popen(
-                    [str(dask_bin), "worker", address, "--nworkers", str(n), "--nthreads", "1",
-                     "--no-dashboard", "--memory-limit", "3GB"],
+                    [
+                        str(dask_bin),
+                        "worker",
+                        address,
+                        "--nworkers",
+                        str(n),
+                        "--nthreads",
+                        "1",
+                        "--no-dashboard",
+                        "--memory-limit",
+                        "3GB",
+                    ],
                     env=env,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,

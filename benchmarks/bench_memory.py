@@ -123,12 +123,16 @@ def plot(runs: dict[str, list[dict]], target: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--minutes", type=float, nargs="+", default=[10, 30, 60, 120])
     parser.add_argument("--set", action="append", default=[])
     parser.add_argument("--label", default="callqa")
     parser.add_argument("--json", type=Path, help="save the figures (for --compare in a later run)")
-    parser.add_argument("--compare", type=Path, nargs="*", default=[], help="earlier --json files to draw too")
+    parser.add_argument(
+        "--compare", type=Path, nargs="*", default=[], help="earlier --json files to draw too"
+    )
     parser.add_argument("--plot", type=Path)
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: measure this file in this process
     args = parser.parse_args()
