@@ -84,7 +84,6 @@ def main() -> None:
     args = parser.parse_args()
 
     import ctranslate2
-
     from bench_pipeline import build_call
 
     n_gpu = ctranslate2.get_cuda_device_count()
