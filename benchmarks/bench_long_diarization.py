@@ -34,10 +34,10 @@ def main() -> None:
     args = parser.parse_args()
 
     import soundfile as sf
+    from bench_memory import vm_kb
     from pyannote.core import Annotation, Segment
     from pyannote.metrics.diarization import DiarizationErrorRate
 
-    from bench_memory import vm_kb
     from callqa.config import load_config
     from callqa.diarization.pyannote_diarizer import PyannoteDiarizer
     from callqa.ingest.audio import for_model
