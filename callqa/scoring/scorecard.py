@@ -8,9 +8,10 @@ from pathlib import Path
 
 from callqa.checks.registry import all_checks
 from callqa.dataconf import ConfigError, build_dataclass, read_yaml
+from callqa.resources import config_dir
 from callqa.types import CheckResult
 
-SCORECARD_DIR = Path(__file__).resolve().parent.parent.parent / "configs" / "scorecards"
+SCORECARD_DIR = config_dir() / "scorecards"
 
 
 @dataclass(frozen=True)
