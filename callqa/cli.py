@@ -11,6 +11,8 @@ from pathlib import Path
 os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")  # no telemetry, ever
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from callqa.dataconf import ConfigError  # noqa: E402  (after the environment: nothing heavy is imported)
+
 
 def _load_config(args: argparse.Namespace):
     from callqa.config import load_config
@@ -145,6 +147,39 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(format_matrix(calls, store.read_errors(), root=store.root))
     else:
         print(format_calls(calls, store.read_errors(), root=store.root, width=width, color=color))
+    return 0
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from callqa.dataconf import read_yaml
+    from callqa.eval.calibrate import (
+        CalibrationError,
+        calibrate,
+        calibration_to_dict,
+        format_calibration,
+        read_human_csv,
+    )
+    from callqa.store.results import ResultStore
+
+    if not Path(args.results).is_dir():
+        print(f"{args.results}: no such results folder", file=sys.stderr)
+        return 2
+    try:
+        item_map = read_yaml(Path(args.map)) if args.map else None
+        if item_map is not None and not (
+            isinstance(item_map, dict) and all(isinstance(v, str) for v in item_map.values())
+        ):
+            raise CalibrationError(f"{args.map}: must map form items to check names ('item: check')")
+        labels = read_human_csv(args.human, item_map=item_map)
+    except (CalibrationError, ConfigError) as exc:
+        print(f"callqa calibrate: {exc}", file=sys.stderr)
+        return 2
+    cal = calibrate(list(ResultStore(args.results).iter_calls()), labels)
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(calibration_to_dict(cal), ensure_ascii=False, indent=1), "utf-8"
+        )
+    print(format_calibration(cal, max_disagreements=args.max_disagreements))
     return 0
 
 
@@ -291,6 +326,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output")
     p.set_defaults(func=_cmd_export)
 
+    p = sub.add_parser(
+        "calibrate", help="agreement of callqa with your QA team's own evaluations (kappa, disagreements)"
+    )
+    p.add_argument("results", help="results folder")
+    p.add_argument("human", help="CSV: call_id,item,value[,evaluator][,note] (docs/calibration.md)")
+    p.add_argument(
+        "--map", metavar="YAML", help="form items to check names: {'Greeted the caller': greeting}"
+    )
+    p.add_argument("--json", metavar="FILE", help="also write every figure and disagreement as JSON")
+    p.add_argument("--max-disagreements", type=int, default=20, metavar="N")
+    p.set_defaults(func=_cmd_calibrate)
+
     p = sub.add_parser("checks", help="list the registered checks")
     p.set_defaults(func=_cmd_checks)
 
@@ -305,7 +352,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from callqa.config import ConfigError
     from callqa.store.lock import FolderBusy, FolderUnwritable
 
     args = build_parser().parse_args(argv)
