@@ -182,7 +182,7 @@ def parse_said(node: Mapping[str, Any], key: str, language: str | None, at: _Whe
             raise at.error(f"{key}.min_similarity", "only for mode: fuzzy")
         min_sim = _number(min_sim, f"{key}.min_similarity", at, lo=0.5, hi=1.0)
     window = parse_window(node["window"], f"{key}.window", at) if "window" in node else None
-    expanded = {}
+    expanded: dict[str, tuple[str, ...]] = {}
     for lang, plist in phrases.items():
         for target in LANGUAGES if lang == "any" else (lang,):
             expanded[target] = expanded.get(target, ()) + plist
@@ -273,7 +273,7 @@ def parse_condition(raw: Any, key: str, language: str | None, at: _Where) -> Con
     if not isinstance(items, list) or not items:
         raise at.error(f"{key}.{kind}", "must be a non-empty list of conditions")
     parsed = tuple(parse_condition(c, f"{key}.{kind}[{i}]", language, at) for i, c in enumerate(items))
-    return Group(kind, parsed, negate=_bool(raw, "negate", key, at), where=key)
+    return Group("all" if kind == "all" else "any", parsed, negate=_bool(raw, "negate", key, at), where=key)
 
 
 def parse_category(raw: Any, index: int, file_language: str | None, at: _Where) -> Category:
@@ -389,9 +389,9 @@ def check_references(
     for item in scorecard.items:
         if not item.startswith("rule."):
             continue
-        cat = rules.get(item)
+        scored = rules.get(item)
         where = f"{source}: scorecard '{scorecard.name}' item 'checks.{item}'"
-        if cat is None:
+        if scored is None:
             if not rules.files:
                 raise ConfigError(f"{where}: rules are not enabled (set rules.enabled: true and rules.files)")
             raise ConfigError(
