@@ -13,7 +13,7 @@ from callqa.checks.registry import all_checks, build_params, enabled_checks
 from callqa.dataconf import ConfigError, build_dataclass, deep_merge, parse_override, read_yaml
 from callqa.features import CallSettings, HoldsParams
 from callqa.redact.config import RedactConfig, validate_redact_config
-from callqa.rules import RuleSet, RulesConfig, load_rules
+from callqa.rules import RulesConfig, RuleSet, load_rules
 from callqa.rules.load import check_references
 from callqa.scoring.scorecard import Scorecard, load_scorecard
 from callqa.signal.config import SignalConfig
