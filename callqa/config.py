@@ -144,7 +144,7 @@ class Config:
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
     redact: RedactConfig = field(default_factory=RedactConfig)
     trust: TrustConfig = field(default_factory=TrustConfig)
-    rules: RulesConfig = field(default_factory=RulesConfig)  # categories as `rule.<id>` checks (docs/rules.md)
+    rules: RulesConfig = field(default_factory=RulesConfig)  # categories: `rule.<id>` checks
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> params; validated by registry
     scorecard: str = "default"
     source: str = "<defaults>"
