@@ -397,7 +397,7 @@ def check_references(
             raise ConfigError(
                 f"{where}: no category '{item[5:]}' in the rule files ({', '.join(rules.files)})"
             )
-        if cat.when_matched == "flag":
+        if scored.when_matched == "flag":
             raise ConfigError(
-                f"{where}: '{cat.id}' is a flag category (informational, always na): not scored"
+                f"{where}: '{scored.id}' is a flag category (informational, always na): not scored"
             )
