@@ -14,6 +14,8 @@ from callqa.dataconf import ConfigError, build_dataclass, deep_merge, parse_over
 from callqa.features import CallSettings, HoldsParams
 from callqa.redact.config import RedactConfig, validate_redact_config
 from callqa.resources import config_dir
+from callqa.rules import RulesConfig, RuleSet, load_rules
+from callqa.rules.load import check_references
 from callqa.scoring.scorecard import Scorecard, load_scorecard
 from callqa.signal.config import SignalConfig
 from callqa.text.lexicon import LexiconError, PhraseBooks
@@ -143,6 +145,7 @@ class Config:
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
     redact: RedactConfig = field(default_factory=RedactConfig)
     trust: TrustConfig = field(default_factory=TrustConfig)
+    rules: RulesConfig = field(default_factory=RulesConfig)  # categories: `rule.<id>` checks
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> params; validated by registry
     scorecard: str = "default"
     source: str = "<defaults>"
@@ -170,6 +173,7 @@ class ResolvedConfig:
     enabled: tuple[str, ...]  # the checks that run, in config order
     scorecard: Scorecard
     settings: CallSettings  # what derived features need: holds params, signal config, phrase books
+    rules: RuleSet = field(default_factory=RuleSet)  # the enabled categories (empty: rules off)
 
     def params(self, name: str) -> Any:
         """A check's configured params, or its defaults when the config does not name it."""
@@ -202,7 +206,10 @@ def resolve_config(cfg: Config) -> ResolvedConfig:
     settings = CallSettings(
         holds=holds if isinstance(holds, HoldsParams) else HoldsParams(), signal=cfg.signal, phrasebooks=books
     )
-    return ResolvedConfig(params, tuple(enabled_checks(cfg.checks)), card, settings)
+    enabled = tuple(enabled_checks(cfg.checks))
+    rules = load_rules(cfg.rules, source=source)
+    check_references(rules, registered=known, enabled=enabled, scorecard=card, source=source)
+    return ResolvedConfig(params, enabled, card, settings, rules)
 
 
 def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:

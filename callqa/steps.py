@@ -22,6 +22,7 @@ from callqa.config import Config
 from callqa.diarization.channels import ChannelDiarizer
 from callqa.ingest.audio import Audio, AudioError, for_model, load_audio
 from callqa.models.holder import Models
+from callqa.rules.evaluate import run_rules
 from callqa.scoring.scorecard import Score, score_call
 from callqa.types import Call, CallMeta, CallTranscript, CheckResult, SignalReport, SpeakerTurn, Word
 
@@ -275,7 +276,10 @@ def build_call(
 
 
 def check(call: Call, config: Config) -> dict[str, CheckResult]:
-    return run_checks(call, config.resolved.enabled_params(), trust=config.trust)
+    """The enabled checks, then the rule categories (`rule.<id>`), which may read the checks' results."""
+    results = run_checks(call, config.resolved.enabled_params(), trust=config.trust)
+    results.update(run_rules(call, results, config.resolved.rules, trust=config.trust))
+    return results
 
 
 def score(checks: dict[str, CheckResult], config: Config) -> Score:

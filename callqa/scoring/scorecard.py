@@ -69,7 +69,7 @@ def load_scorecard(name_or_path: str, *, source: str = "<config>") -> Scorecard:
     known_checks = all_checks()
     items = {}
     for check, raw in checks.items():
-        if check not in known_checks:
+        if check not in known_checks and not check.startswith("rule."):  # rule.<id>: checked with the rules
             raise ConfigError(
                 f"{path}: unknown check 'checks.{check}' (known: {', '.join(sorted(known_checks))})"
             )
