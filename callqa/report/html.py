@@ -23,6 +23,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from callqa.report import charts
+from callqa.report.anchors import call_anchor
 from callqa.report.load import Results, check_values, holds_table
 from callqa.report.summary import (
     Slip,
@@ -66,7 +67,7 @@ background:#ffebe9;color:#82071e;margin:1px}.pill.pass{background:#dafbe1;color:
 .call{border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;margin:10px 0}.ev{margin:6px 0 6px 12px}
 .ev q{font-style:italic}audio{width:100%;max-width:360px;height:30px;display:block;margin:2px 0 6px}
 .cards{display:flex;flex-wrap:wrap;gap:8px}.card{border:1px solid #d0d7de;border-radius:6px;padding:6px 12px;min-width:8em}
-.card b{display:block;font-size:1.3em}
+.card b{display:block;font-size:1.3em}tr:target{background:#fff3bf}
 @media (max-width:600px){body{font-size:14px;padding:8px}th,td{padding:3px 5px}}
 """
 
@@ -342,7 +343,7 @@ def _index(
 # agent page
 # ------------------------------------------------------------------------------------------------
 
-CALL_COLUMNS = ["call_id", "agent", "night", "started_at", "score", "duration_s", "audio_path"]
+CALL_COLUMNS = ["call_id", "agent", "night", "started_at", "score", "duration_s", "audio_path", "audio_redacted_path"]
 
 
 class _Team:
@@ -550,7 +551,9 @@ def _agent(team: _Team, agent: str, row: dict, audio: _Audio, worst: int, max_ro
     out.append("<h2>Worst calls, with the evidence</h2>")
     scored = calls.sort_values(["score", "started_at"], na_position="last").head(worst)
     for c in scored.itertuples(index=False):
-        href = audio.href(getattr(c, "audio_path", None))
+        # redact.audio: the redacted copy only, never the original beside it
+        redacted = getattr(c, "audio_redacted_path", None)
+        href = audio.href(redacted if isinstance(redacted, str) and redacted else getattr(c, "audio_path", None))
         fails = team.fails.get(c.call_id, [])
         when = c.started_at.strftime("%Y-%m-%d %H:%M") if pd.notna(c.started_at) else (c.night or "")
         out.append(
@@ -589,7 +592,8 @@ def _agent(team: _Team, agent: str, row: dict, audio: _Audio, worst: int, max_ro
     for c in recent.itertuples(index=False):
         failed = [f["check"] for f in team.fails.get(c.call_id, [])]
         out.append(
-            f"<tr><td>{_e(c.call_id)}</td><td>{_e(c.night)}</td><td class=num>{_fmt_score(c.score)}</td>"
+            f'<tr id="{_e(call_anchor(str(c.call_id)))}">'
+            f"<td>{_e(c.call_id)}</td><td>{_e(c.night)}</td><td class=num>{_fmt_score(c.score)}</td>"
             f"<td>{''.join(f'<span class=pill>{_e(n)}</span>' for n in failed)}</td></tr>"
         )
     out.append("</tbody></table></div>")
