@@ -10,11 +10,9 @@ Content-Security-Policy forbids everything else. All text (agent names, transcri
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
-import re
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -23,7 +21,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from callqa.report import charts
-from callqa.report.anchors import call_anchor
+from callqa.report.anchors import agent_file_names, call_anchor
 from callqa.report.load import Results, check_values, holds_table
 from callqa.report.summary import (
     Slip,
@@ -39,17 +37,6 @@ from callqa.report.summary import (
     team_pass_rates,
     write_summary,
 )
-
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-_RESERVED = {
-    "index",
-    "con",
-    "prn",
-    "aux",
-    "nul",
-    *(f"com{i}" for i in range(10)),
-    *(f"lpt{i}" for i in range(10)),
-}
 
 CSS = """
 *{box-sizing:border-box}body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","PingFang SC",
@@ -81,22 +68,6 @@ def _e(text: object) -> str:
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
     return escape(str(text), quote=True)
-
-
-def agent_file_names(agents: list[str]) -> dict[str, str]:
-    """A safe, unique file name per agent id (any text, any script): the id itself when it is plain ASCII
-    and unique ignoring case, else a cleaned prefix plus a short hash of the id."""
-    names: dict[str, str] = {}
-    lower_count: dict[str, int] = {}
-    for a in agents:
-        lower_count[a.lower()] = lower_count.get(a.lower(), 0) + 1
-    for a in agents:
-        if _SAFE_NAME.match(a) and lower_count[a.lower()] == 1 and a.lower() not in _RESERVED:
-            names[a] = f"{a}.html"
-        else:
-            stem = re.sub(r"[^A-Za-z0-9_-]+", "_", a).strip("_-")[:40] or "agent"
-            names[a] = f"{stem}-{hashlib.sha1(a.encode('utf-8')).hexdigest()[:10]}.html"
-    return names
 
 
 def _page(title: str, body: str) -> str:
