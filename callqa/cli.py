@@ -1,4 +1,4 @@
-"""Command line: `callqa score`, `rescore`, `show`, `report`, `export`, `eval`, `checks`, `models`."""
+"""Command line: `callqa score`, `rescore`, `show`, `report`, `search`, `export`, `eval`, `checks`, `models`."""
 
 from __future__ import annotations
 
@@ -266,6 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--worst", type=int, default=5, help="worst calls shown per agent in --html (default 5)")
     p.set_defaults(func=_cmd_report)
 
+    from callqa.search.cli import add_parser as add_search_parser
+
+    add_search_parser(sub)
+
     p = sub.add_parser("export", help="export a call as WebVTT subtitles or RTTM speaker turns")
     p.add_argument("call_id")
     p.add_argument("--out", required=True)
@@ -287,10 +291,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "search":  # reads only: no config, no lock, and a fast start (no model or YAML imports)
+        return int(args.func(args) or 0)
     from callqa.config import ConfigError
     from callqa.store.lock import FolderBusy, FolderUnwritable
 
-    args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except ConfigError as exc:
