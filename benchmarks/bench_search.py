@@ -83,7 +83,9 @@ def _sentences() -> dict[str, list[str]]:
         (pool["zh"] if re.search(r"[\u4e00-\u9fff]", text) else pool["en"]).append(text.capitalize())
     azure = (ext / "azure-speech-sdk" / "zhcn_continuous_mode_sample.txt").read_text(encoding="utf-8")
     pool["zh"] += [s + "。" for s in re.split(r"[。？！]", azure) if s.strip()]
-    pool["ru"].append(json.loads((ext / "golos" / "example1.json").read_text(encoding="utf-8").splitlines()[0])["text"])
+    pool["ru"].append(
+        json.loads((ext / "golos" / "example1.json").read_text(encoding="utf-8").splitlines()[0])["text"]
+    )
     for item in json.loads((ext / "osr-joinly" / "test_samples.json").read_text(encoding="utf-8")):
         pool["en"] += [s.strip() + "." for s in item["transcription"].split(".") if s.strip()]
     return {k: sorted(set(v)) for k, v in pool.items()}
@@ -91,7 +93,9 @@ def _sentences() -> dict[str, list[str]]:
 
 def _garble(text: str, lang: str, rng: random.Random, han: list[str]) -> str:
     if lang == "zh":
-        return "".join(rng.choice(han) if "\u4e00" <= c <= "\u9fff" and rng.random() < 0.02 else c for c in text)
+        return "".join(
+            rng.choice(han) if "\u4e00" <= c <= "\u9fff" and rng.random() < 0.02 else c for c in text
+        )
     letters = "abcdefghijklmnopqrstuvwxyz" if lang == "en" else "абвгдежзийклмнопрстуфхцчшщыэюя"
 
     def edit(m: re.Match) -> str:
@@ -125,7 +129,9 @@ def build_store(root: Path, *, utterances: int, nights: int, seed: int = 0) -> d
         slots = rng.sample(range(1, n_utt, 2), min(len(plants), len(range(1, n_utt, 2)))) if n_utt > 1 else []
         for i in range(n_utt):
             role = "agent" if i % 2 == 0 else "customer"
-            text = " ".join(_garble(rng.choice(pool[lang]), lang, rng, han) for _ in range(rng.choice((1, 1, 2))))
+            text = " ".join(
+                _garble(rng.choice(pool[lang]), lang, rng, han) for _ in range(rng.choice((1, 1, 2)))
+            )
             if i in slots:
                 text, _ = plants[slots.index(i)]
                 planted[text] += 1
@@ -158,7 +164,9 @@ def build_store(root: Path, *, utterances: int, nights: int, seed: int = 0) -> d
 
 def _filters(opts: dict, night_names: list[str]) -> Filters:
     nights = opts.get("nights")
-    lo, hi = (night_names[0], night_names[len(night_names) // 2 - 1]) if nights == "first-half" else (None, None)
+    lo, hi = (
+        (night_names[0], night_names[len(night_names) // 2 - 1]) if nights == "first-half" else (None, None)
+    )
     return Filters(roles=opts.get("roles", ()), night_from=lo, night_to=hi, agents=opts.get("agents", ()),
                    checks=opts.get("checks", ()))  # fmt: skip
 
@@ -192,7 +200,9 @@ def main() -> int:
         shutil.rmtree(root)
     t = time.perf_counter()
     planted = build_store(root, utterances=args.utterances, nights=args.nights)
-    print(f"store: {args.utterances:,} utterances over {args.nights} nights in {root} ({time.perf_counter() - t:.1f} s)")
+    print(
+        f"store: {args.utterances:,} utterances over {args.nights} nights in {root} ({time.perf_counter() - t:.1f} s)"
+    )
     parquet = sum(p.stat().st_size for p in (root / "utterances.parquet").rglob("*.parquet"))
 
     t = time.perf_counter()
@@ -241,10 +251,18 @@ def main() -> int:
         for name, status in filt.checks:
             cli += ["--check", f"{name}={status}"]
         t = time.perf_counter()
-        subprocess.run(cli, capture_output=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=False)
+        subprocess.run(
+            cli, capture_output=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=False
+        )
         cli_s = time.perf_counter() - t
-        worst_warm, worst_cold, worst_cli = max(worst_warm, warm), max(worst_cold, cold["open_search_s"]), max(worst_cli, cli_s)
-        print(f"{label:34s} {res.total:8d} {warm * 1000:8.1f} {cold['open_search_s'] * 1000:8.1f} {cli_s:10.2f}")
+        worst_warm, worst_cold, worst_cli = (
+            max(worst_warm, warm),
+            max(worst_cold, cold["open_search_s"]),
+            max(worst_cli, cli_s),
+        )
+        print(
+            f"{label:34s} {res.total:8d} {warm * 1000:8.1f} {cold['open_search_s'] * 1000:8.1f} {cli_s:10.2f}"
+        )
     print(f"\nworst: warm {worst_warm * 1000:.0f} ms, cold (open + search) {worst_cold * 1000:.0f} ms, "
           f"whole `callqa search` command {worst_cli:.2f} s (target < 1 s)")  # fmt: skip
     print("planted (customer utterances):", json.dumps(planted, ensure_ascii=False))

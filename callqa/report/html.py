@@ -314,7 +314,8 @@ def _index(
 # agent page
 # ------------------------------------------------------------------------------------------------
 
-CALL_COLUMNS = ["call_id", "agent", "night", "started_at", "score", "duration_s", "audio_path", "audio_redacted_path"]
+CALL_COLUMNS = ["call_id", "agent", "night", "started_at", "score", "duration_s", "audio_path"]
+CALL_COLUMNS.append("audio_redacted_path")  # redact.audio's copy: the player's source when there is one
 
 
 class _Team:
@@ -524,7 +525,8 @@ def _agent(team: _Team, agent: str, row: dict, audio: _Audio, worst: int, max_ro
     for c in scored.itertuples(index=False):
         # redact.audio: the redacted copy only, never the original beside it
         redacted = getattr(c, "audio_redacted_path", None)
-        href = audio.href(redacted if isinstance(redacted, str) and redacted else getattr(c, "audio_path", None))
+        source = redacted if isinstance(redacted, str) and redacted else getattr(c, "audio_path", None)
+        href = audio.href(source)
         fails = team.fails.get(c.call_id, [])
         when = c.started_at.strftime("%Y-%m-%d %H:%M") if pd.notna(c.started_at) else (c.night or "")
         out.append(

@@ -23,18 +23,37 @@ _UNPRINTABLE = {c: "\ufffd" for c in [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("search", help="find what was said across calls (words, \"phrases\", OR, -exclude)")
+    p = sub.add_parser("search", help='find what was said across calls (words, "phrases", OR, -exclude)')
     p.add_argument("results", help="results folder (callqa score --out)")
-    p.add_argument("query", help='e.g. cancel OR lawyer, "speak to a manager", 退款, отменить -опрос, refund*')
+    p.add_argument(
+        "query", help='e.g. cancel OR lawyer, "speak to a manager", 退款, отменить -опрос, refund*'
+    )
     p.add_argument("--role", action="append", choices=ROLES, help="only what this party said (repeatable)")
-    p.add_argument("--night", metavar="FROM[..TO]", help="a night or a range: 2025-03-01..2025-03-07, 2025-03-01.., ..2025-03-07")
-    p.add_argument("--agent", action="append", metavar="ID", help="only this agent's calls (id or name; repeatable)")
-    p.add_argument("--check", action="append", metavar="NAME=pass|fail|na", help="only calls with this check status (repeatable)")
-    p.add_argument("--language", action="append", choices=("en", "zh", "ru"), help="only calls in this language")
+    p.add_argument(
+        "--night",
+        metavar="FROM[..TO]",
+        help="a night or a range: 2025-03-01..2025-03-07, 2025-03-01.., ..2025-03-07",
+    )
+    p.add_argument(
+        "--agent", action="append", metavar="ID", help="only this agent's calls (id or name; repeatable)"
+    )
+    p.add_argument(
+        "--check",
+        action="append",
+        metavar="NAME=pass|fail|na",
+        help="only calls with this check status (repeatable)",
+    )
+    p.add_argument(
+        "--language", action="append", choices=("en", "zh", "ru"), help="only calls in this language"
+    )
     p.add_argument("--limit", type=int, default=20, help="matches shown (default 20; all are counted)")
-    p.add_argument("--exact", action="store_true", help="no fuzzy matching (stems and characters still match)")
+    p.add_argument(
+        "--exact", action="store_true", help="no fuzzy matching (stems and characters still match)"
+    )
     p.add_argument("--json", action="store_true", help="JSON for scripts")
-    p.add_argument("--report", metavar="DIR", help="the HTML report folder (callqa report --html DIR), for its links")
+    p.add_argument(
+        "--report", metavar="DIR", help="the HTML report folder (callqa report --html DIR), for its links"
+    )
     p.set_defaults(func=run_search)
 
 

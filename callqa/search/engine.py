@@ -116,7 +116,9 @@ def _token_keys(seg: Segment, tok: SearchToken, *, fuzzy: bool, prefix: bool, in
             from rapidfuzz import process
             from rapidfuzz.distance import Levenshtein
 
-            near = process.extract(tok.surface, seg.surfaces, scorer=Levenshtein.distance, score_cutoff=d, limit=None)
+            near = process.extract(
+                tok.surface, seg.surfaces, scorer=Levenshtein.distance, score_cutoff=d, limit=None
+            )
             memo.cache[key] = seg.surface_key_ids([s for s, _, _ in near])
         more = memo.cache[key]
     return exact, sorted(set(more) - set(exact))
@@ -136,7 +138,9 @@ def _term_starts(seg: Segment, term: Term, *, fuzzy: bool, memo: _Expansion) -> 
     fuzzy_used = False
     for j, tok in enumerate(term.tokens):
         prefix = term.prefix and j == len(term.tokens) - 1
-        exact, more = _token_keys(seg, tok, fuzzy=fuzzy, prefix=prefix, in_phrase=len(term.tokens) > 1, memo=memo)
+        exact, more = _token_keys(
+            seg, tok, fuzzy=fuzzy, prefix=prefix, in_phrase=len(term.tokens) > 1, memo=memo
+        )
         e = _union(seg, exact) - j
         exact_parts.append(e)
         if more:
@@ -174,7 +178,12 @@ def _row_mask(seg: Segment, filters: Filters) -> np.ndarray | None:
 
 
 def search_segments(
-    segments: list[Segment], query: Query, *, filters: Filters = Filters(), limit: int = 20, fuzzy: bool = True
+    segments: list[Segment],
+    query: Query,
+    *,
+    filters: Filters = Filters(),
+    limit: int = 20,
+    fuzzy: bool = True,
 ) -> SearchResult:
     """Every utterance matching `query` under `filters`; the first `limit` as hits (newest night first)."""
     t0 = time.perf_counter()
@@ -185,13 +194,17 @@ def search_segments(
     found: list[tuple[Segment, np.ndarray, list[tuple[np.ndarray, np.ndarray, int]]]] = []
     total, calls = 0, 0
     for seg in sorted(segments, key=lambda s: s.night, reverse=True):
-        if (filters.night_from and seg.night < filters.night_from) or (filters.night_to and seg.night > filters.night_to):
+        if (filters.night_from and seg.night < filters.night_from) or (
+            filters.night_to and seg.night > filters.night_to
+        ):
             continue
         mask = _row_mask(seg, filters)
         if mask is not None and not mask.any():
             continue
         rows: np.ndarray | None = None
-        marks: list[tuple[np.ndarray, np.ndarray, int]] = []  # (starts, exact starts, length) per positive term
+        marks: list[
+            tuple[np.ndarray, np.ndarray, int]
+        ] = []  # (starts, exact starts, length) per positive term
         for slot in query.all_of:
             slot_rows = EMPTY
             for term in slot:

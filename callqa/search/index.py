@@ -64,12 +64,18 @@ def find_sources(root: Path) -> list[Source]:
         raise SearchError(f"{root}: not a folder (give the results folder of `callqa score --out`)")
     utt = root / "utterances.parquet"
     if utt.is_file():
-        raise SearchError(f"{root}: tables in the old flat layout; run `callqa report {root}` once to convert them")
+        raise SearchError(
+            f"{root}: tables in the old flat layout; run `callqa report {root}` once to convert them"
+        )
     parts = sorted(utt.glob("night=*/part-0.parquet")) if utt.is_dir() else []
     if not parts:
         if any((root / "calls").glob("*.json")):
-            raise SearchError(f"{root}: calls but no utterances table yet; run `callqa report {root}` to build it")
-        raise SearchError(f"{root}: no scored calls (no utterances.parquet/night=*/) — is this a results folder?")
+            raise SearchError(
+                f"{root}: calls but no utterances table yet; run `callqa report {root}` to build it"
+            )
+        raise SearchError(
+            f"{root}: no scored calls (no utterances.parquet/night=*/) — is this a results folder?"
+        )
     out = []
     for p in parts:
         night = p.parent.name[len("night=") :]
@@ -91,7 +97,9 @@ class Segment:
     calls: list[dict[str, Any]]  # call_id, agent, agent_id, agent_name, language, audio, redacted, started_at
     speakers: list[str]
     statuses: dict[str, list[str | None]]  # check -> status per call
-    pinyin: dict[str, str] = field(default_factory=dict)  # Han key -> its pinyin key (no pypinyin at query time)
+    pinyin: dict[str, str] = field(
+        default_factory=dict
+    )  # Han key -> its pinyin key (no pypinyin at query time)
 
     @property
     def n_rows(self) -> int:
@@ -136,8 +144,18 @@ def _read(path: Path | None, columns: list[str]) -> dict[str, list[Any]]:
 
 def build_segment(source: Source) -> Segment:
     """Index one night: read its partitions, tokenize every utterance, sort the postings."""
-    utt = _read(source.utterances, ["call_id", "index", "speaker", "role", "start_s", "end_s", "text", "channel"])
-    cols = ["call_id", "agent_id", "agent_name", "language", "audio_path", "audio_redacted_path", "started_at"]
+    utt = _read(
+        source.utterances, ["call_id", "index", "speaker", "role", "start_s", "end_s", "text", "channel"]
+    )
+    cols = [
+        "call_id",
+        "agent_id",
+        "agent_name",
+        "language",
+        "audio_path",
+        "audio_redacted_path",
+        "started_at",
+    ]
     calls_tab = _read(source.calls, cols)
     checks_tab = _read(source.checks, ["call_id", "check", "status"])
     call_index: dict[str, int] = {}
@@ -155,7 +173,9 @@ def build_segment(source: Source) -> Segment:
             call_index[cid] = len(calls)
             calls.append({c: None for c in cols} | {"call_id": cid, "agent": "(unknown)"})
     statuses: dict[str, list[str | None]] = {}
-    for cid, check, status in zip(checks_tab["call_id"], checks_tab["check"], checks_tab["status"], strict=True):
+    for cid, check, status in zip(
+        checks_tab["call_id"], checks_tab["check"], checks_tab["status"], strict=True
+    ):
         if cid in call_index and check:
             statuses.setdefault(check, [None] * len(calls))[call_index[cid]] = status
     speakers: dict[str, int] = {}
@@ -195,11 +215,13 @@ def build_segment(source: Source) -> Segment:
     post_off = np.zeros(len(keys_sorted) + 1, dtype=np.int64)
     np.cumsum(np.bincount(kk, minlength=len(keys_sorted)), out=post_off[1:])
     surfaces = sorted(surface_of)
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         "call": np.asarray([call_index[c] for c in utt["call_id"]], dtype=np.int32),
         "utt": np.asarray([-1 if i is None else i for i in utt["index"]], dtype=np.int32),
         "role": np.asarray([ROLES.index(r) if r in ROLES else 2 for r in utt["role"]], dtype=np.int8),
-        "speaker": np.asarray([speakers.setdefault(str(s), len(speakers)) for s in utt["speaker"]], dtype=np.int32),
+        "speaker": np.asarray(
+            [speakers.setdefault(str(s), len(speakers)) for s in utt["speaker"]], dtype=np.int32
+        ),
         "channel": np.asarray([-1 if c is None else int(c) for c in utt["channel"]], dtype=np.int8),
         "start_s": np.asarray([np.nan if v is None else v for v in utt["start_s"]], dtype=np.float64),
         "end_s": np.asarray([np.nan if v is None else v for v in utt["end_s"]], dtype=np.float64),
@@ -289,7 +311,9 @@ def open_index(root: str | Path, *, nights: tuple[str | None, str | None] = (Non
     root = Path(root)
     state = IndexState()
     lo, hi = nights
-    sources = [s for s in find_sources(root) if (lo is None or s.night >= lo) and (hi is None or s.night <= hi)]
+    sources = [
+        s for s in find_sources(root) if (lo is None or s.night >= lo) and (hi is None or s.night <= hi)
+    ]
     base = root / INDEX_DIR
     segments: list[Segment] = []
     for src in sources:
@@ -302,14 +326,18 @@ def open_index(root: str | Path, *, nights: tuple[str | None, str | None] = (Non
                 state.reused += 1
             except (OSError, ValueError, KeyError) as exc:  # damaged (e.g. a power cut): build it again
                 if warn:
-                    print(f"callqa search: rebuilding a damaged index segment {folder} ({exc})", file=sys.stderr)
+                    print(
+                        f"callqa search: rebuilding a damaged index segment {folder} ({exc})", file=sys.stderr
+                    )
                 shutil.rmtree(folder, ignore_errors=True)
         if seg is None:
             t0 = time.perf_counter()
             try:
                 seg = build_segment(src)
             except Exception as exc:  # noqa: BLE001 - a table pyarrow cannot read: name it
-                raise SearchError(f"{src.utterances}: cannot read the night's tables ({type(exc).__name__}: {exc})") from None
+                raise SearchError(
+                    f"{src.utterances}: cannot read the night's tables ({type(exc).__name__}: {exc})"
+                ) from None
             state.build_s += time.perf_counter() - t0
             state.built.append(src.night)
             if state.unsaved is None:
@@ -320,7 +348,10 @@ def open_index(root: str | Path, *, nights: tuple[str | None, str | None] = (Non
                     state.unsaved = f"{base}: {exc.strerror or exc}"
         segments.append(seg)
     if state.unsaved and warn:
-        print(f"callqa search: could not save the index ({state.unsaved}); searched from memory", file=sys.stderr)
+        print(
+            f"callqa search: could not save the index ({state.unsaved}); searched from memory",
+            file=sys.stderr,
+        )
     if not state.unsaved and base.is_dir():
         live = {s.night for s in find_sources(root)}
         for d in base.iterdir():  # nights that are gone, and temporary folders of searches that died

@@ -44,13 +44,24 @@ def transcript(*utterances: Utterance, duration_s: float = 10.0) -> CallTranscri
 # ------------------------------------------------------------------------------------------ spans
 def test_spans_come_from_placeholder_words_padded_merged_and_on_the_speakers_channel() -> None:
     t = transcript(
-        utt(1, [("my", 1.0, 1.2), ("card", 1.2, 1.5), ("[CARD]", 1.6, 2.0), ("[CARD]", 2.1, 2.5), ("ok", 3.0, 3.2)]),
+        utt(
+            1,
+            [
+                ("my", 1.0, 1.2),
+                ("card", 1.2, 1.5),
+                ("[CARD]", 1.6, 2.0),
+                ("[CARD]", 2.1, 2.5),
+                ("ok", 3.0, 3.2),
+            ],
+        ),
         utt(0, [("call", 4.0, 4.3), ("[PHONE].", 4.4, 5.0)]),
     )
     spans = redaction_spans(t, margin_s=0.25, duration_s=10.0, n_channels=2)
     assert spans == [BlankSpan(1.35, 2.75, 1, "card"), BlankSpan(4.15, 5.25, 0, "phone")]
     # mono file: every channel; margin clipped to the recording
-    mono = redaction_spans(transcript(utt(1, [("[EMAIL]", 0.1, 9.9)])), margin_s=0.5, duration_s=10.0, n_channels=1)
+    mono = redaction_spans(
+        transcript(utt(1, [("[EMAIL]", 0.1, 9.9)])), margin_s=0.5, duration_s=10.0, n_channels=1
+    )
     assert mono == [BlankSpan(0.0, 10.0, None, "email")]
 
 
@@ -70,7 +81,9 @@ def test_block_by_block_equals_whole_for_the_tone() -> None:
     parts = [blank_spans(x[i : i + 777].copy(), sample_rate=SR, spans=spans, mode="tone", tone_hz=1000,
                          offset_frames=i) for i in range(0, len(x), 777)]  # fmt: skip
     np.testing.assert_array_equal(whole, np.concatenate(parts))
-    seg = whole[int(1.2 * SR) : int(1.6 * SR), 1]  # inside the all-channel span: a pure 1 kHz tone at -20 dBFS
+    seg = whole[
+        int(1.2 * SR) : int(1.6 * SR), 1
+    ]  # inside the all-channel span: a pure 1 kHz tone at -20 dBFS
     spectrum = np.abs(np.fft.rfft(seg))
     assert abs(np.fft.rfftfreq(len(seg), 1 / SR)[np.argmax(spectrum)] - 1000) < 25
     assert abs(20 * np.log10(np.max(np.abs(seg))) + 20) < 0.2
@@ -98,7 +111,7 @@ def test_copy_keeps_format_rate_channels_and_blanks_only_the_span(
     dst = tmp_path / "out" / f"copy.{ext}"
     assert write_redacted(src, dst, [span], AudioRedactConfig(enabled=True)) == (fmt, subtype)
     assert src.read_bytes() == before  # the original is never touched
-    i_src, i_dst = sf.info(str(src)), sf.info(str(dst))
+    i_dst = sf.info(str(dst))
     assert (i_dst.format, i_dst.subtype, i_dst.samplerate, i_dst.channels) == (fmt, subtype, SR, channels)
     a, _ = sf.read(str(src), dtype="int16" if lossless else "float32", always_2d=True)
     b, _ = sf.read(str(dst), dtype="int16" if lossless else "float32", always_2d=True)
@@ -116,7 +129,10 @@ def test_copy_keeps_format_rate_channels_and_blanks_only_the_span(
         assert np.sqrt(np.mean(core.astype(np.float64) ** 2)) < 1e-3
         n = min(len(a), len(b))
         lag = int(np.argmax(np.correlate(a[:4000, 0], b[:4000, 0], mode="full"))) - 3999  # MP3 delay
-        ref, got = a[max(0, -lag) : n - abs(lag), 0], b[max(0, lag) : n - abs(lag) + max(0, lag) - max(0, -lag), 0]
+        ref, got = (
+            a[max(0, -lag) : n - abs(lag), 0],
+            b[max(0, lag) : n - abs(lag) + max(0, lag) - max(0, -lag), 0],
+        )
         m = min(len(ref), len(got))
         keep = np.r_[0 : int(1.8 * SR), int(3.2 * SR) : m]
         err = ref[keep] - got[keep]
@@ -172,7 +188,9 @@ def test_replace_original_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     done = redact_recording(src, t, call_id="c1", duration_s=4.0, n_channels=2, config=cfg)
     assert done.replaced_original and done.path == str(src)
     now = sf.read(str(src), dtype="int16")[0]
-    assert not np.any(now[int(1.25 * SR) : int(2.75 * SR), 1]) and np.any(original[int(1.25 * SR) : int(2.75 * SR), 1])
+    assert not np.any(now[int(1.25 * SR) : int(2.75 * SR), 1]) and np.any(
+        original[int(1.25 * SR) : int(2.75 * SR), 1]
+    )
     np.testing.assert_array_equal(now[:, 0], original[:, 0])
 
 

@@ -38,7 +38,9 @@ def words_by_channel(call: dict, blanked: list[dict] = ()) -> dict[int, list[str
     for u in call["utterances"]:
         for w in u["words"]:
             if "[" in w["text"] or any(
-                s["channel"] in (None, u["channel"]) and w["start_s"] < s["end_s"] and w["end_s"] > s["start_s"]
+                s["channel"] in (None, u["channel"])
+                and w["start_s"] < s["end_s"]
+                and w["end_s"] > s["start_s"]
                 for s in blanked
             ):
                 continue

@@ -99,7 +99,9 @@ def test_en(store: Path) -> None:
     got = find(store, "cancel")
     assert ("en-1", "cancel", True) in got and ("en-3", "cancel", True) in got
     assert ("en-2", "cancelled", True) in got and ("en-2", "cancell", True) in got  # same stem
-    assert ("en-2", "subscribtion", False) in find(store, "subscription")  # ASR misspelling: found, marked fuzzy
+    assert ("en-2", "subscribtion", False) in find(
+        store, "subscription"
+    )  # ASR misspelling: found, marked fuzzy
     # a garbled phrase: both words misspelt, still adjacent
     assert find(store, '"cancel my subscription"') == [
         ("en-2", "cancell my subscribtion", False), ("en-1", "cancel my subscription", True)]  # fmt: skip
@@ -119,7 +121,9 @@ def test_ru_inflections(store: Path) -> None:
     assert calls_of(store, "подписка") == {"ru-1", "ru-2"}  # подписку, подписку
     assert calls_of(store, '"отменить подписку"') == {"ru-1"}  # ru-2's words are not adjacent
     assert calls_of(store, "отменить подписку") == {"ru-1", "ru-2"}  # both words, any order
-    assert ("ru-2", "жалоба", True) in find(store, "жалобу") and ("ru-1", "жалобу", True) in find(store, "жалоба")
+    assert ("ru-2", "жалоба", True) in find(store, "жалобу") and ("ru-1", "жалобу", True) in find(
+        store, "жалоба"
+    )
 
 
 # ------------------------------------------------------------------------------------------ syntax
@@ -145,7 +149,9 @@ def test_filters(store: Path) -> None:
 
 
 def test_cli_text_json_limit_and_links(store: Path, capsys: pytest.CaptureFixture) -> None:
-    assert main(["search", str(store), "cancel", "--role", "customer", "--limit", "1", "--report", "rep"]) == 0
+    assert (
+        main(["search", str(store), "cancel", "--role", "customer", "--limit", "1", "--report", "rep"]) == 0
+    )
     out = capsys.readouterr().out
     assert "«cancel»" in out and "3 match(es) in 3 call(s); 1 shown" in out
     assert "callqa show en-3 --out " in out and "rep/agents/A1.html#call-en-3" in out
@@ -241,7 +247,9 @@ def test_index_is_reused_rebuilt_per_night_repaired_and_cleaned(store: Path) -> 
 
 def test_an_unwritable_index_folder_searches_from_memory(store: Path, capsys: pytest.CaptureFixture) -> None:
     (store / "cache").mkdir(exist_ok=True)
-    (store / INDEX_DIR).write_text("not a folder")  # root ignores permissions: a file blocks the folder instead
+    (store / INDEX_DIR).write_text(
+        "not a folder"
+    )  # root ignores permissions: a file blocks the folder instead
     assert main(["search", str(store), "cancel"]) == 0
     captured = capsys.readouterr()
     assert "could not save the index" in captured.err and "«cancel»" in captured.out
