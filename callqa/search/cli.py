@@ -89,11 +89,11 @@ def run_search(args: argparse.Namespace) -> int:
         checks = parse_checks(args.check)
         if args.limit < 0:
             raise ValueError("--limit must be >= 0")
-        segments, _ = open_index(args.results, nights=nights)
+        segments, _ = open_index(args.results)  # every night: the report's file names depend on all agents
     except (QueryError, ValueError, SearchError) as exc:
         print(f"callqa search: {exc}", file=sys.stderr)
         return 2
-    known = {name for seg in segments for name in seg.statuses}
+    known = {name for seg in segments for name in seg.statuses} if checks else set()
     for name, _ in checks:
         if segments and name not in known:
             print(f"callqa search: --check: no call has a check named {name!r} (known: {', '.join(sorted(known))})",
@@ -102,7 +102,7 @@ def run_search(args: argparse.Namespace) -> int:
     filters = Filters(roles=tuple(args.role or ()), night_from=nights[0], night_to=nights[1],
                       agents=tuple(args.agent or ()), checks=checks, languages=tuple(args.language or ()))  # fmt: skip
     result = search_segments(segments, query, filters=filters, limit=args.limit, fuzzy=not args.exact)
-    agents = sorted({str(c.get("agent") or "(unknown)") for seg in segments for c in seg.calls})
+    agents = sorted({a for seg in segments for a in seg.agents})
     links = Links(results=args.results, report=args.report, agents=agents)
     if args.json:
         print(json.dumps(result_to_json(result, links), ensure_ascii=False, indent=1))

@@ -35,6 +35,10 @@ _ARRAYS = ("call", "utt", "role", "speaker", "channel", "start_s", "end_s", "tex
            "surface_key")  # fmt: skip
 
 
+class StaleIndex(ValueError):
+    """A segment written by another index version: rebuilt without a warning."""
+
+
 class SearchError(RuntimeError):
     """A results folder that cannot be searched; the message names the folder and the reason."""
 
@@ -85,6 +89,16 @@ def find_sources(root: Path) -> list[Source]:
     return out
 
 
+@dataclass(frozen=True)
+class SegmentDetails:
+    """The per-call part of a segment, read only when a filter or a hit needs it."""
+
+    calls: list[dict[str, Any]]  # call_id, agent, agent_id, agent_name, language, audio, redacted, started_at
+    speakers: list[str]
+    statuses: dict[str, list[str | None]]  # check -> status per call
+    pinyin: dict[str, str]  # Han key -> its pinyin key (so a query needs no pypinyin)
+
+
 @dataclass(eq=False)
 class Segment:
     """One night's index, in memory or memory-mapped from its folder."""
@@ -94,12 +108,31 @@ class Segment:
     text_blob: bytes | np.ndarray
     keys: list[str]  # sorted; a key's id is its position
     surfaces: list[str]  # sorted normalized words (not Han), `surface_key` their key ids
-    calls: list[dict[str, Any]]  # call_id, agent, agent_id, agent_name, language, audio, redacted, started_at
-    speakers: list[str]
-    statuses: dict[str, list[str | None]]  # check -> status per call
-    pinyin: dict[str, str] = field(
-        default_factory=dict
-    )  # Han key -> its pinyin key (no pypinyin at query time)
+    agents: list[str]  # the report's agent keys of the night's calls
+    source: SegmentDetails | Path  # the details, or the file they are read from on first use
+
+    @property
+    def details(self) -> SegmentDetails:
+        if isinstance(self.source, Path):
+            d = json.loads(self.source.read_text(encoding="utf-8"))
+            self.source = SegmentDetails(d["calls"], d["speakers"], d["statuses"], d["pinyin"])
+        return self.source
+
+    @property
+    def calls(self) -> list[dict[str, Any]]:
+        return self.details.calls
+
+    @property
+    def speakers(self) -> list[str]:
+        return self.details.speakers
+
+    @property
+    def statuses(self) -> dict[str, list[str | None]]:
+        return self.details.statuses
+
+    @property
+    def pinyin(self) -> dict[str, str]:
+        return self.details.pinyin
 
     @property
     def n_rows(self) -> int:
@@ -230,15 +263,16 @@ def build_segment(source: Source) -> Segment:
         "post": cc[order].astype(np.uint32) if n < (1 << (32 - POS_BITS)) else cc[order],  # half the size
         "surface_key": np.asarray([remap[surface_of[s]] for s in surfaces], dtype=np.int32),
     }
-    return Segment(source.night, arrays, b"".join(blob), keys_sorted, surfaces, calls, list(speakers), statuses,
-                   pin_of)  # fmt: skip
+    agents = sorted({str(c["agent"]) for c in calls})
+    details = SegmentDetails(calls, list(speakers), statuses, pin_of)
+    return Segment(source.night, arrays, b"".join(blob), keys_sorted, surfaces, agents, details)
 
 
 def save_segment(seg: Segment, folder: Path, meta: dict[str, Any]) -> None:
     """Write `seg` into `folder` atomically: a temporary folder renamed into place (a reader never sees half).
 
-    `data.bin` holds every array and the text back to back (8-byte aligned), `meta.json` their layout, the
-    vocabulary and the calls: two files to open per night, one memory map.
+    `data.bin` holds every array and the text back to back (8-byte aligned, one memory map), `meta.json` their
+    layout, `keys.txt`/`surfaces.txt` the vocabulary, `details.json` the calls (read only when needed).
     """
     tmp = folder.with_name(f".tmp-{folder.name}-{os.getpid()}-{time.monotonic_ns()}")
     tmp.mkdir(parents=True)
@@ -255,10 +289,16 @@ def save_segment(seg: Segment, folder: Path, meta: dict[str, Any]) -> None:
                 layout[name] = [pos, arr.dtype.str, list(arr.shape)]
                 f.write(arr.tobytes())
                 pos += arr.nbytes
-        doc = {**meta, "version": INDEX_VERSION, "night": seg.night, "n_rows": seg.n_rows, "data_bytes": pos,
-               "layout": layout, "keys": seg.keys, "surfaces": seg.surfaces, "calls": seg.calls,
-               "speakers": seg.speakers, "statuses": seg.statuses, "pinyin": seg.pinyin}  # fmt: skip
-        (tmp / "meta.json").write_text(json.dumps(doc, ensure_ascii=False, default=str), encoding="utf-8")
+        (tmp / "keys.txt").write_text("\n".join(seg.keys), encoding="utf-8")
+        (tmp / "surfaces.txt").write_text("\n".join(seg.surfaces), encoding="utf-8")
+        d = seg.details
+        details = {"calls": d.calls, "speakers": d.speakers, "statuses": d.statuses, "pinyin": d.pinyin}
+        (tmp / "details.json").write_text(
+            json.dumps(details, ensure_ascii=False, default=str), encoding="utf-8"
+        )
+        doc = {**meta, "version": INDEX_VERSION, "night": seg.night, "n_rows": seg.n_rows, "n_keys": len(seg.keys),
+               "n_surfaces": len(seg.surfaces), "data_bytes": pos, "layout": layout, "agents": seg.agents}  # fmt: skip
+        (tmp / "meta.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
         try:
             os.rename(tmp, folder)
         except OSError:
@@ -273,7 +313,7 @@ def load_segment(folder: Path) -> Segment:
     """A saved segment, memory-mapped; ValueError/OSError/KeyError when it is damaged or of another version."""
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     if meta.get("version") != INDEX_VERSION:
-        raise ValueError(f"index version {meta.get('version')}")
+        raise StaleIndex(f"index version {meta.get('version')}")
     size = (folder / "data.bin").stat().st_size
     if size != meta["data_bytes"]:
         raise ValueError(f"data.bin has {size} bytes, expected {meta['data_bytes']} (damaged)")
@@ -283,15 +323,25 @@ def load_segment(folder: Path) -> Segment:
         dt = np.dtype(dtype)
         n = int(np.prod(shape)) * dt.itemsize
         views[name] = mm[off : off + n].view(dt).reshape(shape)
-    keys, surfaces, n = meta["keys"], meta["surfaces"], int(meta["n_rows"])
+    keys, surfaces, n = _lines(folder / "keys.txt"), _lines(folder / "surfaces.txt"), int(meta["n_rows"])
+    if len(keys) != meta["n_keys"] or len(surfaces) != meta["n_surfaces"]:
+        raise ValueError("vocabulary does not match (damaged)")
     arrays = {name: views[name] for name in _ARRAYS}
     if (arrays["call"].shape[0] != n or arrays["text_off"].shape[0] != n + 1
             or arrays["post_off"].shape[0] != len(keys) + 1 or int(arrays["post_off"][-1]) != arrays["post"].shape[0]
             or int(arrays["text_off"][-1]) != views["text"].shape[0]
             or arrays["surface_key"].shape[0] != len(surfaces)):  # fmt: skip
         raise ValueError("sizes do not match (damaged)")
-    return Segment(meta["night"], arrays, views["text"], keys, surfaces, meta["calls"], meta["speakers"],
-                   meta["statuses"], meta.get("pinyin") or {})  # fmt: skip
+    if not (folder / "details.json").is_file():
+        raise ValueError("details.json is missing (damaged)")
+    return Segment(
+        meta["night"], arrays, views["text"], keys, surfaces, meta["agents"], folder / "details.json"
+    )
+
+
+def _lines(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    return text.split("\n") if text else []
 
 
 # ------------------------------------------------------------------------------------------ the index
