@@ -375,7 +375,7 @@ def open_index(root: str | Path, *, nights: tuple[str | None, str | None] = (Non
                 seg = load_segment(folder)
                 state.reused += 1
             except (OSError, ValueError, KeyError) as exc:  # damaged (e.g. a power cut): build it again
-                if warn:
+                if warn and not isinstance(exc, StaleIndex):
                     print(
                         f"callqa search: rebuilding a damaged index segment {folder} ({exc})", file=sys.stderr
                     )
