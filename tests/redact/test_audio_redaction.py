@@ -31,6 +31,19 @@ def speechlike(n: int, channels: int, seed: int = 0) -> np.ndarray:
     return (0.3 * rng.standard_normal((n, channels)) * env[:, None]).clip(-0.99, 0.99).astype(np.float32)
 
 
+def voiced(n: int, channels: int) -> np.ndarray:
+    """Harmonics of a slowly gliding pitch, different per channel (frames x channels)."""
+    t = np.arange(n) / SR
+    legs = []
+    for ch in range(channels):
+        f0 = 140 + 40 * ch + 20 * np.sin(2 * np.pi * 0.3 * t)
+        phase = 2 * np.pi * np.cumsum(f0) / SR
+        legs.append(
+            sum(0.25 / k * np.sin(k * phase) for k in range(1, 6)) * (0.6 + 0.4 * np.sin(2 * np.pi * t))
+        )
+    return np.stack(legs, axis=1).astype(np.float32)
+
+
 def utt(channel: int | None, words: list[tuple[str, float, float]], text: str | None = None) -> Utterance:
     ws = tuple(Word(t, a, b) for t, a, b in words)
     return Utterance("s", "customer", ws[0].start_s if ws else 0.0, ws[-1].end_s if ws else 0.0,
@@ -95,6 +108,7 @@ FORMATS = [  # (container, subtype, extension, lossless)
     ("WAV", "ALAW", "wav", True),
     ("FLAC", "PCM_16", "flac", True),
     ("MP3", "MPEG_LAYER_III", "mp3", False),
+    ("OGG", "VORBIS", "ogg", False),
 ]
 
 
@@ -104,7 +118,9 @@ def test_copy_keeps_format_rate_channels_and_blanks_only_the_span(
     tmp_path: Path, fmt: str, subtype: str, ext: str, lossless: bool, channels: int
 ) -> None:
     src = tmp_path / f"call.{ext}"
-    sf.write(str(src), speechlike(5 * SR, channels), SR, format=fmt, subtype=subtype)
+    # lossy codecs: tones (what they keep well, like voiced speech); lossless: noise (every sample differs)
+    x = speechlike(5 * SR, channels) if lossless else voiced(5 * SR, channels)
+    sf.write(str(src), x, SR, format=fmt, subtype=subtype)
     before = src.read_bytes()
     channel = 1 if channels == 2 else None
     span = BlankSpan(2.0, 3.0, channel, "card")
@@ -136,7 +152,8 @@ def test_copy_keeps_format_rate_channels_and_blanks_only_the_span(
         m = min(len(ref), len(got))
         keep = np.r_[0 : int(1.8 * SR), int(3.2 * SR) : m]
         err = ref[keep] - got[keep]
-        assert 10 * np.log10(np.mean(ref[keep] ** 2) / np.mean(err**2)) > 10  # SNR of the kept audio
+        snr = 10 * np.log10(np.mean(ref[keep] ** 2) / np.mean(err**2))
+        assert snr > 15  # SNR of the kept audio after a second encoding (measured 22-33 dB)
 
 
 def test_format_wav_keeps_a_wav_subtype_and_converts_mp3_to_pcm16(tmp_path: Path) -> None:
