@@ -1,4 +1,4 @@
-"""Command line: `callqa score`, `rescore`, `show`, `report`, `export`, `eval`, `checks`, `models`."""
+"""Command line: `callqa score`, `rescore`, `show`, `report`, `search`, `export`, `eval`, `checks`, `models`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from pathlib import Path
 
 os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")  # no telemetry, ever
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-from callqa.dataconf import ConfigError  # noqa: E402  (after the environment: nothing heavy is imported)
 
 
 def _load_config(args: argparse.Namespace):
@@ -151,7 +149,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
-    from callqa.dataconf import read_yaml
+    from callqa.dataconf import ConfigError, read_yaml
     from callqa.eval.calibrate import (
         CalibrationError,
         calibrate,
@@ -319,6 +317,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--worst", type=int, default=5, help="worst calls shown per agent in --html (default 5)")
     p.set_defaults(func=_cmd_report)
 
+    from callqa.search.cli import add_parser as add_search_parser
+
+    add_search_parser(sub)
+
     p = sub.add_parser("export", help="export a call as WebVTT subtitles or RTTM speaker turns")
     p.add_argument("call_id")
     p.add_argument("--out", required=True)
@@ -352,9 +354,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "search":  # reads only: no config, no lock, a fast start (no model/YAML imports)
+        return int(args.func(args) or 0)
+    from callqa.dataconf import ConfigError
     from callqa.store.lock import FolderBusy, FolderUnwritable
 
-    args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except ConfigError as exc:

@@ -22,6 +22,7 @@ from callqa.config import Config
 from callqa.diarization.channels import ChannelDiarizer
 from callqa.ingest.audio import Audio, AudioError, for_model, load_audio
 from callqa.models.holder import Models
+from callqa.redact.audio import AudioRedaction, AudioRedactionError, redact_recording
 from callqa.rules.evaluate import run_rules
 from callqa.scoring.scorecard import Score, score_call
 from callqa.types import Call, CallMeta, CallTranscript, CheckResult, SignalReport, SpeakerTurn, Word
@@ -265,6 +266,17 @@ def run_models(
         raise StageError("asr", meta.audio_path or "", f"{type(exc).__name__}: {exc}") from exc
 
 
+def redact_audio(meta: CallMeta, transcript: CallTranscript, audio: Audio, config: Config) -> AudioRedaction:
+    """The recording with the redacted transcript's spans blanked (`redact.audio`); a copy that cannot be
+    written is a `redact_audio` StageError naming the file (the call is not stored with an unredacted link)."""
+    assert meta.audio_path is not None
+    try:
+        return redact_recording(meta.audio_path, transcript, call_id=meta.call_id, duration_s=audio.duration_s,
+                                n_channels=audio.n_channels, config=config.redact.audio)  # fmt: skip
+    except AudioRedactionError as exc:
+        raise StageError("redact_audio", exc.path, exc.reason) from None
+
+
 # ------------------------------------------------------------------------------------------ features .. score
 def build_call(
     meta: CallMeta, transcript: CallTranscript, signal: SignalReport | None, config: Config
@@ -307,6 +319,7 @@ __all__: Sequence[str] = [
     "diarize",
     "import_transcript",
     "measure_signal",
+    "redact_audio",
     "run_models",
     "score",
     "transcribe",

@@ -50,6 +50,7 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
             "passed": (c.get("scorecard") or {}).get("passed"),
             "started_at": (c.get("meta") or {}).get("started_at"),
             "direction": (c.get("meta") or {}).get("direction"),
+            "audio_redacted_path": (c.get("audio_redaction") or {}).get("path"),  # redact.audio's copy
         }
         timing = c.get("timing") or {}
         for role, secs in (timing.get("talk_s") or {}).items():
