@@ -5,8 +5,8 @@ from __future__ import annotations
 # Phrases scored here and hidden from VADER (valence in VADER's −4..4 units). 0.0 = neutral on purpose.
 PHRASES: dict[str, float] = {
     # "no problem" is thanks-level politeness, not a problem; polite refusals are neutral, not negative
-    "no problem": 0.8,
-    "not a problem": 0.8,
+    "no problem": 0.6,  # alone an acknowledgement (neutral); with thanks or "at all" positive
+    "not a problem": 0.6,
     "no problem at all": 1.2,
     "no worries": 0.8,
     "no trouble": 0.6,
@@ -30,6 +30,10 @@ PHRASES: dict[str, float] = {
     "i'm not sure": 0.0,
     "let me check": 0.0,
     "thank you for calling": 0.8,
+    # thanks as hits (VADER's valences), so that a refusal next to them can neutralise them
+    "thanks": 1.9,
+    "thank you": 1.5,
+    "thank you so much": 2.5,
     # negated complaints read as praise
     "not bad": 1.3,
     "not too bad": 1.0,
@@ -122,3 +126,8 @@ WORDS: dict[str, float] = {
     "upset": -2.0,
     "hold": 0.0,
 }
+
+# Polite refusals: thanks beside one of these are politeness, not satisfaction.
+REFUSALS = ("i'd rather not", "i don't need", "not right now", "not today", "not at the moment", "maybe later",
+            "maybe next month", "i'll think about it", "not interested", "i'm good", "i am good")  # fmt: skip
+THANKS = ("thanks", "thank you", "thank you so much")

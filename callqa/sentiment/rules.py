@@ -45,6 +45,8 @@ class Lexicon:
     boosters: Mapping[str, float] = field(default_factory=dict)  # token -> factor (1.3 = "very")
     contrast: frozenset[tuple[str, ...]] = frozenset()  # "but", 但是, но (as token sequences)
     max_len: int = 1
+    refusals: frozenset[str] = frozenset()  # terms (as written) of a polite refusal ("不用了", "no thanks") ...
+    thanks: frozenset[str] = frozenset()  # ... next to which thanks are politeness, not satisfaction
 
 
 def tokenize(text: str, *, language: str, stem: Callable[[str], str] | None = None) -> list[Token]:
@@ -78,6 +80,8 @@ def build_lexicon(
     boosters: Mapping[str, float] | None = None,
     contrast: Sequence[str] = (),
     stem: Callable[[str], str] | None = None,
+    refusals: Sequence[str] = (),
+    thanks: Sequence[str] = (),
 ) -> Lexicon:
     """A `Lexicon` from written phrases ("not working": −2.0), tokenised like the text will be."""
 
@@ -98,6 +102,8 @@ def build_lexicon(
         boosters={k: v for b, v in (boosters or {}).items() for k in toks(b)},
         contrast=frozenset(toks(c) for c in contrast),
         max_len=max((len(k) for k in table), default=1),
+        refusals=frozenset(refusals),
+        thanks=frozenset(thanks),
     )
 
 
@@ -133,6 +139,9 @@ def find_terms(tokens: Sequence[Token], lexicon: Lexicon) -> list[Hit]:
             break
         else:
             i += 1
+    if lexicon.refusals and any(h.term in lexicon.refusals for h in hits):
+        # "这个套餐我先不办了，谢谢" / "I'd rather not, thanks": a refusal said politely is neutral
+        hits = [Hit(h.term, h.start, h.end, 0.0, h.negated) if h.term in lexicon.thanks else h for h in hits]
     return hits
 
 

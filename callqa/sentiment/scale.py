@@ -13,7 +13,7 @@ MAX_SCORE = 5.0
 # (valence 3) gives ±0.61, i.e. ±3.1 on the −5..5 scale, two give ±0.84 (±4.2).
 ALPHA = 15.0
 # |score| below this is neutral. Chosen on the dev half of data/sentiment (benchmarks/measure_sentiment.py):
-# 1.0 on the −5..5 scale = a single mild word ("fine", 0.8 valence) stays neutral.
+# 1.0 on the −5..5 scale: a single acknowledgement word (valence ≤ 0.75: "sure", "хорошо", 好的) stays neutral.
 NEUTRAL_BAND = 1.0
 
 
