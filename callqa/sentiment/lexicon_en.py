@@ -125,6 +125,7 @@ WORDS: dict[str, float] = {
     "crashed": -1.7,
     "upset": -2.0,
     "hold": 0.0,
+    "fault": -0.5,  # "I found a fault on your line": a diagnosis more than a grievance
 }
 
 # Polite refusals: thanks beside one of these are politeness, not satisfaction.
