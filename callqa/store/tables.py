@@ -34,6 +34,16 @@ def _scalar(v: Any) -> Any:
     return v
 
 
+def _time_key(t: Any) -> float | None:
+    return None if t is None else round(float(t), 3)
+
+
+def _utterance_sentiment(call: dict[str, Any]) -> dict[tuple[Any, float | None], float]:
+    """(role, start_s) -> the `sentiment` check's −5..5 score of that utterance (empty without the check)."""
+    items = ((call.get("checks") or {}).get("sentiment") or {}).get("utterances") or []
+    return {(x.get("role"), _time_key(x.get("start_s"))): x.get("score") for x in items if isinstance(x, dict)}
+
+
 def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
     call_rows, check_rows, utt_rows = [], [], []
     for c in calls:
@@ -78,6 +88,7 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
                 }
             )
         call_rows.append(row)
+        sentiment = _utterance_sentiment(c)
         for i, u in enumerate(c.get("utterances") or []):
             utt_rows.append(
                 {
@@ -90,6 +101,7 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
                     "text": u.get("text"),
                     "n_words": len(u.get("words") or []),
                     "channel": u.get("channel"),
+                    "sentiment": sentiment.get((u.get("role"), _time_key(u.get("start_s")))),
                 }
             )
     err_rows = [{k: e.get(k) for k in ("call_id", "file", "stage", "message", "at")} for e in errors]
@@ -100,7 +112,8 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
         ),
         "utterances": pd.DataFrame(
             utt_rows,
-            columns=["call_id", "index", "speaker", "role", "start_s", "end_s", "text", "n_words", "channel"],
+            columns=["call_id", "index", "speaker", "role", "start_s", "end_s", "text", "n_words", "channel",
+                     "sentiment"],  # fmt: skip
         ),
         "errors": pd.DataFrame(err_rows, columns=["call_id", "file", "stage", "message", "at"]),
     }
@@ -244,7 +257,7 @@ def _empty_view_sql(columns: list[str]) -> str:
 EMPTY_COLUMNS = {
     "calls": CALL_COLUMNS,
     "checks": ["call_id", "agent_id", "check", "status", "reason", "values", "evidence"],
-    "utterances": ["call_id", "index", "speaker", "role", "start_s", "end_s", "text", "n_words", "channel"],
+    "utterances": ["call_id", "index", "speaker", "role", "start_s", "end_s", "text", "n_words", "channel", "sentiment"],
     "errors": ["call_id", "file", "stage", "message", "at"],
 }
 
