@@ -76,13 +76,21 @@ def main() -> None:
                 for p in preds:
                     for t in p.item.tags if p.item.split == split else ():
                         by_tag[t].append(p.label == p.item.label)
-                print(f"     {split} tags: " + ", ".join(f"{t} {sum(v)}/{len(v)}" for t, v in sorted(by_tag.items())))
+                print(
+                    f"     {split} tags: "
+                    + ", ".join(f"{t} {sum(v)}/{len(v)}" for t, v in sorted(by_tag.items()))
+                )
         if args.baseline and lang in BASELINES:
             raw = predict(items, BASELINES[lang]())
             for split in ("dev", "heldout"):
                 s = score_predictions([p for p in raw if p.item.split == split])
-                table[f"{lang}/{split}/package_alone"] = {"accuracy": round(s.accuracy, 3), "macro_f1": round(s.macro_f1, 3)}
-                print(f"{lang:4} {split:8} {s.n:3d} {s.accuracy:8.2f} {s.macro_f1:8.2f}  ({BASELINES[lang].__doc__})")
+                table[f"{lang}/{split}/package_alone"] = {
+                    "accuracy": round(s.accuracy, 3),
+                    "macro_f1": round(s.macro_f1, 3),
+                }
+                print(
+                    f"{lang:4} {split:8} {s.n:3d} {s.accuracy:8.2f} {s.macro_f1:8.2f}  ({BASELINES[lang].__doc__})"
+                )
         if args.errors:
             for p in preds:
                 if p.item.split == "dev" and p.label != p.item.label:

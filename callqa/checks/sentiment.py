@@ -19,7 +19,9 @@ from callqa.types import Call, CheckResult, CheckValues, Evidence
 
 @dataclass(frozen=True)
 class SentimentParams:
-    min_customer_words: int = 8  # fewer customer words (zh: twice as many characters): na, too little to judge
+    min_customer_words: int = (
+        8  # fewer customer words (zh: twice as many characters): na, too little to judge
+    )
     edge_share: float = 0.25  # customer_start / customer_end: the customer's first / last quarter of words
     min_shift: float = 1.0  # customer_end − customer_start this large: "improved" / "worsened"
     ended_negative_below: float = -1.0  # customer_end at or below this is "ended negative" (the neutral band)
@@ -72,7 +74,12 @@ def judge(s: CallSentiment, params: SentimentParams, *, min_words: int) -> Check
         reason = f"too few customer words to judge ({s.customer_words} < {min_words})"
         return CheckResult("sentiment", "na", reason, values, evidence)
     end, start = s.customer_end, s.customer_start
-    if s.customer_trend == "worsened" and end is not None and start is not None and end <= params.ended_negative_below:
+    if (
+        s.customer_trend == "worsened"
+        and end is not None
+        and start is not None
+        and end <= params.ended_negative_below
+    ):
         reason = f"customer ended negative ({end:+.1f}) and worse than they started ({start:+.1f})"
         return CheckResult("sentiment", "fail", reason, values, evidence)
     return CheckResult("sentiment", "pass", None, values, evidence)

@@ -301,7 +301,12 @@ def nightly_sentiment(calls: pd.DataFrame) -> pd.DataFrame:
 def ended_negative(calls: pd.DataFrame, *, below: float = ENDED_NEGATIVE_BELOW) -> pd.DataFrame:
     """Calls whose customer ended negative (`sentiment_customer_end` ≤ `below`), most negative first, with
     where they started and the trend; the check's `fail` (ended negative *and* worse) marked in `status`."""
-    need = ["sentiment_customer_end", "sentiment_customer_start", "sentiment_customer_trend", "sentiment_status"]
+    need = [
+        "sentiment_customer_end",
+        "sentiment_customer_start",
+        "sentiment_customer_trend",
+        "sentiment_status",
+    ]
     if not set(need) <= set(calls.columns):
         return pd.DataFrame(columns=["call_id", "agent", "night", "start", "end", "trend", "status"])
     bad = calls[pd.to_numeric(calls["sentiment_customer_end"], errors="coerce") <= below]

@@ -100,7 +100,9 @@ def summarize(
         shift = end - start
         trend = "improved" if shift >= min_shift else "worsened" if shift <= -min_shift else "steady"
     quarters = tuple(
-        QuarterSentiment(*(weighted_mean([u for u in by_role[r] if quarter_of(u, duration_s) == q]) for r in PARTIES))
+        QuarterSentiment(
+            *(weighted_mean([u for u in by_role[r] if quarter_of(u, duration_s) == q]) for r in PARTIES)
+        )
         for q in range(4)
     )
     return CallSentiment(

@@ -45,7 +45,9 @@ class Lexicon:
     boosters: Mapping[str, float] = field(default_factory=dict)  # token -> factor (1.3 = "very")
     contrast: frozenset[tuple[str, ...]] = frozenset()  # "but", 但是, но (as token sequences)
     max_len: int = 1
-    refusals: frozenset[str] = frozenset()  # terms (as written) of a polite refusal ("不用了", "no thanks") ...
+    refusals: frozenset[str] = (
+        frozenset()
+    )  # terms (as written) of a polite refusal ("不用了", "no thanks") ...
     thanks: frozenset[str] = frozenset()  # ... next to which thanks are politeness, not satisfaction
 
 
@@ -148,7 +150,12 @@ def find_terms(tokens: Sequence[Token], lexicon: Lexicon) -> list[Hit]:
 def contrast_at(tokens: Sequence[Token], lexicon: Lexicon) -> int | None:
     """Token index of the last contrast word ("but", 但是, но), or None."""
     words = [t.text for t in tokens]
-    found = [i for c in lexicon.contrast for i in range(len(words) - len(c) + 1) if tuple(words[i : i + len(c)]) == c]
+    found = [
+        i
+        for c in lexicon.contrast
+        for i in range(len(words) - len(c) + 1)
+        if tuple(words[i : i + len(c)]) == c
+    ]
     return max(found, default=None)
 
 
@@ -164,7 +171,9 @@ def combine(
     """
     cut = contrast_at(tokens, lexicon)
     if cut is not None:
-        return sum(v if i is None else v * (CONTRAST_BEFORE if i < cut else CONTRAST_AFTER) for i, v in valences), False
+        return sum(
+            v if i is None else v * (CONTRAST_BEFORE if i < cut else CONTRAST_AFTER) for i, v in valences
+        ), False
     if any(v <= COMPLAINT_CUE for _, v in valences) and any(v > 0 for _, v in valences):
         return sum(v * COMPLAINT_POSITIVE_SHARE if v > 0 else v for _, v in valences), True
     return sum(v for _, v in valences), False

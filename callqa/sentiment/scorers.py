@@ -104,7 +104,9 @@ class SnowNlpScorer:
 
     language = "zh"
 
-    def __init__(self, extra_terms: Mapping[str, float] | None = None, *, weight: float = SNOWNLP_WEIGHT) -> None:
+    def __init__(
+        self, extra_terms: Mapping[str, float] | None = None, *, weight: float = SNOWNLP_WEIGHT
+    ) -> None:
         from snownlp import sentiment  # loads its segmenter and model from the package (~10 s, once)
 
         self._classify = sentiment.classify
@@ -141,7 +143,11 @@ def russian_scorer(extra_terms: Mapping[str, float] | None = None) -> LexiconSco
     return LexiconScorer(lexicon, stem=stem)
 
 
-SCORERS: dict[str, Callable[..., SentimentScorer]] = {"en": VaderScorer, "zh": SnowNlpScorer, "ru": russian_scorer}
+SCORERS: dict[str, Callable[..., SentimentScorer]] = {
+    "en": VaderScorer,
+    "zh": SnowNlpScorer,
+    "ru": russian_scorer,
+}
 
 
 @lru_cache(maxsize=8)

@@ -12,6 +12,19 @@ import pandas as pd
 from callqa.store.codec import published_values
 
 TABLES = ("calls", "checks", "utterances", "errors")
+# `sentiment`: the utterance's −5..5 score from the `sentiment` check (None without it)
+UTTERANCE_COLUMNS = [
+    "call_id",
+    "index",
+    "speaker",
+    "role",
+    "start_s",
+    "end_s",
+    "text",
+    "n_words",
+    "channel",
+    "sentiment",
+]
 CALL_COLUMNS = [
     "call_id",
     "audio_path",
@@ -38,10 +51,12 @@ def _time_key(t: Any) -> float | None:
     return None if t is None else round(float(t), 3)
 
 
-def _utterance_sentiment(call: dict[str, Any]) -> dict[tuple[Any, float | None], float]:
+def _utterance_sentiment(call: dict[str, Any]) -> dict[tuple[Any, float | None], Any]:
     """(role, start_s) -> the `sentiment` check's −5..5 score of that utterance (empty without the check)."""
     items = ((call.get("checks") or {}).get("sentiment") or {}).get("utterances") or []
-    return {(x.get("role"), _time_key(x.get("start_s"))): x.get("score") for x in items if isinstance(x, dict)}
+    return {
+        (x.get("role"), _time_key(x.get("start_s"))): x.get("score") for x in items if isinstance(x, dict)
+    }
 
 
 def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
@@ -112,8 +127,7 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
         ),
         "utterances": pd.DataFrame(
             utt_rows,
-            columns=["call_id", "index", "speaker", "role", "start_s", "end_s", "text", "n_words", "channel",
-                     "sentiment"],  # fmt: skip
+            columns=UTTERANCE_COLUMNS,
         ),
         "errors": pd.DataFrame(err_rows, columns=["call_id", "file", "stage", "message", "at"]),
     }
@@ -257,7 +271,7 @@ def _empty_view_sql(columns: list[str]) -> str:
 EMPTY_COLUMNS = {
     "calls": CALL_COLUMNS,
     "checks": ["call_id", "agent_id", "check", "status", "reason", "values", "evidence"],
-    "utterances": ["call_id", "index", "speaker", "role", "start_s", "end_s", "text", "n_words", "channel", "sentiment"],
+    "utterances": UTTERANCE_COLUMNS,
     "errors": ["call_id", "file", "stage", "message", "at"],
 }
 

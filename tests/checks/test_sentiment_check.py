@@ -9,7 +9,15 @@ from callqa.config import TrustConfig
 from callqa.types import Call, Utterance, Word
 
 P = SentimentParams()
-NAMES = {"agent_mean", "customer_mean", "customer_start", "customer_end", "customer_trend", "quarters", "utterances"}
+NAMES = {
+    "agent_mean",
+    "customer_mean",
+    "customer_start",
+    "customer_end",
+    "customer_trend",
+    "quarters",
+    "utterances",
+}
 
 
 def published(r):
@@ -59,7 +67,9 @@ def test_zh_customer_negative_throughout_is_steady_not_fail():
 
 
 def test_too_few_customer_words_is_na_with_values():
-    call = make_call("en", [("agent", 0.0, 4.0, "Thanks for calling, anything else?"), ("customer", 4.0, 5.0, "No.")])
+    call = make_call(
+        "en", [("agent", 0.0, 4.0, "Thanks for calling, anything else?"), ("customer", 4.0, 5.0, "No.")]
+    )
     r = check_sentiment(call, P)
     assert r.status == "na" and "too few customer words" in r.reason and r.values.agent_mean is not None
 
@@ -73,7 +83,10 @@ def test_unsupported_language_is_na():
 
 
 def test_untrusted_customer_transcript_gates_the_check():
-    words = tuple(Word(w, i * 0.5, i * 0.5 + 0.4, probability=0.3) for i, w in enumerate("this is terrible awful".split()))
+    words = tuple(
+        Word(w, i * 0.5, i * 0.5 + 0.4, probability=0.3)
+        for i, w in enumerate("this is terrible awful".split())
+    )
     call = make_call("en", [("agent", 0.0, 2.0, "How can I help?")])
     utts = call.utterances + (Utterance("c", "customer", 3.0, 5.0, "this is terrible awful", words),)
     call = Call(call.meta, call.transcript.__class__(language="en", duration_s=5.0, utterances=utts))

@@ -45,7 +45,9 @@ def test_en_demo_with_real_asr(config):
     # (espeak voice), still a complaint cue less; it ends "Okay, good." -> the customer improved
     s = analyze_call(_meta("demo-en-02"), config, models=models).checks["sentiment"]
     assert s.status == "pass", (s.reason, s.values)
-    assert s.values.customer_start < 0 < s.values.customer_end and s.values.customer_trend == "improved", s.values
+    assert s.values.customer_start < 0 < s.values.customer_end and s.values.customer_trend == "improved", (
+        s.values
+    )
     # demo-en-01 (stereo): Whisper hears "keeps dropping" as "keeps running": the complaint is lost with the
     # word (sentiment is only as good as the transcript); the check must not invent a bad ending either
     res = analyze_call(_meta("demo-en-01"), config, models=models)
@@ -54,7 +56,9 @@ def test_en_demo_with_real_asr(config):
     spoken = [(u.role, round(u.start_s, 3)) for u in res.call.utterances if u.role in ("agent", "customer")]
     assert [(u.role, u.start_s) for u in s.values.utterances] == spoken
     assert len(s.values.quarters) == 4 and all(-5 <= u.score <= 5 for u in s.values.utterances)
-    assert s.values.utterances[-1].role == "customer" and s.values.utterances[-1].score > 1.0  # "Thanks, you too"
+    assert (
+        s.values.utterances[-1].role == "customer" and s.values.utterances[-1].score > 1.0
+    )  # "Thanks, you too"
 
 
 @pytest.mark.parametrize("call_id, trend", [("demo-ru-06", "improved"), ("demo-zh-05", None)])

@@ -20,13 +20,22 @@ def test_improved_worsened_steady():
 
 
 def test_means_are_word_weighted_and_per_party():
-    s = summarize([u("customer", 0, 4.0, n=1), u("customer", 3, -1.0, n=9), u("agent", 6, 2.0)], duration_s=10.0)
+    s = summarize(
+        [u("customer", 0, 4.0, n=1), u("customer", 3, -1.0, n=9), u("agent", 6, 2.0)], duration_s=10.0
+    )
     assert s.customer_mean == pytest.approx(-0.5) and s.agent_mean == 2.0 and s.customer_words == 10
 
 
 def test_quarters_by_midpoint_with_silent_parties_none():
-    s = summarize([u("agent", 0, 1.0), u("customer", 5.5, -2.0), u("customer", 17, 3.0)], duration_s=20.0)  # midpoints 1, 6.5, 18
-    assert [(q.agent, q.customer) for q in s.quarters] == [(1.0, None), (None, -2.0), (None, None), (None, 3.0)]
+    s = summarize(
+        [u("agent", 0, 1.0), u("customer", 5.5, -2.0), u("customer", 17, 3.0)], duration_s=20.0
+    )  # midpoints 1, 6.5, 18
+    assert [(q.agent, q.customer) for q in s.quarters] == [
+        (1.0, None),
+        (None, -2.0),
+        (None, None),
+        (None, 3.0),
+    ]
 
 
 def test_edges_take_a_share_of_the_words_at_least_one_utterance():
