@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from callqa.checks.language import call_language
 from callqa.checks.registry import register_check
+from callqa.dataconf import ConfigError
 from callqa.sentiment.call import CallSentiment, score_utterances, summarize
 from callqa.sentiment.scorers import SCORERS, load_scorer
 from callqa.types import Call, CheckResult, CheckValues, Evidence
@@ -26,6 +27,21 @@ class SentimentParams:
     min_shift: float = 1.0  # customer_end − customer_start this large: "improved" / "worsened"
     ended_negative_below: float = -1.0  # customer_end at or below this is "ended negative" (the neutral band)
     evidence_lines: int = 3  # the most negative customer lines shown as evidence
+    # a company's own terms per language, VADER units −4..4: {en: {"port-out": -1.0}, zh: {"携号转网": -1.5}}
+    extra_terms: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for lang, terms in self.extra_terms.items():
+            where = f"checks.sentiment.extra_terms.{lang}"
+            if lang not in SCORERS:
+                raise ConfigError(
+                    f"{where}: no sentiment scorer for this language (have: {', '.join(SCORERS)})"
+                )
+            if not isinstance(terms, dict):
+                raise ConfigError(f"{where}: must be a mapping of phrase -> valence")
+            for term, v in terms.items():
+                if isinstance(v, bool) or not isinstance(v, (int, float)) or not -4.0 <= v <= 4.0:
+                    raise ConfigError(f"{where}.{term}: valence {v!r} must be a number in -4..4")
 
 
 @dataclass(frozen=True)
@@ -91,7 +107,8 @@ def check_sentiment(call: Call, params: SentimentParams) -> CheckResult:
     language = call_language(call)
     if language not in SCORERS:
         return CheckResult("sentiment", "na", f"no sentiment scorer for language {language!r}")
-    scorer = load_scorer(language)  # lexicons and models inside packages, cached per process
+    extra = tuple(sorted((str(k), float(v)) for k, v in params.extra_terms.get(language, {}).items()))
+    scorer = load_scorer(language, extra)  # lexicons and models inside packages, cached per process
     s = summarize(score_utterances(call, scorer), duration_s=call.duration_s,
                   edge_share=params.edge_share, min_shift=params.min_shift)  # fmt: skip
     # Han characters carry about half a word each: the same threshold in zh needs twice as many

@@ -150,9 +150,10 @@ SCORERS: dict[str, Callable[..., SentimentScorer]] = {
 }
 
 
-@lru_cache(maxsize=8)
-def load_scorer(language: str) -> SentimentScorer:
-    """The built-in scorer of a language (en / zh / ru), loaded once per process."""
+@lru_cache(maxsize=16)
+def load_scorer(language: str, extra_terms: tuple[tuple[str, float], ...] = ()) -> SentimentScorer:
+    """The built-in scorer of a language (en / zh / ru) with a company's `extra_terms` (phrase, valence in
+    −4..4) added to its call-center lexicon; loaded once per process and set of terms."""
     if language not in SCORERS:
         raise KeyError(f"no sentiment scorer for language {language!r} (have: {', '.join(SCORERS)})")
-    return SCORERS[language]()
+    return SCORERS[language](dict(extra_terms))

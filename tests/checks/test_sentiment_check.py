@@ -92,3 +92,21 @@ def test_untrusted_customer_transcript_gates_the_check():
     call = Call(call.meta, call.transcript.__class__(language="en", duration_s=5.0, utterances=utts))
     r = run_checks(call, {"sentiment": P}, trust=TrustConfig())["sentiment"]
     assert r.status == "na" and "transcript unreliable" in r.reason
+
+
+def test_company_terms_extend_the_lexicon_and_bad_ones_are_config_errors():
+    import pytest
+
+    from callqa.checks.registry import build_params
+    from callqa.dataconf import ConfigError
+
+    rows = [("customer", 0.0, 4.0, "I want a port-out code for my number please, today")]
+    plain = check_sentiment(make_call("en", rows), P)
+    custom = build_params("sentiment", {"extra_terms": {"en": {"port-out": -3.0}}})
+    assert (
+        check_sentiment(make_call("en", rows), custom).values.customer_mean < plain.values.customer_mean - 1
+    )
+    with pytest.raises(ConfigError, match="extra_terms.en.port-out: valence 9"):
+        build_params("sentiment", {"extra_terms": {"en": {"port-out": 9}}})
+    with pytest.raises(ConfigError, match="extra_terms.de"):
+        build_params("sentiment", {"extra_terms": {"de": {"x": 1.0}}})
