@@ -106,7 +106,8 @@ def check_sentiment(call: Call, params: SentimentParams) -> CheckResult:
     """Sentiment per utterance (−5..5), party and quarter; fails when the customer ended negative and worse."""
     language = call_language(call)
     if language not in SCORERS:
-        return CheckResult("sentiment", "na", f"no sentiment scorer for language {language!r}")
+        empty = SentimentValues(None, None, None, None, None)  # the same names, for the rules engine
+        return CheckResult("sentiment", "na", f"no sentiment scorer for language {language!r}", empty)
     extra = tuple(sorted((str(k), float(v)) for k, v in params.extra_terms.get(language, {}).items()))
     scorer = load_scorer(language, extra)  # lexicons and models inside packages, cached per process
     s = summarize(score_utterances(call, scorer), duration_s=call.duration_s,

@@ -79,7 +79,7 @@ def test_unsupported_language_is_na():
     call = Call(call.meta.__class__(call_id="t", audio_path=None, language="de"),
                 call.transcript.__class__(language="de", duration_s=4.0, utterances=call.utterances))  # fmt: skip
     r = check_sentiment(call, P)
-    assert r.status == "na" and "'de'" in r.reason
+    assert r.status == "na" and "'de'" in r.reason and set(published(r)) == NAMES
 
 
 def test_untrusted_customer_transcript_gates_the_check():
