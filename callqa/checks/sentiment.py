@@ -23,7 +23,9 @@ class SentimentParams:
     min_customer_words: int = (
         8  # fewer customer words (zh: twice as many characters): na, too little to judge
     )
-    edge_share: float = 0.25  # customer_start / customer_end: the customer's first / last quarter of words
+    edge_share: float = (
+        0.25  # customer_start / customer_end: the customer's first / last quarter of utterances
+    )
     min_shift: float = 1.0  # customer_end − customer_start this large: "improved" / "worsened"
     ended_negative_below: float = -1.0  # customer_end at or below this is "ended negative" (the neutral band)
     evidence_lines: int = 3  # the most negative customer lines shown as evidence
@@ -60,7 +62,7 @@ class UtteranceValues(CheckValues):
 
 @dataclass(frozen=True)
 class SentimentValues(CheckValues):
-    agent_mean: float | None  # −5..5, word-weighted
+    agent_mean: float | None  # −5..5, mean over the party's utterances
     customer_mean: float | None
     customer_start: float | None
     customer_end: float | None

@@ -21,6 +21,8 @@ from callqa.sentiment.rules import Hit, Lexicon, Token, build_lexicon, combine, 
 from callqa.sentiment.scale import from_probability, to_scale
 from callqa.text.normalize import has_han
 
+ZH_NUMERALS = frozenset("零〇一二三四五六七八九十幺两百千万")
+
 # SnowNLP's P(positive) weighs like one word of this valence (alone it cannot leave the neutral band; it tips
 # the terms). Grid on the dev half of data/sentiment: weight 0 / 0.5 / 0.75 / 1.0 / 1.5 -> accuracy
 # .95 / .98 / .98 / .93 / .83 (band 1.0, negation window 3): the model, trained on shop reviews, calls
@@ -120,7 +122,9 @@ class SnowNlpScorer:
         tokens = tokenize(text, language="zh")
         hits = find_terms(tokens, self.lexicon)
         covered = {i for h in hits for i in range(h.start, h.end)}
-        rest = "".join(t.text for i, t in enumerate(tokens) if i not in covered)
+        # Han characters but numerals only: a number (or its redaction placeholder) must not move P(positive)
+        rest = "".join(t.text for i, t in enumerate(tokens)
+                       if i not in covered and has_han(t.text) and t.text not in ZH_NUMERALS)  # fmt: skip
         extra: list[tuple[int | None, float]] = []
         if len(rest) >= 2 and has_han(rest):
             extra.append((None, self.weight * from_probability(self._classify(rest))))

@@ -1,6 +1,4 @@
-"""A call's sentiment from utterance scores (a fake scorer): means, quarters, start/end and the trend."""
-
-import pytest
+"""A call's sentiment from utterance scores (hand-made): means, quarters, start/end and the trend."""
 
 from callqa.sentiment.call import UtteranceSentiment, edge, summarize
 
@@ -19,11 +17,11 @@ def test_improved_worsened_steady():
     assert summarize(flat, duration_s=12.0, min_shift=1.0).customer_trend == "steady"
 
 
-def test_means_are_word_weighted_and_per_party():
+def test_means_count_each_utterance_once_per_party():
     s = summarize(
         [u("customer", 0, 4.0, n=1), u("customer", 3, -1.0, n=9), u("agent", 6, 2.0)], duration_s=10.0
     )
-    assert s.customer_mean == pytest.approx(-0.5) and s.agent_mean == 2.0 and s.customer_words == 10
+    assert s.customer_mean == 1.5 and s.agent_mean == 2.0 and s.customer_words == 10
 
 
 def test_quarters_by_midpoint_with_silent_parties_none():
@@ -38,11 +36,11 @@ def test_quarters_by_midpoint_with_silent_parties_none():
     ]
 
 
-def test_edges_take_a_share_of_the_words_at_least_one_utterance():
-    items = [u("customer", i * 3, float(i), n=2) for i in range(8)]  # 16 words: a quarter = 4 words
+def test_edges_take_a_share_of_the_utterances_at_least_one():
+    items = [u("customer", i * 3, float(i)) for i in range(8)]  # 8 utterances: a quarter = 2
     assert [x.score for x in edge(items, 0.25, from_end=False)] == [0.0, 1.0]
     assert [x.score for x in edge(items, 0.25, from_end=True)] == [7.0, 6.0]
-    assert len(edge(items[:1], 0.25, from_end=True)) == 1
+    assert len(edge(items[:1], 0.25, from_end=True)) == 1 and len(edge(items[:5], 0.25, from_end=False)) == 2
 
 
 def test_no_customer_no_trend():
