@@ -272,6 +272,7 @@ def _index(
         out.append(charts.legend(legend))
     else:
         out.append('<p class="muted">No call has a start time (manifest column started_at).</p>')
+    out.append(_sentiment_html(calls))
 
     out.append("<h2>Calls that failed a critical check</h2>")
     if not critical:
@@ -571,6 +572,41 @@ def _agent(team: _Team, agent: str, row: dict, audio: _Audio, worst: int, max_ro
         )
     out.append("</tbody></table></div>")
     return _page(f"{title} — call quality", "\n".join(out))
+
+
+def _sentiment_html(calls: pd.DataFrame, limit: int = 50) -> str:
+    """Team page section: customer and agent sentiment per night, and the calls whose customer ended negative
+    (from the advisory `sentiment` check; docs/sentiment.md). Empty when no call has the check."""
+    from callqa.report.summary import ENDED_NEGATIVE_BELOW, ended_negative, nightly_sentiment
+
+    per_night = nightly_sentiment(calls)
+    if per_night.empty:
+        return ""
+    out = ['<h2 id="sentiment">Sentiment</h2>',
+           '<p class="muted">Mean sentiment per night on Contact Lens\' −5..5 scale (lexicon-based, en/zh/ru; '
+           "advisory, not in the score).</p>",
+           '<div class="scroll"><table><thead><tr><th>night</th><th class=num>customer</th>'
+           "<th class=num>agent</th><th class=num>calls</th></tr></thead><tbody>"]  # fmt: skip
+    for night, r in per_night.iterrows():
+        out.append(f"<tr><td>{_e(night)}</td><td class=num>{r.customer:+.2f}</td>"
+                   f"<td class=num>{'' if pd.isna(r.agent) else f'{r.agent:+.2f}'}</td><td class=num>{int(r.calls)}</td></tr>")  # fmt: skip
+    out.append("</tbody></table></div>")
+    bad = ended_negative(calls)
+    out.append(f"<h3>Calls that ended negative (customer ≤ {ENDED_NEGATIVE_BELOW:+.1f} at the end)</h3>")
+    if bad.empty:
+        out.append('<p class="muted">None.</p>')
+        return "\n".join(out)
+    out.append('<div class="scroll"><table><thead><tr><th>night</th><th>call</th><th>agent</th>'
+               "<th class=num>start</th><th class=num>end</th><th>trend</th><th>check</th></tr></thead><tbody>")  # fmt: skip
+    for r in bad.head(limit).itertuples(index=False):
+        start = "" if r.start is None or pd.isna(r.start) else f"{float(r.start):+.1f}"
+        out.append(f"<tr><td>{_e(r.night or '')}</td><td>{_e(r.call_id)}</td><td>{_e(r.agent)}</td>"
+                   f"<td class=num>{start}</td><td class=num>{float(r.end):+.1f}</td><td>{_e(r.trend or '')}</td>"
+                   f"<td>{_e(r.status)}</td></tr>")  # fmt: skip
+    out.append("</tbody></table></div>")
+    if len(bad) > limit:
+        out.append(f'<p class="muted">… {len(bad) - limit} more (calls.parquet: sentiment_customer_end).</p>')
+    return "\n".join(out)
 
 
 def write_html_report(
