@@ -2,9 +2,8 @@
 
 What the demo agents say is scripted (scripts/make_demo_data.py): none of them gives a recording disclosure
 or says a prohibited word, none talks about a debt, and demo-en-02's agent refunds a double charge. The
-zh / ru demo voices are espeak/piper speech that Whisper base garbles (mean word probability below the
-trust threshold, or an agent leg it does not hear): there the rules must say `na`, never a fail on
-garbled text. The same rule sets on imported transcripts in en / zh / ru: tests/rules/test_rules_in_results.py.
+zh / ru demo calls are real speech (customer clips from public corpora, agent lines from offline TTS that
+Whisper base understands): the rules judge them as they judge the English ones. The same rule sets on imported transcripts in en / zh / ru: tests/rules/test_rules_in_results.py.
 """
 
 from __future__ import annotations
@@ -67,14 +66,19 @@ def test_the_refund_in_demo_en_02_is_flagged_with_the_agents_words(results):
 
 
 @pytest.mark.parametrize("call_id", ["demo-zh-05", "demo-ru-06"])
-def test_garbled_zh_ru_demo_transcripts_never_fail_a_rule_they_cannot_read(results, call_id):
+def test_zh_ru_demo_agents_are_judged_like_the_english_ones(results, call_id):
+    """The zh / ru demo calls are real speech Whisper base understands (mean word probability 0.77-0.89): the
+    rules read them. Neither agent gives a disclosure or says a prohibited phrase; nobody discusses a refund."""
     _, calls = results
-    checks = calls[call_id].checks
-    # nobody says a disclosure or a prohibited word: a wrong pass / fail is impossible either way ...
-    assert checks["rule.recording_disclosure"].status in ("fail", "na")
-    assert checks["rule.prohibited_language"].status in ("pass", "na")
-    # ... and where the text is not trusted (measured: both calls today) the rules say so instead of guessing
-    for name in ("rule.recording_disclosure", "rule.prohibited_language", "rule.refund_discussed"):
-        res = checks[name]
-        if res.status == "na":
-            assert "unreliable" in res.reason or "no agent speech" in res.reason, res.reason
+    r = calls[call_id]
+    checks = r.checks
+    disclosure = checks["rule.recording_disclosure"]
+    assert disclosure.status == "fail" and disclosure.values.matched is True, disclosure.reason
+    (window,) = disclosure.evidence
+    answer = r.call.signal.extras.answer_s if r.call.signal is not None else None
+    assert window.role == "agent" and window.end_s - window.start_s == pytest.approx(30.0)
+    # counted from the end of the ringback (zh: 5 rings end at 26.0 s, the agent speaks at 30.3 s)
+    assert (answer or 0.0) - 5.0 <= window.start_s <= (answer or 0.0) + 0.01
+    assert checks["rule.prohibited_language"].status == "pass", checks["rule.prohibited_language"].reason
+    assert checks["rule.refund_discussed"].values.matched is False
+    assert checks["rule.mini_miranda"].status == "na"

@@ -61,8 +61,10 @@ def test_en_demo_with_real_asr(config):
     )  # "Thanks, you too"
 
 
-@pytest.mark.parametrize("call_id, trend", [("demo-ru-06", "improved"), ("demo-zh-05", None)])
-def test_zh_ru_demo_scripts_imported(call_id, trend, config, tmp_path):
+@pytest.mark.parametrize("call_id", ["demo-ru-06", "demo-zh-05"])
+def test_zh_ru_demo_scripts_imported(call_id, config, tmp_path):
+    """The zh / ru demo customers are real read-speech clips on unrelated topics (an enquiry, "нейронные сети это
+    хорошо", a literary sentence): nobody complains, so the customer never ends negative and nothing fails."""
     turns = _calls()[call_id]["turns"]
     data = {"language": ROWS[call_id]["language"], "utterances": [
         {"speaker": t["role"], "role": t["role"], "start_s": t["start_s"], "end_s": t["end_s"], "text": t["text"]}
@@ -71,9 +73,14 @@ def test_zh_ru_demo_scripts_imported(call_id, trend, config, tmp_path):
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     res = analyze_call(_meta(call_id, transcript_path=str(path)), config, models=Models(config))
     s = res.checks["sentiment"]
-    assert s.status in ("pass", "na"), (s.reason, s.values)
-    if trend is None:  # zh-05: a balance enquiry ("我想查一下我的话费余额" ... "好的，谢谢"): never negative
-        assert s.values.customer_mean is not None and s.values.customer_mean > -1.0, s.values
-    else:  # ru-06: "У меня не работает интернет" ... "Да, теперь работает. Спасибо."
-        assert s.status == "pass" and s.values.customer_trend == trend, s.values
-        assert s.values.customer_start < -1.0 and s.values.customer_end >= 0.0  # ends "До свидания." (0)
+    assert s.status == "pass", (s.reason, s.values)
+    assert s.values.customer_mean is not None and s.values.customer_mean > -1.0, s.values
+    assert s.values.customer_trend != "worsened" and s.values.customer_end > -1.0, s.values
+    # the agents thank and say goodbye: their last line is positive in both languages
+    assert s.values.utterances[-1].role == "agent" and s.values.utterances[-1].score > 1.0, s.values
+    if call_id == "demo-ru-06":  # "нейронные сети это хорошо": the one positive customer line (scored 0.64,
+        # under the neutral band of 1.0: "хорошо" is weighted low because on calls it mostly means "okay")
+        praise = next(
+            u for u in s.values.utterances if u.role == "customer" and abs(u.start_s - 19.85) < 0.01
+        )
+        assert praise.score > 0.0, praise
