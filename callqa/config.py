@@ -93,6 +93,15 @@ class DiarizationConfig:
 
 
 @dataclass(frozen=True)
+class AlignConfig:
+    """Words into utterances (callqa/align/words.py)."""
+
+    # a pause longer than this ends an utterance: one utterance never spans a hold or a long silence, so
+    # checks that read utterance spans (overtalk, interruptions, dead air, closing order) see speech only
+    max_gap_s: float = 1.5
+
+
+@dataclass(frozen=True)
 class RolesConfig:
     first_speaker_is_agent: bool = True
     opening_window_s: float = 20.0
@@ -138,6 +147,7 @@ class Config:
     asr: AsrConfig = field(default_factory=AsrConfig)
     diarization: DiarizationConfig = field(default_factory=DiarizationConfig)
     roles: RolesConfig = field(default_factory=RolesConfig)
+    align: AlignConfig = field(default_factory=AlignConfig)
     signal: SignalConfig = field(default_factory=SignalConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
     redact: RedactConfig = field(default_factory=RedactConfig)

@@ -194,7 +194,9 @@ def align(
         utterances = []
         for ch, spk in enumerate(speakers):
             labelled = [(spk, w) for w in heard.words[ch]]
-            utterances += group_utterances(labelled, language=language, roles=decision.roles, channel=ch)
+            utterances += group_utterances(
+                labelled, language=language, roles=decision.roles, channel=ch, max_gap_s=config.align.max_gap_s
+            )
         utterances.sort(key=lambda u: (u.start_s, u.end_s))
         info: dict[str, Any] = {
             "asr": heard.asr_name,
@@ -204,7 +206,7 @@ def align(
     else:
         words = heard.words[0]
         labelled = assign_words(words, turns.turns) if turns.turns else [("SPEAKER_00", w) for w in words]
-        utterances = group_utterances(labelled, language=language)
+        utterances = group_utterances(labelled, language=language, max_gap_s=config.align.max_gap_s)
         answer = signal.extras.answer_s if signal is not None else None
         decision = assign_roles(
             utterances,
