@@ -36,6 +36,11 @@ class AsrConfig:
     speech_only: bool = (
         True  # transcribe only what the signal layer did not find to be rings, busy tone, music or silence
     )
+    # Silero VAD on every stretch the signal layer would skip (callqa/asr/guard.py): speech found there is
+    # transcribed and cuts the music/silence events (a hold with dialogue in it is not a hold)
+    speech_guard: bool = True
+    guard_threshold: float = 0.5  # qMOH hold music peaks at 0.34 / 0.50 for single frames; speech legs >= 0.5 on ~30 %
+    guard_min_speech_s: float = 0.25  # shorter runs are clicks, not words
     vad_min_silence_ms: int = 500
     condition_on_previous_text: bool = False
     # bias decoding to keep um/uh with a disfluent prompt: true/false, or per language. Measured on real clips

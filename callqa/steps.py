@@ -1,4 +1,4 @@
-"""The pipeline's named steps, each a small function: decode -> signal -> transcribe -> diarize -> align
+"""The pipeline's named steps, each a small function: decode -> signal -> guard -> transcribe -> diarize -> align
 -> features -> checks -> score. `callqa.pipeline.analyze_call` composes them; `StepRunner` times each one
 and reports it to an `on_step` hook (the CLI's progress display, the benchmarks' per-stage figures).
 """
@@ -41,7 +41,7 @@ class StageError(RuntimeError):
 class StepTiming:
     """One finished step of one call, as the `on_step` hook receives it."""
 
-    name: str  # decode | signal | transcribe | diarize | align | features | checks | score (| import)
+    name: str  # decode | signal | guard | transcribe | diarize | align | features | checks | score (| import)
     start: float  # wall clock, seconds since the epoch
     end: float
     seconds: float  # monotonic duration
@@ -100,6 +100,26 @@ def measure_signal(audio: Audio, meta: CallMeta, config: Config) -> SignalReport
         return analyze_signal(audio, config=signal, meta=meta)
     except Exception as exc:
         raise StageError("signal", meta.audio_path or "", f"{type(exc).__name__}: {exc}") from exc
+
+
+def guard_signal(audio: Audio, signal: SignalReport, config: Config) -> SignalReport:
+    """Speech in what ASR would skip (music, silence, tones): found with VAD, heard, and cut out of the music
+    and silence events (callqa/asr/guard.py); the report unchanged when `asr.speech_guard` is off."""
+    if not config.asr.speech_guard:
+        return signal
+    from callqa.asr.guard import guard_speech
+
+    try:
+        return guard_speech(
+            audio,
+            signal,
+            threshold=config.asr.guard_threshold,
+            min_speech_s=config.asr.guard_min_speech_s,
+            min_music_s=config.signal.music.min_music_s,
+            min_silence_s=config.signal.silence_min_s,
+        )
+    except Exception as exc:
+        raise StageError("signal", audio.path, f"speech guard: {type(exc).__name__}: {exc}") from exc
 
 
 # ------------------------------------------------------------------------------------------ transcript
@@ -195,7 +215,11 @@ def align(
         for ch, spk in enumerate(speakers):
             labelled = [(spk, w) for w in heard.words[ch]]
             utterances += group_utterances(
-                labelled, language=language, roles=decision.roles, channel=ch, max_gap_s=config.align.max_gap_s
+                labelled,
+                language=language,
+                roles=decision.roles,
+                channel=ch,
+                max_gap_s=config.align.max_gap_s,
             )
         utterances.sort(key=lambda u: (u.start_s, u.end_s))
         info: dict[str, Any] = {
@@ -303,6 +327,7 @@ __all__: Sequence[str] = [
     "check",
     "decode",
     "diarize",
+    "guard_signal",
     "import_transcript",
     "measure_signal",
     "run_models",

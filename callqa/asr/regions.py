@@ -14,6 +14,9 @@ import numpy as np
 from callqa.types import SignalReport
 
 NOT_TALK_EVENTS = ("ring", "busy_tone", "music")
+SPEECH_EVENT = (
+    "speech"  # speech found by VAD in a stretch that would be skipped (callqa/asr/guard.py): always heard
+)
 SAMPLE_RATE = 16000
 
 
@@ -28,8 +31,9 @@ def speech_regions(
     """Stretches (start_s, end_s) of one channel that may hold speech, in recording time.
 
     Skipped: ring, busy-tone and music events on the channel, and stretches where the channel is inactive
-    (below its activity threshold) for at least `min_skip_s`. Every skipped stretch gives back `pad_s` at
-    each end, so a word that starts in a quiet onset is still heard.
+    (below its activity threshold) for at least `min_skip_s`; never a `speech` event of the channel (speech
+    the guard found there, callqa/asr/guard.py). Every skipped stretch gives back `pad_s` at each end, so a
+    word that starts in a quiet onset is still heard.
 
     >>> from callqa.types import ChannelLevels, SignalEvent, SignalReport
     >>> act = np.ones(500, dtype=bool); act[100:300] = False      # 2 s pause at 2-6 s (20-ms frames)
@@ -48,6 +52,9 @@ def speech_regions(
     for ev in signal.events:
         if ev.kind in NOT_TALK_EVENTS and ev.channel in (None, channel):
             skip[max(0, int(ev.start_s / hop_s)) : int(np.ceil(ev.end_s / hop_s))] = True
+    for ev in signal.events:
+        if ev.kind == SPEECH_EVENT and ev.channel in (None, channel):
+            skip[max(0, int(ev.start_s / hop_s)) : int(np.ceil(ev.end_s / hop_s))] = False
     pad = int(round(pad_s / hop_s))
     keep = np.ones(n, dtype=bool)
     for a, b in _runs(skip):
