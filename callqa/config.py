@@ -39,7 +39,7 @@ class AsrConfig:
     # Silero VAD on every stretch the signal layer would skip (callqa/asr/guard.py): speech found there is
     # transcribed and cuts the music/silence events (a hold with dialogue in it is not a hold)
     speech_guard: bool = True
-    guard_threshold: float = 0.5  # qMOH hold music peaks at 0.34 / 0.50 for single frames; speech legs >= 0.5 on ~30 %
+    guard_threshold: float = 0.5  # Silero: qMOH music peaks at 0.34 / 0.50 (single frames); speech legs ~30 %
     guard_min_speech_s: float = 0.25  # shorter runs are clicks, not words
     vad_min_silence_ms: int = 500
     condition_on_previous_text: bool = False
@@ -52,6 +52,9 @@ class AsrConfig:
     # Temperature fallback: a window whose text repeats (gzip ratio > compression_ratio_threshold) or is
     # improbable is decoded again at the next temperature. It stops the loops a disfluent prompt can cause.
     temperature: list[float] = field(default_factory=lambda: [0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    # deterministic: each retry is a beam/greedy variant at temperature 0 chosen by the temperature's place in
+    # the list (same audio + config -> same words; callqa/asr/fallback.py) | sampling: faster-whisper's own
+    fallback: str = "deterministic"
     compression_ratio_threshold: float = 2.4
     log_prob_threshold: float = -1.0
     no_speech_threshold: float = 0.6
@@ -234,4 +237,8 @@ def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str
     cfg = dataclasses.replace(cfg, source=source)
     cfg.resolved  # noqa: B018  (validates everything now, once: checks, scorecard, phrase books)
     validate_redact_config(cfg.redact, source=source)
+    if cfg.asr.fallback not in ("deterministic", "sampling"):
+        raise ConfigError(
+            f"{source}: 'asr.fallback' must be deterministic or sampling, not {cfg.asr.fallback!r}"
+        )
     return cfg

@@ -51,7 +51,7 @@ def speech_runs(
     """Runs of frames with probability >= `threshold`, joined across gaps < `BRIDGE_S`, at least
     `min_speech_s` long, in seconds from `offset_s`.
 
-    >>> p = np.array([0, .9, .9, .9, .9, .9, .9, .9, .9, 0, .9, 0, 0, 0, 0, 0, 0, 0, 0, .9])
+    >>> p = np.r_[0, [0.9] * 8, 0, 0.9, [0] * 12, 0.9]   # 8 frames, a 1-frame gap, 1 frame; a lone frame
     >>> speech_runs(p, threshold=0.5, min_speech_s=0.25, offset_s=10.0)
     [(10.032, 10.352)]
     """
@@ -62,7 +62,9 @@ def speech_runs(
         (offset_s + a * hop_s, offset_s + b * hop_s) for a, b in zip(edges[::2], edges[1::2], strict=True)
     ]
     return [
-        (round(a, 3), round(b, 3)) for a, b in merge_intervals(runs, gap_s=BRIDGE_S) if b - a >= min_speech_s
+        (round(float(a), 3), round(float(b), 3))
+        for a, b in merge_intervals(runs, gap_s=BRIDGE_S)
+        if b - a >= min_speech_s
     ]
 
 

@@ -148,18 +148,26 @@ class WhisperTranscriber:
     @property
     def model(self):
         if self._model is None:
-            key = (self.model_dir, self.config.device, self.config.compute_type, self.threads)
+            cfg = self.config
+            deterministic = cfg.fallback == "deterministic"
+            temps = tuple(cfg.temperature) if deterministic else ()
+            key = (self.model_dir, cfg.device, cfg.compute_type, self.threads, deterministic, temps)
             with _MODEL_LOCK:
                 if key not in _MODEL_CACHE:
                     from faster_whisper import WhisperModel
 
-                    _MODEL_CACHE[key] = WhisperModel(
+                    model = WhisperModel(
                         self.model_dir,
-                        device=self.config.device,
-                        compute_type=self.config.compute_type,
+                        device=cfg.device,
+                        compute_type=cfg.compute_type,
                         cpu_threads=self.threads,
                         local_files_only=True,
                     )
+                    if deterministic:  # the temperature fallback without sampling (callqa/asr/fallback.py)
+                        from callqa.asr.fallback import DeterministicGenerate
+
+                        model.model = DeterministicGenerate(model.model, temps)
+                    _MODEL_CACHE[key] = model
                 self._model = _MODEL_CACHE[key]
             from callqa.models.threads import apply_torch_threads
 
