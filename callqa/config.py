@@ -41,6 +41,10 @@ class AsrConfig:
     speech_guard: bool = True
     guard_threshold: float = 0.5  # Silero: qMOH music peaks at 0.34 / 0.50 (single frames); speech legs ~30 %
     guard_min_speech_s: float = 0.25  # shorter runs are clicks, not words
+    # a run ends the music when this long or this sure (a 0.5-s run of mean 0.5 sits inside a qMOH track)
+    guard_sure_s: float = 1.0
+    guard_sure_probability: float = 0.65
+    guard_min_piece_s: float = 8.0  # music/silence left between sure speech is dropped when shorter (a music bed)
     vad_min_silence_ms: int = 500
     condition_on_previous_text: bool = False
     # bias decoding to keep um/uh with a disfluent prompt: true/false, or per language. Measured on real clips

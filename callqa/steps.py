@@ -107,7 +107,7 @@ def guard_signal(audio: Audio, signal: SignalReport, config: Config) -> SignalRe
     and silence events (callqa/asr/guard.py); the report unchanged when `asr.speech_guard` is off."""
     if not config.asr.speech_guard:
         return signal
-    from callqa.asr.guard import guard_speech
+    from callqa.asr.guard import SureSpeech, guard_speech
 
     try:
         return guard_speech(
@@ -115,6 +115,9 @@ def guard_signal(audio: Audio, signal: SignalReport, config: Config) -> SignalRe
             signal,
             threshold=config.asr.guard_threshold,
             min_speech_s=config.asr.guard_min_speech_s,
+            sure=SureSpeech(
+                config.asr.guard_sure_s, config.asr.guard_sure_probability, config.asr.guard_min_piece_s
+            ),
             min_music_s=config.signal.music.min_music_s,
             min_silence_s=config.signal.silence_min_s,
         )

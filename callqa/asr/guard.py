@@ -20,7 +20,7 @@ qMOH mixed 20, 10 and 6 dB under real aws-lca dialogue the signal layer called 4
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -32,6 +32,22 @@ from callqa.types import SignalEvent, SignalReport
 VAD_RATE = 16000
 VAD_FRAME = 512  # Silero's window at 16 kHz: 32 ms
 BRIDGE_S = 0.3  # speech runs closer than this are one run (a plosive's closure, a short breath)
+
+
+@dataclass(frozen=True)
+class SureSpeech:
+    """When a speech run is sure enough to end hold music or a silence (every run is heard by ASR anyway).
+
+    Measured at 8 kHz: the telephone-band qMOH cable_company track has one 0.5-s run two seconds in (mean
+    probability 0.48-0.52, in 5 of the eval set's holds); short real answers ("yes", "okay") in aws-lca
+    dialogue under music: 0.5-0.7 s, mean 0.65-0.92.
+    """
+
+    min_s: float = 1.0
+    min_mean_probability: float = 0.65
+    # music or silence left between sure speech must be this long to stay: a conversation over a music bed
+    # pauses 4-7 s (aws-lca call 40 under qMOH), hold music runs on
+    min_piece_s: float = 8.0
 
 
 def speech_probabilities(samples_16k: np.ndarray) -> np.ndarray:
@@ -75,11 +91,14 @@ def skipped_stretches(signal: SignalReport, channel: int) -> list[Interval]:
 
 
 def find_skipped_speech(
-    audio: Audio, signal: SignalReport, *, threshold: float, min_speech_s: float
-) -> list[SignalEvent]:
-    """`speech` events: Silero speech runs inside the stretches ASR would skip, per channel."""
-    out: list[SignalEvent] = []
+    audio: Audio, signal: SignalReport, *, threshold: float, min_speech_s: float, sure: SureSpeech
+) -> tuple[list[SignalEvent], list[SignalEvent]]:
+    """(`speech` events, the sure ones among them): Silero speech runs inside the stretches ASR would skip,
+    per channel; sure = at least `sure.min_s` long or of mean probability >= `sure.min_mean_probability`."""
+    heard: list[SignalEvent] = []
+    sure_runs: list[SignalEvent] = []
     sr = audio.sample_rate
+    hop_s = VAD_FRAME / VAD_RATE
     for ch in range(min(audio.n_channels, len(signal.channels))):
         x = audio.channel(ch)
         for a, b in skipped_stretches(signal, ch):
@@ -87,25 +106,35 @@ def find_skipped_speech(
                 continue
             piece = resample(x[int(a * sr) : int(np.ceil(b * sr))], sr, VAD_RATE)
             probs = speech_probabilities(piece)
-            out += [
-                SignalEvent(SPEECH_EVENT, s, min(e, b), ch)
-                for s, e in speech_runs(probs, threshold=threshold, min_speech_s=min_speech_s, offset_s=a)
-            ]
-    return out
+            for s, e in speech_runs(probs, threshold=threshold, min_speech_s=min_speech_s, offset_s=a):
+                ev = SignalEvent(SPEECH_EVENT, s, min(e, b), ch)
+                heard.append(ev)
+                mean_p = float(
+                    np.mean(probs[int((s - a) / hop_s) : max(int((s - a) / hop_s) + 1, int((e - a) / hop_s))])
+                )
+                if e - s >= sure.min_s or mean_p >= sure.min_mean_probability:
+                    sure_runs.append(ev)
+    return heard, sure_runs
 
 
 def cut_at_speech(
-    events: tuple[SignalEvent, ...], speech: list[SignalEvent], *, min_s: dict[str, float]
+    events: tuple[SignalEvent, ...],
+    speech: list[SignalEvent],
+    *,
+    min_s: dict[str, float],
+    min_piece_s: float = 0.0,
 ) -> list[SignalEvent]:
-    """Events of the kinds in `min_s` with the speech taken out; pieces shorter than the kind's minimum go.
+    """Events of the kinds in `min_s` with the speech taken out; pieces shorter than the kind's minimum go,
+    and so do pieces next to a cut shorter than `min_piece_s` (music playing through the pauses of a
+    conversation is a music bed, not a hold).
 
     A channel's speech cuts that channel's events; an all-channel event (`channel=None`, e.g. silence) is cut
     by speech on any channel.
 
     >>> ev = (SignalEvent("music", 10.0, 60.0, 0), SignalEvent("ring", 0.0, 2.0, 0))
-    >>> sp = [SignalEvent("speech", 30.0, 33.0, 0), SignalEvent("speech", 57.0, 59.0, 1)]
-    >>> [(e.kind, e.start_s, e.end_s) for e in cut_at_speech(ev, sp, min_s={"music": 4.0})]
-    [('music', 10.0, 30.0), ('music', 33.0, 60.0), ('ring', 0.0, 2.0)]
+    >>> sp = [SignalEvent("speech", 30.0, 33.0, 0), SignalEvent("speech", 55.0, 56.0, 0)]
+    >>> [(e.kind, e.start_s, e.end_s) for e in cut_at_speech(ev, sp, min_s={"music": 4.0}, min_piece_s=8.0)]
+    [('music', 10.0, 30.0), ('music', 33.0, 55.0), ('ring', 0.0, 2.0)]
     """
     out: list[SignalEvent] = []
     for ev in events:
@@ -115,10 +144,11 @@ def cut_at_speech(
         cuts = merge_intervals(
             (sp.start_s, sp.end_s) for sp in speech if ev.channel is None or sp.channel == ev.channel
         )
-        pieces = gaps(cuts, ev.start_s, ev.end_s)
-        out += [
-            replace(ev, start_s=round(a, 3), end_s=round(b, 3)) for a, b in pieces if b - a >= min_s[ev.kind]
-        ]
+        cuts = [(a, b) for a, b in cuts if b > ev.start_s and a < ev.end_s]
+        for a, b in gaps(cuts, ev.start_s, ev.end_s):
+            cut = a > ev.start_s or b < ev.end_s
+            if b - a >= max(min_s[ev.kind], min_piece_s if cut else 0.0):
+                out.append(replace(ev, start_s=round(a, 3), end_s=round(b, 3)))
     return out
 
 
@@ -128,16 +158,26 @@ def guard_speech(
     *,
     threshold: float,
     min_speech_s: float,
+    sure: SureSpeech,
     min_music_s: float,
     min_silence_s: float,
 ) -> SignalReport:
     """The signal report with the speech found in skipped stretches as `speech` events and music/silence
-    events cut there (see the module docstring). `min_music_s` / `min_silence_s`: the signal layer's own
-    minimums (`signal.music.min_music_s`, `signal.silence_min_s`)."""
-    speech = find_skipped_speech(audio, signal, threshold=threshold, min_speech_s=min_speech_s)
+    events cut there (see the module docstring). Every run of `min_speech_s` is heard; only the runs Silero
+    is sure of (`SureSpeech`) cut an event (dialogue, a check-in).
+    `min_music_s` / `min_silence_s`: the signal layer's own minimums (`signal.music.min_music_s`,
+    `signal.silence_min_s`)."""
+    speech, cuts = find_skipped_speech(
+        audio, signal, threshold=threshold, min_speech_s=min_speech_s, sure=sure
+    )
     if not speech:
         return signal
-    events = cut_at_speech(signal.events, speech, min_s={"music": min_music_s, "silence": min_silence_s})
+    events = cut_at_speech(
+        signal.events,
+        cuts,
+        min_s={"music": min_music_s, "silence": min_silence_s},
+        min_piece_s=sure.min_piece_s,
+    )
     events += speech
     events.sort(key=lambda ev: (ev.start_s, ev.kind))
     return replace(signal, events=tuple(events))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from callqa.asr.guard import cut_at_speech, guard_speech, speech_probabilities, speech_runs
+from callqa.asr.guard import SureSpeech, cut_at_speech, guard_speech, speech_probabilities, speech_runs
 from callqa.asr.regions import speech_regions
 from callqa.config import load_config
 from callqa.ingest.audio import Audio, resample
@@ -30,6 +30,7 @@ def _guard(audio: Audio, layout: str = "mono"):
         signal,
         threshold=a.guard_threshold,
         min_speech_s=a.guard_min_speech_s,
+        sure=SureSpeech(a.guard_sure_s, a.guard_sure_probability, a.guard_min_piece_s),
         min_music_s=CFG.signal.music.min_music_s,
         min_silence_s=CFG.signal.silence_min_s,
     )
@@ -102,12 +103,13 @@ def _gaps(regions, end_s):
 
 @pytest.mark.parametrize("layout", ["stereo_agent_left", "mono"])
 def test_a_real_music_hold_is_still_found(layout):
-    """40 s of qMOH on the agent leg inside a real call: the guard finds no speech in it and keeps the hold."""
-    agent, caller, (h0, h1) = with_hold("40", 0.0, 28.2, 60.0, hold_s=40.0, track=1, music_rel_db=-6.0)
+    """40 s of qMOH on the agent leg inside a real call (inserted in the pause at 29.7 s): the guard finds no
+    speech in it and the hold keeps its edges within 1 s."""
+    agent, caller, (h0, h1) = with_hold("40", 0.0, 29.7, 60.0, hold_s=40.0, track=1, music_rel_db=-6.0)
     samples = np.stack([agent, caller]) if layout != "mono" else (0.5 * (agent + caller))[None]
     signal, guarded = _guard(Audio(samples.astype(np.float32), SR), layout)
     music = _spans(guarded, "music", 0)
-    assert music == _spans(signal, "music", 0)  # nothing cut out of the hold music
     inside = [e for e in guarded.events if e.kind == "speech" and h0 + 1.0 < e.start_s < h1 - 1.0]
     assert not inside, inside
-    assert total_s(intersect_intervals(music, [(h0, h1)])) >= 0.8 * (h1 - h0)
+    assert len(music) == 1, music
+    assert abs(music[0][0] - h0) <= 1.0 and abs(music[0][1] - h1) <= 1.0, (music, (h0, h1))
