@@ -91,8 +91,8 @@ CUSTOMER_OWN = {
     "zh": ["我的", "我想", "我要", "我买", "多少钱", "多久"],
     "ru": ["мой", "моя", "мою", "моего", "я хочу", "я хотел", "мне нужно", "сколько стоит", "я звоню"],
 }  # fmt: skip
-SERVICE_WEIGHT = 0.5  # per net phrase over the whole call (an opener counts 1.0) ...
-MAX_SERVICE_SCORE = 2.5  # ... capped: it can overturn the first-speaker rule, not the first speaker + 2 openers
+SERVICE_WEIGHT = 1.0  # per net phrase over the whole call, as much as an opener ...
+MAX_SERVICE_SCORE = 2.5  # ... capped: it can overturn the first speaker + one opener, not + two
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def assign_roles(
     """Mono: the first speaker after answer is presumed the agent; opening phrases and names confirm or overturn.
 
     Each speaker's score: +1.0 for speaking first (min 0.3 s turn), +1.0 per agent opener, agent name or
-    company heard in their first `opening_window_s` of speech, -1.0 per customer opener, and +0.5 per
+    company heard in their first `opening_window_s` of speech, -1.0 per customer opener, and +1.0 per
     service phrase / -0.5 per own-matter phrase said anywhere (net, at most ±2.5). The highest score is
     the agent; every other speaker is a customer.
     """
