@@ -9,7 +9,7 @@ which calls its worker had decoded before (issue 17: roles on one call 0.62-1.00
 
 `asr.fallback: deterministic` (default) keeps faster-whisper's loop: the same thresholds, the same choice
 of the best result when every try fails; only each try at temperature > 0 is replaced by a decoding
-*variant* at temperature 0 — beam search with repeat blocking (what stops a loop), a wider beam, greedy —
+*variant* at temperature 0 — beam search with repeat blocking (what stops a loop), greedy decoding —
 chosen by the temperature's position in `asr.temperature`. `sampling` restores faster-whisper's behaviour.
 """
 
@@ -24,10 +24,13 @@ from typing import Any
 FALLBACK_VARIANTS: tuple[Mapping[str, Any], ...] = (
     {"beam_size": 5, "no_repeat_ngram_size": 3},  # a loop cannot repeat a 3-gram
     {"beam_size": 5, "repetition_penalty": 1.2, "no_repeat_ngram_size": 3},
-    {"beam_size": 8, "patience": 2.0},  # a wider search for a more probable text
     {"beam_size": 1},  # greedy: a different path through an improbable window
-    {"beam_size": 8, "patience": 2.0, "repetition_penalty": 1.3, "no_repeat_ngram_size": 2},
+    {"beam_size": 1, "no_repeat_ngram_size": 3},
+    {"beam_size": 5, "repetition_penalty": 1.3, "no_repeat_ngram_size": 2},
 )
+# No wider beam (beam 8, patience 2; tried): when every try fails, faster-whisper keeps the most probable
+# text, and a wide beam finds a fluent invention in a window without speech ("Thank you very much." after the
+# 8-kHz pisets clip, chosen over the empty result the samples gave; benchmarks/measure_asr_trust.py).
 _SAMPLING_KEYS = ("sampling_temperature", "sampling_topk", "num_hypotheses")
 
 
