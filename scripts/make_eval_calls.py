@@ -689,6 +689,19 @@ CALLS = [
         {"window": (20, 70)},
     ),
     ("real-16", "en", "mono", "lca40", None, None, "normal", None, None, {"window": (120, 165)}),
+    # a normal agent over a faint customer line (-36 dBFS): not a loud agent
+    (
+        "real-17",
+        "en",
+        "stereo_agent_right",
+        "lca49",
+        ("na", 1, None),
+        None,
+        "normal",
+        "customer",
+        "na",
+        {"window": (120, 165), "customer_dbfs": -36.0},
+    ),
 ]
 
 LEVELS = {"normal": NORMAL_AGENT_DBFS, "loud": LOUD_DBFS, "quiet": QUIET_DBFS}
@@ -805,7 +818,7 @@ def build(tts: TTS, spec, music: list[np.ndarray], seed: int) -> tuple[np.ndarra
         i, j = int(a * SR), int(z * SR)
         gains = {
             "agent": real_gain(agent[i:j], LEVELS[level]),
-            "customer": real_gain(caller[i:j], CUSTOMER_DBFS),
+            "customer": real_gain(caller[i:j], extra.get("customer_dbfs", CUSTOMER_DBFS)),
         }
         if hold:
             mid = quiet_point(turns, (a + z) / 2)
@@ -924,6 +937,8 @@ def describe(spec) -> str:
             "silence": "silent hold",
         }[hold]
     )
+    if "customer_dbfs" in extra:
+        parts.append(f"faint customer line ({extra['customer_dbfs']:g} dBFS)")
     if "bed" in extra:
         parts.append(
             f"music bed under the conversation on the {extra['bed'][0]} leg at {extra['bed'][2]:g} dBFS"
