@@ -44,7 +44,9 @@ class AsrConfig:
     # a run ends the music when this long or this sure (a 0.5-s run of mean 0.5 sits inside a qMOH track)
     guard_sure_s: float = 1.0
     guard_sure_probability: float = 0.65
-    guard_min_piece_s: float = 8.0  # music/silence left between sure speech is dropped when shorter (a music bed)
+    guard_min_piece_s: float = (
+        8.0  # music/silence left between sure speech is dropped when shorter (a music bed)
+    )
     vad_min_silence_ms: int = 500
     condition_on_previous_text: bool = False
     # bias decoding to keep um/uh with a disfluent prompt: true/false, or per language. Measured on real clips
@@ -59,6 +61,9 @@ class AsrConfig:
     # deterministic: each retry is a beam/greedy variant at temperature 0 chosen by the temperature's place in
     # the list (same audio + config -> same words; callqa/asr/fallback.py) | sampling: faster-whisper's own
     fallback: str = "deterministic"
+    # sure speech (Silero) between the words that got none is decoded again alone, without the prompt
+    # (callqa/asr/recover.py: the filler prompt made Whisper drop whole openings)
+    recover_unheard: bool = True
     compression_ratio_threshold: float = 2.4
     log_prob_threshold: float = -1.0
     no_speech_threshold: float = 0.6

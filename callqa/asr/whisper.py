@@ -193,16 +193,29 @@ class WhisperTranscriber:
         if samples_16k.size == 0:
             return []
         cuts = block_cuts(samples_16k, 16000, cfg.max_block_s)
+        out: list[AsrSegment] = []
         if len(cuts) > 2:  # long audio in blocks: faster-whisper's features for the whole file grow with it
-            out: list[AsrSegment] = []
             for a, b in itertools.pairwise(cuts):
                 offset = a / 16000
                 for seg in self._transcribe_block(samples_16k[a:b], language):
                     out.append(shift_segment(seg, offset))
-            return out
-        return self._transcribe_block(samples_16k, language)
+        else:
+            out = self._transcribe_block(samples_16k, language)
+        if (
+            cfg.recover_unheard
+        ):  # speech with no words: decoded again alone, no prompt (callqa/asr/recover.py)
+            from callqa.asr.recover import recover_unheard
 
-    def _transcribe_block(self, samples_16k: np.ndarray, language: str) -> list[AsrSegment]:
+            def plain(x: np.ndarray) -> list[AsrSegment]:
+                return self._transcribe_block(x, language, prompt=None)
+
+            out = recover_unheard(plain, samples_16k, out, language=language)
+        return out
+
+    def _transcribe_block(
+        self, samples_16k: np.ndarray, language: str, *, prompt: str | None | bool = True
+    ) -> list[AsrSegment]:
+        """One decode; `prompt=True`: the configured prompt (`prompt_for`), else this prompt (None: none)."""
         cfg = self.config
         segments, _info = self.model.transcribe(
             np.ascontiguousarray(samples_16k, dtype=np.float32),
@@ -218,7 +231,7 @@ class WhisperTranscriber:
             }
             if cfg.vad_filter
             else None,
-            initial_prompt=self.prompt_for(language),
+            initial_prompt=self.prompt_for(language) if prompt is True else (prompt or None),
             condition_on_previous_text=cfg.condition_on_previous_text,
             temperature=list(cfg.temperature),
             compression_ratio_threshold=cfg.compression_ratio_threshold,
