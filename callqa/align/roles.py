@@ -185,11 +185,11 @@ def assign_roles(
     for spk in speakers:
         said = " ".join(u.text for u in utterances if u.speaker == spk)
         service = _count_phrases_all(said, AGENT_SERVICE.get(language, []))
-        own = _count_phrases_all(said, CUSTOMER_OWN.get(language, []))
-        if service or own:
-            net = SERVICE_WEIGHT * (service - own)
+        matters = _count_phrases_all(said, CUSTOMER_OWN.get(language, []))
+        if service or matters:
+            net = SERVICE_WEIGHT * (service - matters)
             scores[spk] += max(-MAX_SERVICE_SCORE, min(MAX_SERVICE_SCORE, net))
-            evidence.append(f"{spk} says {service} service / {own} own-matter phrases")
+            evidence.append(f"{spk} says {service} service / {matters} own-matter phrases")
     agent = max(speakers, key=lambda s: (scores[s], -speakers.index(s)))
     roles: dict[str, Role] = {s: ("agent" if s == agent else "customer") for s in speakers}
     return RoleDecision(roles, "opening", scores, tuple(evidence))

@@ -60,7 +60,8 @@ def recover_unheard(
     """
     words = [w for s in segments for w in s.words]
     sure = [w for w in words if (w.probability or 0.0) >= MIN_WORD_PROBABILITY]
-    extra, found = [], []
+    extra: list = []
+    found: list[Word] = []
     for a, b in unheard_speech(samples_16k, sure):
         lo, hi = max(0.0, a - PAD_S), min(len(samples_16k) / VAD_RATE, b + PAD_S)
         for seg in decode(samples_16k[int(lo * VAD_RATE) : int(hi * VAD_RATE)]):
