@@ -39,6 +39,17 @@ class AsrConfig:
     speech_only: bool = (
         True  # transcribe only what the signal layer did not find to be rings, busy tone, music or silence
     )
+    # Silero VAD on every stretch the signal layer would skip (callqa/asr/guard.py): speech found there is
+    # transcribed and cuts the music/silence events (a hold with dialogue in it is not a hold)
+    speech_guard: bool = True
+    guard_threshold: float = 0.5  # Silero: qMOH music peaks at 0.34 / 0.50 (single frames); speech legs ~30 %
+    guard_min_speech_s: float = 0.25  # shorter runs are clicks, not words
+    # a run ends the music when this long or this sure (a 0.5-s run of mean 0.5 sits inside a qMOH track)
+    guard_sure_s: float = 1.0
+    guard_sure_probability: float = 0.65
+    guard_min_piece_s: float = (
+        8.0  # music/silence left between sure speech is dropped when shorter (a music bed)
+    )
     vad_min_silence_ms: int = 500
     condition_on_previous_text: bool = False
     # bias decoding to keep um/uh with a disfluent prompt: true/false, or per language. Measured on real clips
@@ -50,6 +61,12 @@ class AsrConfig:
     # Temperature fallback: a window whose text repeats (gzip ratio > compression_ratio_threshold) or is
     # improbable is decoded again at the next temperature. It stops the loops a disfluent prompt can cause.
     temperature: list[float] = field(default_factory=lambda: [0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    # deterministic: each retry is a beam/greedy variant at temperature 0 chosen by the temperature's place in
+    # the list (same audio + config -> same words; callqa/asr/fallback.py) | sampling: faster-whisper's own
+    fallback: str = "deterministic"
+    # sure speech (Silero) between the words that got none is decoded again alone, without the prompt
+    # (callqa/asr/recover.py: the filler prompt made Whisper drop whole openings)
+    recover_unheard: bool = True
     compression_ratio_threshold: float = 2.4
     log_prob_threshold: float = -1.0
     no_speech_threshold: float = 0.6
@@ -93,6 +110,15 @@ class DiarizationConfig:
     vad_threshold: float = (
         0.3  # backend campplus: Silero VAD speech probability (0.5 missed 15 % of aws-lca 49)
     )
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """Words into utterances (callqa/align/words.py)."""
+
+    # a pause longer than this ends an utterance: one utterance never spans a hold or a long silence, so
+    # checks that read utterance spans (overtalk, interruptions, dead air, closing order) see speech only
+    max_gap_s: float = 1.5
 
 
 @dataclass(frozen=True)
@@ -141,6 +167,7 @@ class Config:
     asr: AsrConfig = field(default_factory=AsrConfig)
     diarization: DiarizationConfig = field(default_factory=DiarizationConfig)
     roles: RolesConfig = field(default_factory=RolesConfig)
+    align: AlignConfig = field(default_factory=AlignConfig)
     signal: SignalConfig = field(default_factory=SignalConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
     redact: RedactConfig = field(default_factory=RedactConfig)
@@ -227,4 +254,8 @@ def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str
     cfg = dataclasses.replace(cfg, source=source)
     cfg.resolved  # noqa: B018  (validates everything now, once: checks, scorecard, phrase books)
     validate_redact_config(cfg.redact, source=source)
+    if cfg.asr.fallback not in ("deterministic", "sampling"):
+        raise ConfigError(
+            f"{source}: 'asr.fallback' must be deterministic or sampling, not {cfg.asr.fallback!r}"
+        )
     return cfg

@@ -28,6 +28,7 @@ from callqa.steps import (
     build_call,
     check,
     decode,
+    guard_signal,
     import_transcript,
     measure_signal,
     redact_audio,
@@ -160,6 +161,7 @@ def analyze_call(
     if audio_available(meta, rescoring=rescore):
         audio = steps.run("decode", decode, meta, config)
         signal = steps.run("signal", measure_signal, audio, meta, config)
+        signal = steps.run("guard", guard_signal, audio, signal, config)
     key = cache_key
     if transcript is None:
         transcript, key = obtain_transcript(

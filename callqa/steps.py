@@ -1,4 +1,4 @@
-"""The pipeline's named steps, each a small function: decode -> signal -> transcribe -> diarize -> align
+"""The pipeline's named steps, each a small function: decode -> signal -> guard -> transcribe -> diarize -> align
 -> features -> checks -> score. `callqa.pipeline.analyze_call` composes them; `StepRunner` times each one
 and reports it to an `on_step` hook (the CLI's progress display, the benchmarks' per-stage figures).
 """
@@ -43,7 +43,7 @@ class StageError(RuntimeError):
 class StepTiming:
     """One finished step of one call, as the `on_step` hook receives it."""
 
-    name: str  # decode | signal | transcribe | diarize | align | features | checks | score (| import)
+    name: str  # decode | signal | guard | transcribe | diarize | align | features | checks | score (| import)
     start: float  # wall clock, seconds since the epoch
     end: float
     seconds: float  # monotonic duration
@@ -102,6 +102,29 @@ def measure_signal(audio: Audio, meta: CallMeta, config: Config) -> SignalReport
         return analyze_signal(audio, config=signal, meta=meta)
     except Exception as exc:
         raise StageError("signal", meta.audio_path or "", f"{type(exc).__name__}: {exc}") from exc
+
+
+def guard_signal(audio: Audio, signal: SignalReport, config: Config) -> SignalReport:
+    """Speech in what ASR would skip (music, silence, tones): found with VAD, heard, and cut out of the music
+    and silence events (callqa/asr/guard.py); the report unchanged when `asr.speech_guard` is off."""
+    if not config.asr.speech_guard:
+        return signal
+    from callqa.asr.guard import SureSpeech, guard_speech
+
+    try:
+        return guard_speech(
+            audio,
+            signal,
+            threshold=config.asr.guard_threshold,
+            min_speech_s=config.asr.guard_min_speech_s,
+            sure=SureSpeech(
+                config.asr.guard_sure_s, config.asr.guard_sure_probability, config.asr.guard_min_piece_s
+            ),
+            min_music_s=config.signal.music.min_music_s,
+            min_silence_s=config.signal.silence_min_s,
+        )
+    except Exception as exc:
+        raise StageError("signal", audio.path, f"speech guard: {type(exc).__name__}: {exc}") from exc
 
 
 # ------------------------------------------------------------------------------------------ transcript
@@ -196,7 +219,13 @@ def align(
         utterances = []
         for ch, spk in enumerate(speakers):
             labelled = [(spk, w) for w in heard.words[ch]]
-            utterances += group_utterances(labelled, language=language, roles=decision.roles, channel=ch)
+            utterances += group_utterances(
+                labelled,
+                language=language,
+                roles=decision.roles,
+                channel=ch,
+                max_gap_s=config.align.max_gap_s,
+            )
         utterances.sort(key=lambda u: (u.start_s, u.end_s))
         info: dict[str, Any] = {
             "asr": heard.asr_name,
@@ -206,7 +235,7 @@ def align(
     else:
         words = heard.words[0]
         labelled = assign_words(words, turns.turns) if turns.turns else [("SPEAKER_00", w) for w in words]
-        utterances = group_utterances(labelled, language=language)
+        utterances = group_utterances(labelled, language=language, max_gap_s=config.align.max_gap_s)
         answer = signal.extras.answer_s if signal is not None else None
         decision = assign_roles(
             utterances,
@@ -317,6 +346,7 @@ __all__: Sequence[str] = [
     "check",
     "decode",
     "diarize",
+    "guard_signal",
     "import_transcript",
     "measure_signal",
     "redact_audio",
