@@ -13,6 +13,9 @@ from callqa.checks.registry import all_checks, build_params, enabled_checks
 from callqa.dataconf import ConfigError, build_dataclass, deep_merge, parse_override, read_yaml
 from callqa.features import CallSettings, HoldsParams
 from callqa.redact.config import RedactConfig, validate_redact_config
+from callqa.resources import config_dir
+from callqa.rules import RulesConfig, RuleSet, load_rules
+from callqa.rules.load import check_references
 from callqa.scoring.scorecard import Scorecard, load_scorecard
 from callqa.signal.config import SignalConfig
 from callqa.text.lexicon import LexiconError, PhraseBooks
@@ -20,7 +23,7 @@ from callqa.types import LANGUAGES
 
 __all__ = ["ConfigError", "Config", "build_dataclass", "load_config", "parse_override", "read_yaml"]
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+CONFIG_DIR = config_dir()
 DEFAULT_CONFIG = CONFIG_DIR / "default.yaml"
 
 
@@ -36,6 +39,17 @@ class AsrConfig:
     speech_only: bool = (
         True  # transcribe only what the signal layer did not find to be rings, busy tone, music or silence
     )
+    # Silero VAD on every stretch the signal layer would skip (callqa/asr/guard.py): speech found there is
+    # transcribed and cuts the music/silence events (a hold with dialogue in it is not a hold)
+    speech_guard: bool = True
+    guard_threshold: float = 0.5  # Silero: qMOH music peaks at 0.34 / 0.50 (single frames); speech legs ~30 %
+    guard_min_speech_s: float = 0.25  # shorter runs are clicks, not words
+    # a run ends the music when this long or this sure (a 0.5-s run of mean 0.5 sits inside a qMOH track)
+    guard_sure_s: float = 1.0
+    guard_sure_probability: float = 0.65
+    guard_min_piece_s: float = (
+        8.0  # music/silence left between sure speech is dropped when shorter (a music bed)
+    )
     vad_min_silence_ms: int = 500
     condition_on_previous_text: bool = False
     # bias decoding to keep um/uh with a disfluent prompt: true/false, or per language. Measured on real clips
@@ -47,6 +61,12 @@ class AsrConfig:
     # Temperature fallback: a window whose text repeats (gzip ratio > compression_ratio_threshold) or is
     # improbable is decoded again at the next temperature. It stops the loops a disfluent prompt can cause.
     temperature: list[float] = field(default_factory=lambda: [0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    # deterministic: each retry is a beam/greedy variant at temperature 0 chosen by the temperature's place in
+    # the list (same audio + config -> same words; callqa/asr/fallback.py) | sampling: faster-whisper's own
+    fallback: str = "deterministic"
+    # sure speech (Silero) between the words that got none is decoded again alone, without the prompt
+    # (callqa/asr/recover.py: the filler prompt made Whisper drop whole openings)
+    recover_unheard: bool = True
     compression_ratio_threshold: float = 2.4
     log_prob_threshold: float = -1.0
     no_speech_threshold: float = 0.6
@@ -101,6 +121,15 @@ class DiarizationConfig:
 
 
 @dataclass(frozen=True)
+class AlignConfig:
+    """Words into utterances (callqa/align/words.py)."""
+
+    # a pause longer than this ends an utterance: one utterance never spans a hold or a long silence, so
+    # checks that read utterance spans (overtalk, interruptions, dead air, closing order) see speech only
+    max_gap_s: float = 1.5
+
+
+@dataclass(frozen=True)
 class RolesConfig:
     first_speaker_is_agent: bool = True
     opening_window_s: float = 20.0
@@ -146,10 +175,12 @@ class Config:
     asr: AsrConfig = field(default_factory=AsrConfig)
     diarization: DiarizationConfig = field(default_factory=DiarizationConfig)
     roles: RolesConfig = field(default_factory=RolesConfig)
+    align: AlignConfig = field(default_factory=AlignConfig)
     signal: SignalConfig = field(default_factory=SignalConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
     redact: RedactConfig = field(default_factory=RedactConfig)
     trust: TrustConfig = field(default_factory=TrustConfig)
+    rules: RulesConfig = field(default_factory=RulesConfig)  # categories: `rule.<id>` checks
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> params; validated by registry
     scorecard: str = "default"
     source: str = "<defaults>"
@@ -177,6 +208,7 @@ class ResolvedConfig:
     enabled: tuple[str, ...]  # the checks that run, in config order
     scorecard: Scorecard
     settings: CallSettings  # what derived features need: holds params, signal config, phrase books
+    rules: RuleSet = field(default_factory=RuleSet)  # the enabled categories (empty: rules off)
 
     def params(self, name: str) -> Any:
         """A check's configured params, or its defaults when the config does not name it."""
@@ -209,7 +241,10 @@ def resolve_config(cfg: Config) -> ResolvedConfig:
     settings = CallSettings(
         holds=holds if isinstance(holds, HoldsParams) else HoldsParams(), signal=cfg.signal, phrasebooks=books
     )
-    return ResolvedConfig(params, tuple(enabled_checks(cfg.checks)), card, settings)
+    enabled = tuple(enabled_checks(cfg.checks))
+    rules = load_rules(cfg.rules, source=source)
+    check_references(rules, registered=known, enabled=enabled, scorecard=card, source=source)
+    return ResolvedConfig(params, enabled, card, settings, rules)
 
 
 def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
@@ -227,4 +262,8 @@ def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str
     cfg = dataclasses.replace(cfg, source=source)
     cfg.resolved  # noqa: B018  (validates everything now, once: checks, scorecard, phrase books)
     validate_redact_config(cfg.redact, source=source)
+    if cfg.asr.fallback not in ("deterministic", "sampling"):
+        raise ConfigError(
+            f"{source}: 'asr.fallback' must be deterministic or sampling, not {cfg.asr.fallback!r}"
+        )
     return cfg

@@ -18,6 +18,7 @@ from callqa.ingest.audio import Audio
 from callqa.models.holder import Models
 from callqa.models.paths import file_sha256
 from callqa.redact import redact_transcript
+from callqa.redact.audio import AudioRedaction
 from callqa.steps import (
     StageError,
     StepHook,
@@ -27,8 +28,10 @@ from callqa.steps import (
     build_call,
     check,
     decode,
+    guard_signal,
     import_transcript,
     measure_signal,
+    redact_audio,
     run_models,
     score,
 )
@@ -74,6 +77,7 @@ class CallResult:
     timings_s: dict[str, float] = field(default_factory=dict)  # seconds per step (the on_step figures)
     cache_key: str | None = None
     versions: dict[str, str] = field(default_factory=dict)
+    audio_redaction: AudioRedaction | None = None  # the redacted copy of the recording (redact.audio)
 
     def to_dict(self) -> dict[str, Any]:
         """The published per-call JSON (`callqa.store.codec`)."""
@@ -157,6 +161,7 @@ def analyze_call(
     if audio_available(meta, rescoring=rescore):
         audio = steps.run("decode", decode, meta, config)
         signal = steps.run("signal", measure_signal, audio, meta, config)
+        signal = steps.run("guard", guard_signal, audio, signal, config)
     key = cache_key
     if transcript is None:
         transcript, key = obtain_transcript(
@@ -165,8 +170,11 @@ def analyze_call(
         )  # fmt: skip
     else:  # given directly: redacted like the rest, nothing unredacted goes on
         transcript = redact_transcript(transcript, config.redact)
+    blanked = None
+    if config.redact.audio.enabled and audio is not None:
+        blanked = steps.run("redact_audio", redact_audio, meta, transcript, audio, config)
     call = steps.run("features", build_call, meta, transcript, signal, config)
     checks = steps.run("checks", check, call, config)
     card = steps.run("score", score, checks, config)
     return CallResult(meta=meta, call=call, checks=checks, score=card.to_dict(), timings_s=steps.timings,
-                      cache_key=key, versions=versions())  # fmt: skip
+                      cache_key=key, versions=versions(), audio_redaction=blanked)  # fmt: skip

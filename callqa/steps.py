@@ -1,4 +1,4 @@
-"""The pipeline's named steps, each a small function: decode -> signal -> transcribe -> diarize -> align
+"""The pipeline's named steps, each a small function: decode -> signal -> guard -> transcribe -> diarize -> align
 -> features -> checks -> score. `callqa.pipeline.analyze_call` composes them; `StepRunner` times each one
 and reports it to an `on_step` hook (the CLI's progress display, the benchmarks' per-stage figures).
 """
@@ -23,6 +23,8 @@ from callqa.diarization.channels import ChannelDiarizer
 from callqa.ingest.audio import COMPACT_ABOVE_S, Audio, AudioError, load_audio
 from callqa.ingest.lazy import ModelRateView, model_signal
 from callqa.models.holder import Models
+from callqa.redact.audio import AudioRedaction, AudioRedactionError, redact_recording
+from callqa.rules.evaluate import run_rules
 from callqa.scoring.scorecard import Score, score_call
 from callqa.types import Call, CallMeta, CallTranscript, CheckResult, SignalReport, SpeakerTurn, Word
 
@@ -42,7 +44,7 @@ class StageError(RuntimeError):
 class StepTiming:
     """One finished step of one call, as the `on_step` hook receives it."""
 
-    name: str  # decode | signal | transcribe | diarize | align | features | checks | score (| import)
+    name: str  # decode | signal | guard | transcribe | diarize | align | features | checks | score (| import)
     start: float  # wall clock, seconds since the epoch
     end: float
     seconds: float  # monotonic duration
@@ -102,6 +104,29 @@ def measure_signal(audio: Audio, meta: CallMeta, config: Config) -> SignalReport
         return analyze_signal(audio, config=signal, meta=meta)
     except Exception as exc:
         raise StageError("signal", meta.audio_path or "", f"{type(exc).__name__}: {exc}") from exc
+
+
+def guard_signal(audio: Audio, signal: SignalReport, config: Config) -> SignalReport:
+    """Speech in what ASR would skip (music, silence, tones): found with VAD, heard, and cut out of the music
+    and silence events (callqa/asr/guard.py); the report unchanged when `asr.speech_guard` is off."""
+    if not config.asr.speech_guard:
+        return signal
+    from callqa.asr.guard import SureSpeech, guard_speech
+
+    try:
+        return guard_speech(
+            audio,
+            signal,
+            threshold=config.asr.guard_threshold,
+            min_speech_s=config.asr.guard_min_speech_s,
+            sure=SureSpeech(
+                config.asr.guard_sure_s, config.asr.guard_sure_probability, config.asr.guard_min_piece_s
+            ),
+            min_music_s=config.signal.music.min_music_s,
+            min_silence_s=config.signal.silence_min_s,
+        )
+    except Exception as exc:
+        raise StageError("signal", audio.path, f"speech guard: {type(exc).__name__}: {exc}") from exc
 
 
 # ------------------------------------------------------------------------------------------ transcript
@@ -196,7 +221,13 @@ def align(
         utterances = []
         for ch, spk in enumerate(speakers):
             labelled = [(spk, w) for w in heard.words[ch]]
-            utterances += group_utterances(labelled, language=language, roles=decision.roles, channel=ch)
+            utterances += group_utterances(
+                labelled,
+                language=language,
+                roles=decision.roles,
+                channel=ch,
+                max_gap_s=config.align.max_gap_s,
+            )
         utterances.sort(key=lambda u: (u.start_s, u.end_s))
         info: dict[str, Any] = {
             "asr": heard.asr_name,
@@ -206,7 +237,7 @@ def align(
     else:
         words = heard.words[0]
         labelled = assign_words(words, turns.turns) if turns.turns else [("SPEAKER_00", w) for w in words]
-        utterances = group_utterances(labelled, language=language)
+        utterances = group_utterances(labelled, language=language, max_gap_s=config.align.max_gap_s)
         answer = signal.extras.answer_s if signal is not None else None
         decision = assign_roles(
             utterances,
@@ -266,6 +297,17 @@ def run_models(
         raise StageError("asr", meta.audio_path or "", f"{type(exc).__name__}: {exc}") from exc
 
 
+def redact_audio(meta: CallMeta, transcript: CallTranscript, audio: Audio, config: Config) -> AudioRedaction:
+    """The recording with the redacted transcript's spans blanked (`redact.audio`); a copy that cannot be
+    written is a `redact_audio` StageError naming the file (the call is not stored with an unredacted link)."""
+    assert meta.audio_path is not None
+    try:
+        return redact_recording(meta.audio_path, transcript, call_id=meta.call_id, duration_s=audio.duration_s,
+                                n_channels=audio.n_channels, config=config.redact.audio)  # fmt: skip
+    except AudioRedactionError as exc:
+        raise StageError("redact_audio", exc.path, exc.reason) from None
+
+
 # ------------------------------------------------------------------------------------------ features .. score
 def build_call(
     meta: CallMeta, transcript: CallTranscript, signal: SignalReport | None, config: Config
@@ -277,7 +319,10 @@ def build_call(
 
 
 def check(call: Call, config: Config) -> dict[str, CheckResult]:
-    return run_checks(call, config.resolved.enabled_params(), trust=config.trust)
+    """The enabled checks, then the rule categories (`rule.<id>`), which may read the checks' results."""
+    results = run_checks(call, config.resolved.enabled_params(), trust=config.trust)
+    results.update(run_rules(call, results, config.resolved.rules, trust=config.trust))
+    return results
 
 
 def score(checks: dict[str, CheckResult], config: Config) -> Score:
@@ -303,8 +348,10 @@ __all__: Sequence[str] = [
     "check",
     "decode",
     "diarize",
+    "guard_signal",
     "import_transcript",
     "measure_signal",
+    "redact_audio",
     "run_models",
     "score",
     "transcribe",

@@ -149,18 +149,26 @@ class WhisperTranscriber:
     @property
     def model(self):
         if self._model is None:
-            key = (self.model_dir, self.config.device, self.config.compute_type, self.threads)
+            cfg = self.config
+            deterministic = cfg.fallback == "deterministic"
+            temps = tuple(cfg.temperature) if deterministic else ()
+            key = (self.model_dir, cfg.device, cfg.compute_type, self.threads, deterministic, temps)
             with _MODEL_LOCK:
                 if key not in _MODEL_CACHE:
                     from faster_whisper import WhisperModel
 
-                    _MODEL_CACHE[key] = WhisperModel(
+                    model = WhisperModel(
                         self.model_dir,
-                        device=self.config.device,
-                        compute_type=self.config.compute_type,
+                        device=cfg.device,
+                        compute_type=cfg.compute_type,
                         cpu_threads=self.threads,
                         local_files_only=True,
                     )
+                    if deterministic:  # the temperature fallback without sampling (callqa/asr/fallback.py)
+                        from callqa.asr.fallback import DeterministicGenerate
+
+                        model.model = DeterministicGenerate(model.model, temps)
+                    _MODEL_CACHE[key] = model
                 self._model = _MODEL_CACHE[key]
             from callqa.models.threads import apply_torch_threads
 
@@ -186,14 +194,24 @@ class WhisperTranscriber:
         if samples_16k.size == 0:
             return []
         cuts = block_cuts(samples_16k, 16000, cfg.max_block_s)
+        out: list[AsrSegment] = []
         if len(cuts) > 2:  # long audio in blocks: faster-whisper's features for the whole file grow with it
-            out: list[AsrSegment] = []
             for a, b in itertools.pairwise(cuts):
                 offset = a / 16000
                 for seg in self._transcribe_block(samples_16k[a:b], language):
                     out.append(shift_segment(seg, offset))
-            return out
-        return self._transcribe_block(samples_16k, language)
+        else:
+            out = self._transcribe_block(samples_16k, language)
+        if (
+            cfg.recover_unheard
+        ):  # speech with no words: decoded again alone, no prompt (callqa/asr/recover.py)
+            from callqa.asr.recover import recover_unheard
+
+            def plain(x: np.ndarray) -> list[AsrSegment]:
+                return self._transcribe_block(x, language, prompt=None)
+
+            out = recover_unheard(plain, samples_16k, out, language=language)
+        return out
 
     @property
     def batched(self):
@@ -204,7 +222,10 @@ class WhisperTranscriber:
             self._batched = BatchedInferencePipeline(self.model)
         return self._batched
 
-    def _transcribe_block(self, samples_16k: np.ndarray, language: str) -> list[AsrSegment]:
+    def _transcribe_block(
+        self, samples_16k: np.ndarray, language: str, *, prompt: str | None | bool = True
+    ) -> list[AsrSegment]:
+        """One decode; `prompt=True`: the configured prompt (`prompt_for`), else this prompt (None: none)."""
         cfg = self.config
         audio = np.ascontiguousarray(samples_16k, dtype=np.float32)
         if cfg.batch_size > 0:  # chunks decoded together; the pipeline keeps only the first temperature
@@ -231,7 +252,7 @@ class WhisperTranscriber:
             }
             if cfg.vad_filter
             else None,
-            initial_prompt=self.prompt_for(language),
+            initial_prompt=self.prompt_for(language) if prompt is True else (prompt or None),
             condition_on_previous_text=cfg.condition_on_previous_text,
             temperature=list(cfg.temperature),
             compression_ratio_threshold=cfg.compression_ratio_threshold,

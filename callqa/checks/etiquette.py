@@ -89,7 +89,7 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
     book = phrasebook_for(call, path=params.phrases_path)
     tokens = role_tokens(call, "agent", book=book)
     asks = match_list(tokens, book, "hold_request")
-    thanks = match_list(tokens, book, "hold_thanks")
+    thanks = match_list(tokens, book, "hold_thanks", unless_exactly=("thanks",))
     reasons = match_list(tokens, book, "hold_reason")
     durations = duration_mentions(call, tokens, book)
     from callqa.features import default_settings
@@ -244,7 +244,7 @@ def check_positive_language(call: Call, params: PositiveLanguageParams) -> Check
     if not call.utterances_of("agent"):
         return na("positive_language", "no agent speech")
     book = phrasebook_for(call, path=params.phrases_path)
-    hits = match_list(role_tokens(call, "agent", book=book), book, "negative")
+    hits = match_list(role_tokens(call, "agent", book=book), book, "negative", unless_exactly=("help_offer",))
     ok = len(hits) <= params.max_count
     return CheckResult(
         "positive_language",

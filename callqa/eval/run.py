@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from callqa.eval.metrics import Counts, der, match_spans, role_accuracy, within
+from callqa.eval.trust_figures import compare_trust
 from callqa.eval.truth import Truth, load_truth_dir
 
 REPO = Path(__file__).resolve().parents[2]
@@ -244,6 +245,8 @@ def compare_call(
             tally.hit(f"{name}.parts_accuracy", bool(gc.get(k)) == v)
         if wrong:
             fail(name, {k: parts[k] for k in wrong}, wrong, _notes(gc, 3))
+
+    compare_trust(truth, result, tally, fail)  # issue 17's figures (callqa/eval/trust_figures.py)
 
     # roles and DER against the truth turns
     ref = truth.speech_turns()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from callqa.intervals import mask_runs
+from callqa.intervals import mask_run_frames
 from callqa.signal.config import MusicConfig
 from callqa.signal.spectrum import SpectralFeatures
 
@@ -55,4 +55,55 @@ def detect_music(
             music[s : s + win] = True
     if exclude is not None:
         music &= ~exclude
-    return mask_runs(music, hop_s=hop_s, min_s=config.min_music_s)
+    sounding = (level_dbfs >= config.min_level_dbfs) & (level_dbfs >= floor_dbfs + EDGE_ABOVE_FLOOR_DB)
+    if exclude is not None:
+        sounding &= ~exclude
+    runs = refine_edges(
+        mask_run_frames(music),
+        sounding,
+        bridge=round(config.bridge_s / hop_s),
+        max_shift=round(config.max_edge_shift_s / hop_s),
+    )
+    return [(a * hop_s, b * hop_s) for a, b in runs if (b - a) * hop_s >= config.min_music_s]
+
+
+EDGE_ABOVE_FLOOR_DB = (
+    6.0  # an edge frame must sound this far over the line's floor (a pause on a noisy line does not)
+)
+
+
+def refine_edges(
+    runs: list[tuple[int, int]], sounding: np.ndarray, *, bridge: int, max_shift: int
+) -> list[tuple[int, int]]:
+    """Music runs (frame indices) with each edge moved to the frame — out through `sounding` frames (at most
+    `max_shift`), in over the silent frames a window took along — then joined across gaps of at most
+    `bridge` frames.
+
+    >>> snd = np.array([0, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0], dtype=bool)
+    >>> refine_edges([(3, 6), (9, 11)], snd, bridge=3, max_shift=2)
+    [(2, 12)]
+    >>> refine_edges([(1, 6)], snd, bridge=3, max_shift=2)   # a leading silent frame is dropped
+    [(2, 7)]
+    """
+    n = len(sounding)
+    refined: list[tuple[int, int]] = []
+    for a, b in runs:
+        lo = max(0, a - max_shift, refined[-1][1] if refined else 0)
+        while a > lo and sounding[a - 1]:
+            a -= 1
+        while a < b and not sounding[a]:
+            a += 1
+        hi = min(n, b + max_shift)
+        while b < hi and sounding[b]:
+            b += 1
+        while b > a and not sounding[b - 1]:
+            b -= 1
+        if b > a:
+            refined.append((a, b))
+    joined: list[list[int]] = []
+    for a, b in refined:
+        if joined and a - joined[-1][1] <= bridge:
+            joined[-1][1] = max(joined[-1][1], b)
+        else:
+            joined.append([a, b])
+    return [(a, b) for a, b in joined]

@@ -139,6 +139,8 @@ def result_to_dict(result: CallResult) -> dict[str, Any]:
         "stage_seconds": {k: round(v, 3) for k, v in result.timings_s.items()},
         "cache_key": result.cache_key,
         "versions": result.versions,
+        # redact.audio: where the redacted copy is and the spans blanked in it (times only); None when off
+        "audio_redaction": result.audio_redaction.to_dict() if result.audio_redaction else None,
     }
 
 
@@ -167,6 +169,7 @@ class StoredResult:
     cache_key: str | None = None
     versions: Mapping[str, str] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
+    audio_redaction: Mapping[str, Any] | None = None
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> StoredResult:
@@ -206,4 +209,5 @@ class StoredResult:
             "stage_seconds": dict(self.stage_seconds),
             "cache_key": self.cache_key,
             "versions": dict(self.versions),
+            "audio_redaction": dict(self.audio_redaction) if self.audio_redaction else None,
         }

@@ -1,4 +1,4 @@
-"""Human-readable views: one call's scorecard with evidence, and a batch summary table."""
+"""Human-readable views: one call's scorecard with evidence (`callqa show`), the check matrix (`report --wide`)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 STATUS_MARK = {"pass": "PASS", "fail": "FAIL", "na": " n/a"}
+ADVISORY_MARK = {"pass": " ok ", "fail": "warn", "na": " n/a"}  # checks the scorecard does not count
 
 
 def _fmt_time(s: float | None) -> str:
@@ -49,10 +50,15 @@ def format_call(call: dict[str, Any], *, transcript: bool = False, max_evidence:
             f"{r} {'n/a (no probabilities)' if conf.get(r) is None else format(conf[r], '.2f')}"
             for r in ("agent", "customer")))  # fmt: skip
     out.append("")
+    items = set(card.get("counted") or ()) | set(card.get("excluded") or ())
+    advisory = [n for n in (call.get("checks") or {}) if n not in items]
+    if advisory:
+        out.append("  (warn / ok: advisory checks, reported but not counted by the scorecard)")
     for name, chk in (call.get("checks") or {}).items():
         status = chk.get("status", "na")
         detail = chk.get("reason") if status == "na" else _value_text(chk)
-        out.append(f"  [{STATUS_MARK.get(status, status)}] {name:16s} {detail or ''}")
+        mark = ADVISORY_MARK.get(status, status) if name in advisory else STATUS_MARK.get(status, status)
+        out.append(f"  [{mark}] {name:16s} {detail or ''}")
         for ev in (chk.get("evidence") or [])[:max_evidence]:
             span = (
                 f"{_fmt_time(ev.get('start_s'))}-{_fmt_time(ev.get('end_s'))}"
@@ -72,7 +78,8 @@ def format_call(call: dict[str, Any], *, transcript: bool = False, max_evidence:
     return "\n".join(out)
 
 
-def format_summary(calls: list[dict[str, Any]], errors: list[dict[str, Any]], *, root: Path) -> str:
+def format_matrix(calls: list[dict[str, Any]], errors: list[dict[str, Any]], *, root: Path) -> str:
+    """`callqa report --wide`: every check of every call, one column each (wide: ~220 characters)."""
     names: list[str] = []
     for c in calls:
         for n in c.get("checks") or {}:
@@ -100,31 +107,3 @@ def format_summary(calls: list[dict[str, Any]], errors: list[dict[str, Any]], *,
     )
     lines.append(f"details: callqa show CALL_ID --out {root}")
     return "\n".join(lines)
-
-
-def format_agents(calls: list[dict[str, Any]]) -> str:
-    """Per-agent report for supervisors: calls, average score, pass rate, and failures per check."""
-    agents: dict[str, list[dict[str, Any]]] = {}
-    for c in calls:
-        key = c.get("agent_id") or c.get("agent_name") or "(unknown)"
-        agents.setdefault(str(key), []).append(c)
-    lines = []
-    for agent_id, own in sorted(agents.items()):
-        scores = [c["score"] for c in own if c.get("score") is not None]
-        passed = [c for c in own if (c.get("scorecard") or {}).get("passed")]
-        name = next((c.get("agent_name") for c in own if c.get("agent_name")), "")
-        avg = f"{sum(scores) / len(scores):.0f}" if scores else "-"
-        lines.append(
-            f"agent {agent_id} {name}: {len(own)} call(s), average score {avg}, "
-            f"passed {len(passed)}/{len(own)}"
-        )
-        fails: dict[str, list[str]] = {}
-        for c in own:
-            for check, chk in (c.get("checks") or {}).items():
-                if chk.get("status") == "fail":
-                    fails.setdefault(check, []).append(c["call_id"])
-        for check, ids in sorted(fails.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            lines.append(
-                f"    {check:18s} failed in {len(ids)}: {', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}"
-            )
-    return "\n".join(lines) if lines else "no calls"

@@ -12,6 +12,19 @@ import pandas as pd
 from callqa.store.codec import published_values
 
 TABLES = ("calls", "checks", "utterances", "errors")
+# `sentiment`: the utterance's −5..5 score from the `sentiment` check (None without it)
+UTTERANCE_COLUMNS = [
+    "call_id",
+    "index",
+    "speaker",
+    "role",
+    "start_s",
+    "end_s",
+    "text",
+    "n_words",
+    "channel",
+    "sentiment",
+]
 CALL_COLUMNS = [
     "call_id",
     "audio_path",
@@ -34,6 +47,18 @@ def _scalar(v: Any) -> Any:
     return v
 
 
+def _time_key(t: Any) -> float | None:
+    return None if t is None else round(float(t), 3)
+
+
+def _utterance_sentiment(call: dict[str, Any]) -> dict[tuple[Any, float | None], Any]:
+    """(role, start_s) -> the `sentiment` check's −5..5 score of that utterance (empty without the check)."""
+    items = ((call.get("checks") or {}).get("sentiment") or {}).get("utterances") or []
+    return {
+        (x.get("role"), _time_key(x.get("start_s"))): x.get("score") for x in items if isinstance(x, dict)
+    }
+
+
 def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
     call_rows, check_rows, utt_rows = [], [], []
     for c in calls:
@@ -50,6 +75,7 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
             "passed": (c.get("scorecard") or {}).get("passed"),
             "started_at": (c.get("meta") or {}).get("started_at"),
             "direction": (c.get("meta") or {}).get("direction"),
+            "audio_redacted_path": (c.get("audio_redaction") or {}).get("path"),  # redact.audio's copy
         }
         timing = c.get("timing") or {}
         for role, secs in (timing.get("talk_s") or {}).items():
@@ -78,6 +104,7 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
                 }
             )
         call_rows.append(row)
+        sentiment = _utterance_sentiment(c)
         for i, u in enumerate(c.get("utterances") or []):
             utt_rows.append(
                 {
@@ -90,6 +117,7 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
                     "text": u.get("text"),
                     "n_words": len(u.get("words") or []),
                     "channel": u.get("channel"),
+                    "sentiment": sentiment.get((u.get("role"), _time_key(u.get("start_s")))),
                 }
             )
     err_rows = [{k: e.get(k) for k in ("call_id", "file", "stage", "message", "at")} for e in errors]
@@ -100,7 +128,7 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
         ),
         "utterances": pd.DataFrame(
             utt_rows,
-            columns=["call_id", "index", "speaker", "role", "start_s", "end_s", "text", "n_words", "channel"],
+            columns=UTTERANCE_COLUMNS,
         ),
         "errors": pd.DataFrame(err_rows, columns=["call_id", "file", "stage", "message", "at"]),
     }
@@ -244,7 +272,7 @@ def _empty_view_sql(columns: list[str]) -> str:
 EMPTY_COLUMNS = {
     "calls": CALL_COLUMNS,
     "checks": ["call_id", "agent_id", "check", "status", "reason", "values", "evidence"],
-    "utterances": ["call_id", "index", "speaker", "role", "start_s", "end_s", "text", "n_words", "channel"],
+    "utterances": UTTERANCE_COLUMNS,
     "errors": ["call_id", "file", "stage", "message", "at"],
 }
 

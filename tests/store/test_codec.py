@@ -8,6 +8,7 @@ import json
 import pytest
 
 from callqa.pipeline import CallResult
+from callqa.redact.audio import AudioRedaction, BlankSpan
 from callqa.store.codec import (
     SCHEMA_VERSION,
     TRANSCRIPT_CODEC,
@@ -111,6 +112,7 @@ def test_result_round_trip_keeps_every_field() -> None:
     result = CallResult(
         meta=meta, call=Call(meta, t), checks=checks, score={"score": 50.0, "passed": False}, timings_s={"decode": 0.25},
         cache_key="k" * 32, versions={"callqa": "0.1.0"},
+        audio_redaction=AudioRedaction("/a.redacted.wav", "silence", "WAV", "ULAW", (BlankSpan(1.0, 2.5, 1, "card"),)),
     )  # fmt: skip
     data = json.loads(json.dumps(result.to_dict()))
     assert data["schema_version"] == SCHEMA_VERSION
@@ -120,6 +122,8 @@ def test_result_round_trip_keeps_every_field() -> None:
     _all_fields_set(stored, defaults_ok=("schema_version",))
     assert stored.meta == meta and stored.utterances == t.utterances
     assert [tr for tr, _ in stored.turns] == list(t.turns)
+    assert stored.audio_redaction is not None and stored.audio_redaction["spans"] == [
+        {"start_s": 1.0, "end_s": 2.5, "channel": 1, "kind": "card"}]  # fmt: skip
     assert json.loads(json.dumps(stored.to_dict())) == data
 
 
