@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from callqa.ingest.audio import Samples
 from callqa.ingest.lazy import JoinedRegions
 from callqa.types import SignalReport
 
@@ -134,7 +135,7 @@ def joined_regions(samples_16k, regions: list[tuple[float, float]]):
 
 
 def transcribe_regions(
-    transcriber, samples_16k: np.ndarray, *, language: str, regions: list[tuple[float, float]] | None
+    transcriber, samples_16k: Samples, *, language: str, regions: list[tuple[float, float]] | None
 ):
     """`transcriber.transcribe` on the regions only, timestamps in recording time (None: the whole signal)."""
     if regions is None:
@@ -156,7 +157,7 @@ def transcribe_regions(
     return out
 
 
-def diarize_regions(diarizer, samples_16k: np.ndarray, *, regions: list[tuple[float, float]] | None):
+def diarize_regions(diarizer, samples_16k: Samples, *, regions: list[tuple[float, float]] | None):
     """`diarizer.diarize` on the regions only, turns in recording time, cut at the joins (None: the whole signal)."""
     from callqa.types import SpeakerTurn
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from callqa.config import DiarizationConfig
 from callqa.diarization.long_calls import WindowSpeakers, diarize_in_windows
+from callqa.ingest.audio import Samples
 from callqa.types import SpeakerTurn
 
 os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")  # pyannote 4 telemetry: nothing phones home
@@ -155,7 +156,7 @@ class PyannoteDiarizer:
             return _PIPELINES[key]
 
     def diarize(
-        self, samples_16k: np.ndarray, *, regions: list[tuple[float, float]] | None = None
+        self, samples_16k: Samples, *, regions: list[tuple[float, float]] | None = None
     ) -> list[SpeakerTurn]:
         if (
             regions is not None
@@ -170,7 +171,7 @@ class PyannoteDiarizer:
             )
         return list(self.diarize_window(np.asarray(samples_16k, dtype=np.float32)).turns)
 
-    def diarize_window(self, samples_16k: np.ndarray) -> WindowSpeakers:
+    def diarize_window(self, samples_16k: Samples) -> WindowSpeakers:
         """pyannote's pipeline on one stretch: its turns and each speaker's centroid embedding."""
         import torch
 

@@ -39,7 +39,11 @@ def _die_with_parent() -> None:
 def warm_models(models: Models, *, asr: bool, diarization: bool) -> None:
     """Load what a first call would load: Whisper and its VAD; pyannote's pipeline."""
     if asr:
-        models.asr().model  # noqa: B018 - loads the CTranslate2 model
+        from callqa.asr.whisper import WhisperTranscriber
+
+        engine = models.asr()
+        if isinstance(engine, WhisperTranscriber):  # a fake or another engine loads on its first call
+            engine.model  # noqa: B018 - loads the CTranslate2 model
         from faster_whisper.vad import get_vad_model
 
         get_vad_model()  # Silero VAD's ONNX session, otherwise built inside the first call

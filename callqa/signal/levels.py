@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from callqa.ingest.audio import Samples
 from callqa.types import ChannelLevels
 
 SINE_DB = 10.0 * np.log10(2.0)  # dBFS convention: a full-scale sine reads 0 dBFS
@@ -24,7 +25,7 @@ def mean_square_to_dbfs(ms: np.ndarray | float) -> np.ndarray:
 
 
 def channel_levels(
-    x: np.ndarray,
+    x: Samples,
     *,
     channel: int,
     sample_rate: int,

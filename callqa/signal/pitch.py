@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.fft
 
-from callqa.ingest.audio import resample
+from callqa.ingest.audio import Pcm16Channel, resample
 from callqa.signal.config import PitchConfig
 
 TRACK_SAMPLE_RATE = 8000  # telephone band is enough for F0 up to 400 Hz; higher rates are resampled
@@ -29,14 +29,14 @@ class PitchTrack:
         return np.arange(len(self.f0_hz)) * self.hop_s
 
 
-def _frames(x: np.ndarray, idx: np.ndarray, *, hop: int, offset: int, span: int) -> np.ndarray:
+def _frames(x: np.ndarray | Pcm16Channel, idx: np.ndarray, *, hop: int, offset: int, span: int) -> np.ndarray:
     """Rows x[k*hop - offset : k*hop - offset + span] for k in `idx`, zero outside the signal."""
     pos = idx[:, None] * hop - offset + np.arange(span)[None, :]
     inside = (pos >= 0) & (pos < len(x))
     return np.where(inside, x[np.clip(pos, 0, max(0, len(x) - 1))], np.float32(0.0)).astype(np.float32)
 
 
-def pitch_track(x: np.ndarray, sample_rate: int, *, channel: int = 0, config: PitchConfig | None = None,
+def pitch_track(x: np.ndarray | Pcm16Channel, sample_rate: int, *, channel: int = 0, config: PitchConfig | None = None,
                 skip: np.ndarray | None = None, skip_hop_s: float = 0.02, chunk: int = 512) -> PitchTrack:  # fmt: skip
     """YIN pitch of one channel: difference function by FFT, cumulative-mean normalisation, first dip
     under `threshold` (else the global minimum if under `max_aperiodicity`), parabolic refinement.

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.fft
 
+from callqa.ingest.audio import Samples
+
 # Frames per block: 82 s of 20-ms frames (8 MB of 8 kHz spectra). Whole-call temporaries of a 32-min call cost
 # the signal layer ~400 MB more at its peak.
 BLOCK_FRAMES = 4096
@@ -19,7 +21,7 @@ class Spectrogram:
     """Hann-windowed power spectra of length ≈ `window_s`, one per level frame of `hop` samples, computed on
     demand (`rows`); frame i is centred on level frame i. Holds a reference to the samples, not a copy."""
 
-    x: np.ndarray
+    x: Samples
     hop: int  # samples
     n_frames: int
     n_fft: int
@@ -66,7 +68,7 @@ class Spectrogram:
 
 
 def power_spectrogram(
-    x: np.ndarray, *, sample_rate: int, hop: int, n_frames: int, window_s: float = 0.064
+    x: Samples, *, sample_rate: int, hop: int, n_frames: int, window_s: float = 0.064
 ) -> Spectrogram:
     """The spectrogram of `x` on the level-frame grid, with an FFT of ≈ `window_s` (a power of two)."""
     n_fft = 1 << int(np.ceil(np.log2(max(16, window_s * sample_rate))))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from callqa.ingest.audio import Samples
 from callqa.intervals import mask_run_frames
 from callqa.signal.config import ToneConfig, ToneProfile
 from callqa.signal.spectrum import SpectralFeatures
@@ -46,7 +47,7 @@ def tonal_frames(features: SpectralFeatures, level_dbfs: np.ndarray, *, config: 
 
 
 def find_bursts(
-    x: np.ndarray,
+    x: Samples,
     tonal: np.ndarray,
     level_dbfs: np.ndarray,
     *,
