@@ -12,7 +12,8 @@ disfluent filler prompt, `asr.keep_fillers: true`) and `plain` (no prompt) — i
 
     PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/measure_asr_trust.py --out benchmarks/results/asr_trust.json
 
-Whisper base int8, CPU, 1 thread, default decoding otherwise (beam 5, VAD, temperature fallback).
+Whisper base int8, CPU, 1 thread, default decoding otherwise (beam 5, VAD, temperature fallback;
+`--fallback sampling` for faster-whisper's sampled retries instead of the deterministic ones).
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ def edit_distance(a: list[str], b: list[str]) -> int:
 
 def run(args) -> list[dict]:
     rows = []
-    base = AsrConfig()
+    base = AsrConfig(fallback=args.fallback)
     decodings = {
         "prompt": dataclasses.replace(base, keep_fillers=True),
         "plain": dataclasses.replace(base, keep_fillers=False),
@@ -216,6 +217,9 @@ def main() -> None:
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--summarize", help="only print the tables of an earlier --out JSON")
     ap.add_argument("--min-probability", type=float, default=0.5)
+    ap.add_argument(
+        "--fallback", default="deterministic", choices=["deterministic", "sampling"], help="asr.fallback"
+    )
     args = ap.parse_args()
     if args.summarize:
         summarize(json.loads(Path(args.summarize).read_text(encoding="utf-8")), args.min_probability)

@@ -43,6 +43,7 @@ CALL_PROMPT = (
 CONFIGS: dict[str, list[str]] = {
     "nofill": ["asr.keep_fillers=false"],
     "default": [],
+    "default_sampling": ["asr.fallback=sampling"],  # faster-whisper's sampled retries (before issue 17)
     "alt_prompt": [f'asr.initial_prompt={{en: "{ALT_PROMPT}"}}'],
     "call_prompt": [f'asr.initial_prompt={{en: "{CALL_PROMPT}"}}'],
     "default_beam1": ["asr.beam_size=1"],

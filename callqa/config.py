@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from callqa.checks import all_checks, build_params
 from callqa.checks.holds import HoldsParams, hold_detection
@@ -18,6 +18,9 @@ from callqa.dataconf import ConfigError, ConfigWarning, build_dataclass, deep_me
 from callqa.features import CallSettings
 from callqa.features.timing import MIN_OVERTALK_S, MIN_SILENCE_S, TimingParams
 from callqa.redact.config import RedactConfig, validate_redact_config
+from callqa.resources import config_dir
+from callqa.rules import RulesConfig, RuleSet, load_rules
+from callqa.rules.load import check_references
 from callqa.scoring.scorecard import Scorecard, load_scorecard
 from callqa.signal.config import SignalConfig
 from callqa.text.lexicon import LexiconError, load_phrasebook
@@ -25,7 +28,7 @@ from callqa.types import LANGUAGES
 
 __all__ = ["ConfigError", "Config", "build_dataclass", "load_config", "parse_override", "read_yaml"]
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+CONFIG_DIR = config_dir()
 DEFAULT_CONFIG = CONFIG_DIR / "default.yaml"
 
 
@@ -33,13 +36,24 @@ DEFAULT_CONFIG = CONFIG_DIR / "default.yaml"
 class AsrConfig:
     model: str = "base"  # a size name (base, tiny.en, small, large-v3 ...) or a CTranslate2 model folder
     model_path: str | None = None  # explicit CTranslate2 folder; overrides `model`
-    device: str = "cpu"  # cpu | cuda | auto
+    device: Literal["cpu", "cuda", "auto"] = "cpu"  # cuda: checked at start (callqa/models/devices.py)
     compute_type: str = "int8"
     beam_size: int = 5
     cpu_threads: int = 0  # CTranslate2 threads; 0 = runtime.threads (callqa/models/threads.py)
     vad_filter: bool = True
     speech_only: bool = (
         True  # transcribe only what the signal layer did not find to be rings, busy tone, music or silence
+    )
+    # Silero VAD on every stretch the signal layer would skip (callqa/asr/guard.py): speech found there is
+    # transcribed and cuts the music/silence events (a hold with dialogue in it is not a hold)
+    speech_guard: bool = True
+    guard_threshold: float = 0.5  # Silero: qMOH music peaks at 0.34 / 0.50 (single frames); speech legs ~30 %
+    guard_min_speech_s: float = 0.25  # shorter runs are clicks, not words
+    # a run ends the music when this long or this sure (a 0.5-s run of mean 0.5 sits inside a qMOH track)
+    guard_sure_s: float = 1.0
+    guard_sure_probability: float = 0.65
+    guard_min_piece_s: float = (
+        8.0  # music/silence left between sure speech is dropped when shorter (a music bed)
     )
     vad_min_silence_ms: int = 500
     condition_on_previous_text: bool = False
@@ -52,6 +66,12 @@ class AsrConfig:
     # Temperature fallback: a window whose text repeats (gzip ratio > compression_ratio_threshold) or is
     # improbable is decoded again at the next temperature. It stops the loops a disfluent prompt can cause.
     temperature: list[float] = field(default_factory=lambda: [0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    # deterministic: each retry is a beam/greedy variant at temperature 0 chosen by the temperature's place in
+    # the list (same audio + config -> same words; callqa/asr/fallback.py) | sampling: faster-whisper's own
+    fallback: str = "deterministic"
+    # sure speech (Silero) between the words that got none is decoded again alone, without the prompt
+    # (callqa/asr/recover.py: the filler prompt made Whisper drop whole openings)
+    recover_unheard: bool = True
     compression_ratio_threshold: float = 2.4
     log_prob_threshold: float = -1.0
     no_speech_threshold: float = 0.6
@@ -66,6 +86,9 @@ class AsrConfig:
     # whole file grow with it (16-min call, ASR alone: +800 MB whole, +290 MB in 300-s blocks, +150 MB in 120-s
     # blocks, speed equal within noise). 0 = never split
     max_block_s: float = 120.0
+    # > 0: faster-whisper's BatchedInferencePipeline, this many 30-s chunks decoded together (the GPU path;
+    # first temperature only). 0: sequential decoding with temperature fallback (callqa/asr/whisper.py)
+    batch_size: int = 0
 
 
 @dataclass(frozen=True)
@@ -82,8 +105,13 @@ class DiarizationConfig:
     embedding_stride: int = 3
     # onnx: segmentation-3.0 and CAM++ in ONNX Runtime (exported once into the model cache) | torch: PyTorch
     runtime: str = "onnx"
+    # cuda: segmentation-3.0 and CAM++ in PyTorch on the GPU (runtime ignored); checked at start
+    device: Literal["cpu", "cuda"] = "cpu"
+    # longer (speech-only) audio is diarized in windows of at most this, speakers linked across them by their
+    # embeddings (callqa/diarization/long_calls.py): memory stays bounded. 0 = the whole call at once
+    max_window_s: float = 900.0
     embedding_batch_size: int = 16
-    segmentation_batch_size: int = 8  # 10-s windows per batch; 16 in ONNX Runtime: same speed, +170 MB peak
+    segmentation_batch_size: int = 1  # 10-s windows per batch: 1, 2, 4, 8 same speed and turns; peak +112, +142, +189, +269 MB (200-s call)
     clustering_threshold: float = 0.6
     min_duration_off_s: float = 0.0
     exclude_overlap: bool = True  # embeddings from non-overlapped speech only (DER 5.2 % vs 5.7 %)
@@ -95,6 +123,15 @@ class DiarizationConfig:
     vad_threshold: float = (
         0.3  # backend campplus: Silero VAD speech probability (0.5 missed 15 % of aws-lca 49)
     )
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """Words into utterances (callqa/align/words.py)."""
+
+    # a pause longer than this ends an utterance: one utterance never spans a hold or a long silence, so
+    # checks that read utterance spans (overtalk, interruptions, dead air, closing order) see speech only
+    max_gap_s: float = 1.5
 
 
 @dataclass(frozen=True)
@@ -133,10 +170,12 @@ class Config:
     asr: AsrConfig = field(default_factory=AsrConfig)
     diarization: DiarizationConfig = field(default_factory=DiarizationConfig)
     roles: RolesConfig = field(default_factory=RolesConfig)
+    align: AlignConfig = field(default_factory=AlignConfig)
     signal: SignalConfig = field(default_factory=SignalConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
     redact: RedactConfig = field(default_factory=RedactConfig)
     trust: TrustConfig = field(default_factory=TrustConfig)
+    rules: RulesConfig = field(default_factory=RulesConfig)  # categories: `rule.<id>` checks
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> params; validated by registry
     scorecard: str = "default"
     source: str = "<defaults>"
@@ -166,6 +205,7 @@ class ResolvedConfig:
     needs: frozenset[str]  # what the enabled checks need computed (`register_check(needs=...)`)
     scorecard: Scorecard
     settings: CallSettings  # what derived features need: holds params, signal config
+    rules: RuleSet = field(default_factory=RuleSet)  # the enabled categories (empty: rules off)
 
     def params(self, name: str) -> Any:
         """A check's configured params, or its defaults when the config does not name it."""
@@ -214,7 +254,9 @@ def resolve_config(cfg: Config) -> ResolvedConfig:
                       f"turn it off with `{name}: {{enabled: false}}`", ConfigWarning, stacklevel=3)  # fmt: skip
     enabled = tuple(enabled_checks(cfg.checks))
     needs = frozenset(n for name in enabled for n in known[name].needs)
-    return ResolvedConfig(params, enabled, unconfigured, needs, card, settings)
+    rules = load_rules(cfg.rules, source=source)
+    check_references(rules, registered=known, enabled=enabled, scorecard=card, source=source)
+    return ResolvedConfig(params, enabled, unconfigured, needs, card, settings, rules)
 
 
 def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
@@ -232,4 +274,8 @@ def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str
     cfg = dataclasses.replace(cfg, source=source)
     cfg.resolved  # noqa: B018  (validates everything now, once: checks, scorecard, phrase books)
     validate_redact_config(cfg.redact, source=source)
+    if cfg.asr.fallback not in ("deterministic", "sampling"):
+        raise ConfigError(
+            f"{source}: 'asr.fallback' must be deterministic or sampling, not {cfg.asr.fallback!r}"
+        )
     return cfg

@@ -25,8 +25,10 @@ from callqa.steps import (
     call_timing,
     check,
     decode,
+    guard_signal,
     import_transcript,
     measure_signal,
+    redact_audio,
     run_models,
     score,
 )
@@ -120,6 +122,7 @@ def analyze_call(
     if audio_available(meta, rescoring=rescore):
         audio = steps.run("decode", decode, meta, config)
         signal = steps.run("signal", measure_signal, audio, meta, config)
+        signal = steps.run("guard", guard_signal, audio, signal, config)
     key, cache_hit = cache_key, False
     if transcript is None:
         transcript, key, cache_hit = obtain_transcript(
@@ -128,9 +131,12 @@ def analyze_call(
         )  # fmt: skip
     else:  # given directly: redacted like the rest, nothing unredacted goes on
         transcript = redact_transcript(transcript, config.redact)
+    blanked = None
+    if config.redact.audio.enabled and audio is not None:
+        blanked = steps.run("redact_audio", redact_audio, meta, transcript, audio, config)
     call = steps.run("features", build_call, meta, transcript, signal, config)
     checks = steps.run("checks", check, call, config)
     card = steps.run("score", score, checks, config)
     return CallResult(meta=meta, call=call, checks=checks, score=card, timing=call_timing(call),
                       confidence=transcript_confidence(call), timings_s=steps.timings, cache_key=key,
-                      cache_hit=cache_hit, versions=versions())  # fmt: skip
+                      cache_hit=cache_hit, versions=versions(), audio_redaction=blanked)  # fmt: skip

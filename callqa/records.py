@@ -43,6 +43,32 @@ class Fingerprint:
     config_sha256: str
 
 
+@dataclass(frozen=True)
+class BlankSpan:
+    """A stretch of the recording replaced by silence or a tone (padded by the margin; callqa.redact.audio)."""
+
+    start_s: float
+    end_s: float
+    channel: int | None  # None: every channel
+    kind: str  # card | phone | email | id
+
+
+@dataclass(frozen=True)
+class AudioRedaction:
+    """Where the redacted copy of a call's recording is, and what was blanked in it (times only)."""
+
+    path: str
+    mode: str  # silence | tone
+    format: str
+    subtype: str
+    spans: tuple[BlankSpan, ...] = ()
+    replaced_original: bool = False
+
+    @property
+    def blanked_s(self) -> float:
+        return round(sum(s.end_s - s.start_s for s in self.spans), 3)
+
+
 @dataclass(frozen=True, eq=False)
 class CallResult:
     """One analysed call: the typed call the checks read, their verdicts, the score and the call's figures."""
@@ -57,3 +83,4 @@ class CallResult:
     cache_key: str | None = None
     cache_hit: bool = False  # the transcript came from the cache (no model ran)
     versions: Mapping[str, str] = field(default_factory=dict)
+    audio_redaction: AudioRedaction | None = None  # the redacted copy of the recording (redact.audio)

@@ -1,4 +1,4 @@
-"""The pipeline's named steps, each a small function: decode -> signal -> transcribe -> diarize -> align
+"""The pipeline's named steps, each a small function: decode -> signal -> guard -> transcribe -> diarize -> align
 -> features -> checks -> score. `callqa.pipeline.analyze_call` composes them; `StepRunner` times each one
 and reports it to an `on_step` hook (the CLI's progress display, the benchmarks' per-stage figures).
 """
@@ -21,9 +21,12 @@ from callqa.checks.run import run_checks
 from callqa.config import Config
 from callqa.diarization.channels import ChannelDiarizer
 from callqa.features import build_call as build_features
-from callqa.ingest.audio import Audio, AudioError, for_model, load_audio
+from callqa.ingest.audio import COMPACT_ABOVE_S, Audio, AudioError, load_audio
+from callqa.ingest.lazy import ModelRateView, model_signal
 from callqa.models.holder import Models
-from callqa.records import Score
+from callqa.records import AudioRedaction, Score
+from callqa.redact.audio import AudioRedactionError, redact_recording
+from callqa.rules.evaluate import run_rules
 from callqa.scoring.scorecard import score_call
 from callqa.signal.analyze import analyze_signal
 from callqa.types import (
@@ -54,7 +57,7 @@ class StageError(RuntimeError):
 class StepTiming:
     """One finished step of one call, as the `on_step` hook receives it."""
 
-    name: str  # decode | signal | transcribe | diarize | align | features | checks | score (| import)
+    name: str  # decode | signal | guard | transcribe | diarize | align | features | checks | score (| import)
     start: float  # wall clock, seconds since the epoch
     end: float
     seconds: float  # monotonic duration
@@ -91,10 +94,11 @@ def decode(meta: CallMeta, config: Config) -> Audio:
             meta.audio_path,
             max_duration_s=config.runtime.max_duration_s,
             min_duration_s=config.runtime.min_duration_s,
+            compact_above_s=COMPACT_ABOVE_S,  # a long 16-bit recording stays 16-bit: half the memory
         )
     except AudioError as exc:
         raise StageError("decode", exc.path, exc.reason) from None
-    peak = float(np.max(np.abs(audio.samples))) if audio.samples.size else 0.0
+    peak = audio.peak()
     if peak <= 10 ** (SILENT_PEAK_DBFS / 20):
         raise StageError(
             "decode", meta.audio_path, f"silent: peak level {20 * np.log10(max(peak, 1e-12)):.0f} dBFS"
@@ -113,6 +117,29 @@ def measure_signal(audio: Audio, meta: CallMeta, config: Config) -> SignalReport
         raise StageError("signal", meta.audio_path or "", f"{type(exc).__name__}: {exc}") from exc
 
 
+def guard_signal(audio: Audio, signal: SignalReport, config: Config) -> SignalReport:
+    """Speech in what ASR would skip (music, silence, tones): found with VAD, heard, and cut out of the music
+    and silence events (callqa/asr/guard.py); the report unchanged when `asr.speech_guard` is off."""
+    if not config.asr.speech_guard:
+        return signal
+    from callqa.asr.guard import SureSpeech, guard_speech
+
+    try:
+        return guard_speech(
+            audio,
+            signal,
+            threshold=config.asr.guard_threshold,
+            min_speech_s=config.asr.guard_min_speech_s,
+            sure=SureSpeech(
+                config.asr.guard_sure_s, config.asr.guard_sure_probability, config.asr.guard_min_piece_s
+            ),
+            min_music_s=config.signal.music.min_music_s,
+            min_silence_s=config.signal.silence_min_s,
+        )
+    except Exception as exc:
+        raise StageError("signal", audio.path, f"speech guard: {type(exc).__name__}: {exc}") from exc
+
+
 # ------------------------------------------------------------------------------------------ transcript
 @dataclass(frozen=True)
 class Heard:
@@ -121,7 +148,7 @@ class Heard:
     words: tuple[tuple[Word, ...], ...]
     stereo: bool
     asr_name: str
-    mono_16k: np.ndarray | None = field(
+    mono_16k: np.ndarray | ModelRateView | None = field(
         default=None, compare=False, repr=False
     )  # what mono diarization reads
     regions: tuple[tuple[float, float], ...] | None = None  # mono: the speech regions ASR was run on
@@ -159,7 +186,7 @@ def transcribe(
         legs = tuple(
             _words(
                 asr.transcribe(
-                    for_model(audio.channel(ch), audio.sample_rate),
+                    model_signal(audio, ch),
                     language=meta.language,
                     regions=_regions(signal, config, ch),
                 )
@@ -167,7 +194,7 @@ def transcribe(
             for ch in range(2)
         )
         return Heard(legs, True, asr.name)
-    x = for_model(audio.mono(), audio.sample_rate)
+    x = model_signal(audio)  # a long call: resampled piece by piece (callqa/ingest/lazy.py)
     regions = _regions(signal, config)
     words = _words(asr.transcribe(x, language=meta.language, regions=regions))
     return Heard((words,), False, asr.name, x, None if regions is None else tuple(regions))
@@ -189,7 +216,7 @@ def diarize(
     if not heard.words[0]:
         return Turns((), "none")
     mono = models.diarization()
-    x = heard.mono_16k if heard.mono_16k is not None else for_model(audio.mono(), audio.sample_rate)
+    x = heard.mono_16k if heard.mono_16k is not None else model_signal(audio)
     regions = list(heard.regions) if (heard.regions is not None and config.diarization.speech_only) else None
     return Turns(tuple(mono.diarize(x, regions=regions)), mono.name)
 
@@ -205,13 +232,19 @@ def align(
         utterances = []
         for ch, spk in enumerate(speakers):
             labelled = [(spk, w) for w in heard.words[ch]]
-            utterances += group_utterances(labelled, language=language, roles=decision.roles, channel=ch)
+            utterances += group_utterances(
+                labelled,
+                language=language,
+                roles=decision.roles,
+                channel=ch,
+                max_gap_s=config.align.max_gap_s,
+            )
         utterances.sort(key=lambda u: (u.start_s, u.end_s))
         scores = None
     else:
         words = heard.words[0]
         labelled = assign_words(words, turns.turns) if turns.turns else [("SPEAKER_00", w) for w in words]
-        utterances = group_utterances(labelled, language=language)
+        utterances = group_utterances(labelled, language=language, max_gap_s=config.align.max_gap_s)
         answer = signal.extras.answer_s if signal is not None else None
         decision = assign_roles(
             utterances,
@@ -271,6 +304,17 @@ def run_models(
         raise StageError("asr", meta.audio_path or "", f"{type(exc).__name__}: {exc}") from exc
 
 
+def redact_audio(meta: CallMeta, transcript: CallTranscript, audio: Audio, config: Config) -> AudioRedaction:
+    """The recording with the redacted transcript's spans blanked (`redact.audio`); a copy that cannot be
+    written is a `redact_audio` StageError naming the file (the call is not stored with an unredacted link)."""
+    assert meta.audio_path is not None
+    try:
+        return redact_recording(meta.audio_path, transcript, call_id=meta.call_id, duration_s=audio.duration_s,
+                                n_channels=audio.n_channels, config=config.redact.audio)  # fmt: skip
+    except AudioRedactionError as exc:
+        raise StageError("redact_audio", exc.path, exc.reason) from None
+
+
 # ------------------------------------------------------------------------------------------ features .. score
 def build_call(
     meta: CallMeta, transcript: CallTranscript, signal: SignalReport | None, config: Config
@@ -280,7 +324,10 @@ def build_call(
 
 
 def check(call: Call, config: Config) -> dict[str, CheckResult]:
-    return run_checks(call, config.resolved.enabled_params(), trust=config.trust)
+    """The enabled checks, then the rule categories (`rule.<id>`), which may read the checks' results."""
+    results = run_checks(call, config.resolved.enabled_params(), trust=config.trust)
+    results.update(run_rules(call, results, config.resolved.rules, trust=config.trust))
+    return results
 
 
 def score(checks: dict[str, CheckResult], config: Config) -> Score:
@@ -313,8 +360,10 @@ __all__: Sequence[str] = [
     "check",
     "decode",
     "diarize",
+    "guard_signal",
     "import_transcript",
     "measure_signal",
+    "redact_audio",
     "run_models",
     "score",
     "transcribe",

@@ -65,7 +65,7 @@ from make_demo_data import (  # noqa: E402
     to_8k,
 )
 
-from callqa.eval.truth import Truth, dump_truth  # noqa: E402
+from callqa.eval.truth import Truth, dump_truth, load_truth  # noqa: E402
 from callqa.signal.config import BusyConfig, RingConfig  # noqa: E402
 from callqa.signal.synth import cadence_signal  # noqa: E402
 
@@ -406,6 +406,63 @@ def real_gain(x: np.ndarray, target_dbfs: float) -> float:
     return target_dbfs - amp_to_db(active_rms(x))
 
 
+# real holds with a check-in: the qMOH tracks played before and after one real agent turn
+REAL_CHECKIN_HOLDS = {
+    "checkin": ((0,), (1,)),  # friends_inline (21.8 s), check-in, cable_company (15.6 s): nobody away > 30 s
+    "late_checkin": ((0, 1), (0,)),  # 37 s of music before the check-in: unattended > 30 s
+}
+
+
+def after_agent_turn(turns, t: float, quiet_s: float = 2.0) -> float:
+    """The end of the first agent turn ending after `t` that nobody speaks within `quiet_s` after, + 0.2 s."""
+    for role, _s, e in sorted(turns, key=lambda x: x[2]):
+        if role == "agent" and e >= t and not any(e < s2 < e + quiet_s or s2 < e < e2 for _, s2, e2 in turns):
+            return round(e + 0.2, 2)
+    raise ValueError(f"no agent turn with {quiet_s} s of quiet after it after {t} s")
+
+
+def place_checkin(b: Builder, agent, caller, turns, gains: dict[str, float], *, gap_s: float) -> None:
+    """An agent-only turn of 1.5-3.5 s from later in the same call, placed on the agent leg as a check-in."""
+    for role, s, e in sorted(turns, key=lambda x: x[1]):
+        alone = not any(r != "agent" and s2 < e + 0.3 and e2 > s - 0.3 for r, s2, e2 in turns)
+        if role == "agent" and 1.5 <= e - s <= 3.5 and s > 100.0 and alone:
+            x = agent[int(s * SR) : int(e * SR)] * db_to_amp(gains["agent"])
+            b.t += gap_s
+            at, end = b.place("agent", x)
+            b.speech_parts["agent"].append(b.parts["agent"][-1])
+            b.turns.append({"role": "agent", "start_s": round(at, 2), "end_s": round(end, 2), "text": None})
+            b.speech_s["agent"] += end - at
+            b.t = end
+            return
+    raise ValueError("no agent-only turn of 1.5-3.5 s to use as a check-in")
+
+
+def place_bed(
+    b: Builder, leg: str, track: np.ndarray, level_dbfs: float, start_s: float, end_s: float
+) -> None:
+    """A music bed: `track` looped over [start_s, end_s) on `leg` at `level_dbfs` active level."""
+    n = int(round((end_s - start_s) * SR))
+    x = np.tile(track, int(np.ceil(n / len(track))))[:n]
+    b.place(leg, (x * (db_to_amp(level_dbfs) / active_rms(x))).astype(np.float32), at_s=start_s)
+
+
+def hold_labels(hold: dict, turns: list[dict]) -> dict:
+    """A hold's check-ins (agent turns starting inside it) and its longest stretch without the agent."""
+    s, e = float(hold["start_s"]), float(hold["end_s"])
+    inside = sorted(
+        (max(s, t["start_s"]), min(e, t["end_s"]))
+        for t in turns
+        if t["role"] == "agent" and t["start_s"] < e and t["end_s"] > s
+    )
+    cursor, longest = s, 0.0
+    for a, z in inside:
+        longest = max(longest, a - cursor)
+        cursor = max(cursor, z)
+    longest = max(longest, e - cursor)
+    checkins = sum(1 for t in turns if t["role"] == "agent" and s < t["start_s"] < e)
+    return {"checkins": checkins, "longest_unattended_s": round(longest, 2)}
+
+
 # --------------------------------------------------------------------------------------------
 # The eval set
 # --------------------------------------------------------------------------------------------
@@ -555,6 +612,96 @@ CALLS = [
     ("ru-03", "ru", "stereo_agent_right", "tts", ("cept", 2, None), "silence", "normal", "agent", None, {}),
     ("ru-04", "ru", "mono", "tts", None, None, "quiet", "customer", "ru", {"fast": True}),
     ("ru-05", "ru", "stereo_agent_left", "tts", ("ru", 2, None), "music", "normal", "agent", None, {}),
+    # issue 17, appended (the seeds of the calls above stay 1000 + their index): music under the
+    # conversation, holds with real check-ins, agent hang-ups without a tone, mono windows that start
+    # mid-conversation; all real speech, built without TTS
+    (
+        "real-09",
+        "en",
+        "mono",
+        "lca49",
+        ("na", 1, None),
+        None,
+        "normal",
+        "customer",
+        "na",
+        {"window": (0, 50), "bed": ("agent", 0, -36.0)},
+    ),
+    (
+        "real-10",
+        "en",
+        "stereo_agent_left",
+        "lca40",
+        None,
+        None,
+        "normal",
+        None,
+        None,
+        {"window": (60, 110), "bed": ("customer", 1, -34.0)},
+    ),
+    (
+        "real-11",
+        "en",
+        "mono",
+        "lca40",
+        ("na", 2, None),
+        "checkin",
+        "normal",
+        "customer",
+        "na",
+        {"window": (0, 50)},
+    ),
+    (
+        "real-12",
+        "en",
+        "stereo_agent_right",
+        "lca49",
+        None,
+        "late_checkin",
+        "normal",
+        "customer",
+        "na",
+        {"window": (0, 45)},
+    ),
+    ("real-13", "en", "mono", "lca49", None, None, "normal", "agent", None, {"window": (185, 225)}),
+    (
+        "real-14",
+        "en",
+        "stereo_agent_left",
+        "lca40",
+        None,
+        None,
+        "normal",
+        "agent",
+        None,
+        {"window": (190, 235)},
+    ),
+    (
+        "real-15",
+        "en",
+        "stereo_agent_left",
+        "lca40",
+        ("uk", 1, None),
+        "music",
+        "normal",
+        "customer",
+        "uk",
+        {"window": (20, 70)},
+    ),
+    ("real-16", "en", "mono", "lca40", None, None, "normal", None, None, {"window": (120, 165)}),
+    # a normal agent over a faint customer line (-36 dBFS): not a loud agent
+    (
+        "real-17",
+        "en",
+        "stereo_agent_right",
+        "lca49",
+        ("na", 1, None),
+        None,
+        "normal",
+        "customer",
+        "na",
+        {"window": (120, 165), "customer_dbfs": -36.0},
+    ),
 ]
 
 LEVELS = {"normal": NORMAL_AGENT_DBFS, "loud": LOUD_DBFS, "quiet": QUIET_DBFS}
@@ -665,28 +812,44 @@ def build(tts: TTS, spec, music: list[np.ndarray], seed: int) -> tuple[np.ndarra
     else:
         agent, caller, turns = lca_legs(speech[3:])
         a, z = extra["window"]
-        a, z = quiet_point(turns, a), quiet_point(turns, z)
+        a = quiet_point(turns, a)
+        # agent hangs up without a tone: the recording ends in the pause right after an agent turn
+        z = after_agent_turn(turns, z) if hangup == "agent" else quiet_point(turns, z)
         i, j = int(a * SR), int(z * SR)
         gains = {
             "agent": real_gain(agent[i:j], LEVELS[level]),
-            "customer": real_gain(caller[i:j], CUSTOMER_DBFS),
+            "customer": real_gain(caller[i:j], extra.get("customer_dbfs", CUSTOMER_DBFS)),
         }
         if hold:
             mid = quiet_point(turns, (a + z) / 2)
             place_real(b, agent, caller, turns, a, mid, gains)
             h0 = b.t + 0.3
-            b.tone("music", "agent", music[0] if hold == "music2" else music[b.track], gap=0.3)
-            if hold == "music2":
-                b.tone("music", "agent", music[1], gap=0.5)
+            if hold in REAL_CHECKIN_HOLDS:  # tracks around a real agent turn of the same call (a check-in)
+                before, after = REAL_CHECKIN_HOLDS[hold]
+                for k, track in enumerate(before):
+                    b.tone("music", "agent", music[track], gap=0.3 if k == 0 else 0.5)
+                place_checkin(b, agent, caller, turns, gains, gap_s=0.5)
+                for track in after:
+                    b.tone("music", "agent", music[track], gap=0.5)
+            else:
+                b.tone("music", "agent", music[0] if hold == "music2" else music[b.track], gap=0.3)
+                if hold == "music2":
+                    b.tone("music", "agent", music[1], gap=0.5)
             b.t += 0.3
             holds = [{"start_s": round(h0, 2), "end_s": round(b.t - 0.3, 2), "music": True}]
             place_real(b, agent, caller, turns, mid, z, gains)
         else:
             place_real(b, agent, caller, turns, a, z, gains)
+        if "bed" in extra:  # music under the whole conversation, on one leg (mixed in for mono)
+            leg, track, bed_dbfs = extra["bed"]
+            place_bed(b, leg, music[track], bed_dbfs, 0.0, b.t)
+        b.starts_mid_call = a > 0.0
         if level == "loud":
             b.clip_agent = True
         if hangup == "customer":
             b.hangup = "customer"
+        if hangup == "agent":  # the line just ends after the agent's last words (no tone, no dead leg)
+            b.hangup = "agent"
         b.meta = {}
     if b.hangup == "customer" and busy_profile:
         b.tone("busy_tone", "customer", busy(busy_profile), gap=0.6)
@@ -702,6 +865,8 @@ def build(tts: TTS, spec, music: list[np.ndarray], seed: int) -> tuple[np.ndarra
     # Whisper base cannot read espeak Mandarin/Russian: no text-based truth (rate, fillers, greeting) there
     if speech == "tts" and lang == "en" and b.voiced["agent"] > 0 and b.voiced["customer"] > 0:
         rate = round((b.units["agent"] / b.voiced["agent"]) / (b.units["customer"] / b.voiced["customer"]), 3)
+    for h in holds:
+        h.update(hold_labels(h, b.turns))
     fillers = None
     if speech == "tts" and lang == "en":
         fillers = sum(count_fillers(t["text"]) for t in b.turns if t["role"] == "agent")
@@ -733,6 +898,9 @@ def build(tts: TTS, spec, music: list[np.ndarray], seed: int) -> tuple[np.ndarra
         turns=sorted(b.turns, key=lambda t: t["start_s"]),
         manifest=manifest,
         notes=describe(spec),
+        starts_mid_call=bool(getattr(b, "starts_mid_call", False)),
+        music_bed="bed" in extra,
+        hangup_tone=None if b.hangup is None else bool(b.hangup == "customer" and busy_profile),
     )
     return audio, truth
 
@@ -755,26 +923,57 @@ def describe(spec) -> str:
         parts.append(f"{ring[1]} {ring[0]} ring cycle(s)" + (f" + {ring[2]} s cut ring" if ring[2] else ""))
     elif isinstance(ring, float):
         parts.append(f"starts at answer, manifest ring_s={ring:g}")
+    elif speech != "tts" and extra["window"][0] > 0:
+        parts.append("starts mid-conversation")
     else:
         parts.append("starts at answer")
     parts.append(
         {
             None: "no hold",
             "music": "music hold",
-            "music2": "music hold with a check-in",
+            "music2": "music hold with a check-in" if speech == "tts" else "music hold of two tracks",
+            "checkin": "music hold with a real agent check-in",
+            "late_checkin": "music hold, real agent check-in after 37 s",
             "silence": "silent hold",
         }[hold]
     )
+    if "customer_dbfs" in extra:
+        parts.append(f"faint customer line ({extra['customer_dbfs']:g} dBFS)")
+    if "bed" in extra:
+        parts.append(
+            f"music bed under the conversation on the {extra['bed'][0]} leg at {extra['bed'][2]:g} dBFS"
+        )
     parts.append(f"{level} agent")
     parts.append(
         {
             "customer": "customer hangs up" + (f" ({busy_profile} busy tone)" if busy_profile else ""),
-            "agent": "agent hangs up (dead leg)",
+            "agent": "agent hangs up (dead leg)"
+            if speech == "tts"
+            else "agent hangs up (recording ends, no tone)",
             None: "recording ends mid-call",
         }[hangup]
     )
     parts += [k for k, v in extra.items() if v is True]
     return ", ".join(parts)
+
+
+def relabel(out: Path) -> None:
+    """The derived labels of issue 17 written into existing truth files (same rules as `build`)."""
+    for spec in CALLS:
+        call_id, _lang, _layout, speech, _ring, _hold, _level, hangup, busy_profile, extra = spec
+        path = out / f"{call_id}.truth.json"
+        if not path.exists():
+            continue
+        truth = load_truth(path)
+        for h in truth.holds or []:
+            h.update(hold_labels(h, truth.turns))
+        if speech != "tts":
+            truth.starts_mid_call = quiet_point(lca_legs(speech[3:])[2], extra["window"][0]) > 0.0
+        truth.music_bed = "bed" in extra
+        party = truth.hangup_party
+        truth.hangup_tone = None if party is None else bool(party == "customer" and busy_profile)
+        dump_truth(truth, out)
+        print(f"{call_id:8s} relabelled", flush=True)
 
 
 def main() -> None:
@@ -783,7 +982,16 @@ def main() -> None:
     )
     parser.add_argument("--out", default=str(REPO / "data" / "eval"))
     parser.add_argument("--only", nargs="*", help="call ids to (re)build")
+    parser.add_argument(
+        "--relabel",
+        action="store_true",
+        help="only (re)compute the labels derived from each truth file's own turns and spec (hold check-ins and "
+        "unattended time, starts_mid_call, hangup_tone) in the existing truth files; no audio is touched",
+    )
     args = parser.parse_args()
+    if args.relabel:
+        relabel(Path(args.out))
+        return
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     tts, music = TTS(), music_tracks()
@@ -796,12 +1004,20 @@ def main() -> None:
         dump_truth(truth, out)
         rows.append(truth.manifest)
         print(f"{truth.call_id:8s} {truth.duration_s:6.1f} s  {truth.notes}", flush=True)
-    if not args.only:
-        with open(out / "manifest.csv", "w", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
-            w.writeheader()
-            for row in rows:
-                w.writerow({c: row.get(c, "") for c in MANIFEST_COLUMNS})
+    if args.only and (out / "manifest.csv").exists():  # rebuilt calls replace their rows, new ones are added
+        built = {r["call_id"]: r for r in rows}
+        with open(out / "manifest.csv", newline="", encoding="utf-8") as f:
+            old_rows = list(csv.DictReader(f))
+        order = [spec[0] for spec in CALLS]
+        merged = {r["call_id"]: r for r in old_rows} | built
+        rows = sorted(
+            merged.values(), key=lambda r: order.index(r["call_id"]) if r["call_id"] in order else 1e9
+        )
+    with open(out / "manifest.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        for row in rows:
+            w.writerow({c: row.get(c, "") for c in MANIFEST_COLUMNS})
 
 
 if __name__ == "__main__":

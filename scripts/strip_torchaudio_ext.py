@@ -1,18 +1,17 @@
-"""Remove torchaudio's compiled extension after install (see requirements/constraints.txt).
+"""Remove torchaudio's CUDA-linked extension after install (see requirements/constraints.txt).
 
-The PyPI torchaudio wheel links against CUDA builds of libtorch and fails to load with the CPU torch.
-torchaudio skips its extension when the files are absent, and what pyannote uses with in-memory audio
-(kaldi fbank, resample) is pure PyTorch.
+The logic lives in `callqa.models.prepare.strip_torchaudio_extension` (also run by `callqa models --prepare`,
+so a plain `pip install` gets the same environment); this script runs it before callqa itself is installed.
 """
 
 import importlib.util
 import pathlib
+import sys
 
-spec = importlib.util.find_spec("torchaudio")
-if spec is None or not spec.submodule_search_locations:
+if importlib.util.find_spec("torchaudio") is None:
     raise SystemExit("torchaudio is not installed")
-lib = pathlib.Path(list(spec.submodule_search_locations)[0]) / "lib"
-removed = [p.name for p in lib.glob("*.so")]
-for p in lib.glob("*.so"):
-    p.unlink()
-print(f"torchaudio: removed CUDA-linked extension {removed or '(already removed)'}")
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+from callqa.models.prepare import strip_torchaudio_extension  # noqa: E402
+
+removed = strip_torchaudio_extension()
+print(f"torchaudio: removed CUDA-linked extension {removed or '(none to remove)'}")

@@ -64,6 +64,36 @@ CUSTOMER_OPENERS = {
     "ru": ["я звоню", "у меня проблема", "я хотел", "я хотела", "мой заказ", "мне нужно"],
 }
 
+# Said anywhere in a call: the agent's service language / the customer's own matter. They decide a mono window
+# that starts mid-conversation (a recording cut from a longer call), where nobody says an opener and the first
+# speaker is whoever spoke first after the cut (eval real-02 / real-04: roles swapped, accuracy 0.0).
+AGENT_SERVICE = {
+    "en": [
+        "let me", "one moment", "one second", "bear with me", "i can see", "i see in", "in our system",
+        "our system", "on file", "can i have your", "may i have your", "could i have your", "could you spell",
+        "can you spell", "what is your", "what's your", "your account", "your vehicle", "your appointment",
+        "your order", "your last name", "your phone number", "anything else", "taken care of", "go ahead and",
+        "i apologize", "sorry to hear", "thank you for that", "thank you for holding", "thank you for waiting",
+        "sir", "ma'am", "for you",
+    ],
+    "zh": ["请问您", "您的", "稍等", "帮您", "为您", "我们这边", "系统", "请您", "还有其他", "让您久等"],
+    "ru": [
+        "ваш", "вашего", "вашу", "подождите", "минуточку", "одну секунду", "я проверю", "могу я", "подскажите",
+        "в системе", "ещё вопросы", "для вас",
+    ],
+}  # fmt: skip
+CUSTOMER_OWN = {
+    "en": [
+        "my car", "my account", "my order", "my bill", "my phone", "my internet", "my card", "i need",
+        "i bought", "i brought", "i called", "i'm calling", "i was wondering", "how much", "how long", "i'd like",
+        "i want", "my way",
+    ],
+    "zh": ["我的", "我想", "我要", "我买", "多少钱", "多久"],
+    "ru": ["мой", "моя", "мою", "моего", "я хочу", "я хотел", "мне нужно", "сколько стоит", "я звоню"],
+}  # fmt: skip
+SERVICE_WEIGHT = 1.0  # per net phrase over the whole call, as much as an opener ...
+MAX_SERVICE_SCORE = 2.5  # ... capped: it can overturn the first speaker + one opener, not + two
+
 
 @dataclass(frozen=True)
 class RoleDecision:
@@ -91,6 +121,12 @@ def _count_phrases(text: str, phrases: Sequence[str]) -> list[str]:
     return [p for p in phrases if (p in t if not p.isascii() else f" {p} " in t or f" {p}" in t)]
 
 
+def _count_phrases_all(text: str, phrases: Sequence[str]) -> int:
+    """How many times the phrases occur (whole words for the alphabetic languages)."""
+    t = " " + _norm(text) + " "
+    return sum(t.count(p) if not p.isascii() else t.count(f" {p} ") for p in phrases)
+
+
 def assign_roles(
     utterances: Sequence[Utterance],
     turns: Sequence[SpeakerTurn],
@@ -106,8 +142,9 @@ def assign_roles(
     """Mono: the first speaker after answer is presumed the agent; opening phrases and names confirm or overturn.
 
     Each speaker's score: +1.0 for speaking first (min 0.3 s turn), +1.0 per agent opener, agent name or
-    company heard in their first `opening_window_s` of speech, -1.0 per customer opener. The highest
-    score is the agent; every other speaker is a customer.
+    company heard in their first `opening_window_s` of speech, -1.0 per customer opener, and +1.0 per
+    service phrase / -0.5 per own-matter phrase said anywhere (net, at most ±2.5). The highest score is
+    the agent; every other speaker is a customer.
     """
     speakers = sorted({t.speaker for t in turns} | {u.speaker for u in utterances})
     if not speakers:
@@ -145,6 +182,14 @@ def assign_roles(
             evidence.append(f"{spk} opening has {hits}")
         if misses:
             evidence.append(f"{spk} opening has customer phrases {misses}")
+    for spk in speakers:
+        said = " ".join(u.text for u in utterances if u.speaker == spk)
+        service = _count_phrases_all(said, AGENT_SERVICE.get(language, []))
+        matters = _count_phrases_all(said, CUSTOMER_OWN.get(language, []))
+        if service or matters:
+            net = SERVICE_WEIGHT * (service - matters)
+            scores[spk] += max(-MAX_SERVICE_SCORE, min(MAX_SERVICE_SCORE, net))
+            evidence.append(f"{spk} says {service} service / {matters} own-matter phrases")
     agent = max(speakers, key=lambda s: (scores[s], -speakers.index(s)))
     roles: dict[str, Role] = {s: ("agent" if s == agent else "customer") for s in speakers}
     return RoleDecision(roles, "opening", scores, tuple(evidence))

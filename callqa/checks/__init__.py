@@ -23,6 +23,7 @@ from callqa.checks import (  # noqa: F401  (import registers)
     nontalk,
     restating_need,
     rings,
+    sentiment,
     speaking_rate,
     timing,
     transfer,

@@ -126,7 +126,7 @@ def check_hold_etiquette(call: Call, params: HoldEtiquetteParams) -> CheckResult
     else:  # no hold in the signal: the holds are where the agent asked for one and thanked after it
         source = "transcript"
         asks = match_list(tokens, book, "hold_request")
-        thanks = match_list(tokens, book, "hold_thanks")
+        thanks = match_list(tokens, book, "hold_thanks", unless_exactly=("thanks",))
         if not asks and not thanks:
             return na("hold_etiquette", "no hold (no hold events, no hold phrases)")
         # pair each request with the first thanks after it; a thanks with no request = hold without permission
@@ -240,7 +240,7 @@ def check_positive_language(call: Call, params: PositiveLanguageParams) -> Check
     if not call.utterances_of("agent"):
         return na("positive_language", "no agent speech")
     book = phrasebook_for(call, path=params.phrases_path)
-    hits = match_list(role_tokens(call, "agent", book=book), book, "negative")
+    hits = match_list(role_tokens(call, "agent", book=book), book, "negative", unless_exactly=("help_offer",))
     ok = len(hits) <= params.max_count
     return CheckResult(
         "positive_language",

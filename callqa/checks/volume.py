@@ -20,7 +20,10 @@ class VolumeParams:
     min_agent_level_dbfs: float = -35.0  # quieter: the customer strains to hear
     max_agent_level_dbfs: float = -9.0  # louder: shouting or hot gain, distortion on the line
     max_clipping_ratio: float = 0.001  # share of speech samples clipped
-    max_agent_over_customer_db: float = 10.0  # agent this much louder than the customer: shouting
+    max_agent_over_customer_db: float = 10.0  # agent this much louder than the customer: shouting ...
+    # ... when the agent is also loud itself: an agent at a normal level over a faint customer line (a mobile
+    # caller at -36 dBFS) is the customer's line, not a loud agent (issue 17: such an agent failed "too loud")
+    min_loud_agent_dbfs: float = -18.0
     margin_db: float = 15.9  # P.56 margin between active level and activity threshold
     hangover_s: float = 0.2
 
@@ -100,7 +103,11 @@ def check_volume(call: Call, params: VolumeParams) -> CheckResult:
     if agent.clipping_ratio > params.max_clipping_ratio:
         problems.append(f"agent clipping ({agent.clipping_ratio:.2%} of speech samples)")
     diff = None if customer is None else agent.active_level_dbfs - customer.active_level_dbfs
-    if diff is not None and diff > params.max_agent_over_customer_db:
+    if (
+        diff is not None
+        and diff > params.max_agent_over_customer_db
+        and agent.active_level_dbfs >= params.min_loud_agent_dbfs
+    ):
         problems.append(f"agent {diff:.1f} dB louder than the customer")
     values = VolumeValues(agent, customer, None if diff is None else round(diff, 2))
     notes = problems or [f"agent active level {agent.active_level_dbfs:.1f} dBFS"]

@@ -8,8 +8,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-# The CI subset: every stereo call (fast: no diarization) plus these short mono calls.
-CI_MONO_CALLS = ("en-12", "ru-04", "en-09")
+# The CI subset: every stereo call (fast: no diarization) plus these short mono calls (real-09: music under a
+# real conversation; real-13: a real mid-conversation window where the agent hangs up without a tone).
+CI_MONO_CALLS = ("en-12", "ru-04", "en-09", "real-09", "real-13")
 
 
 def ci_call_ids(truths) -> list[str]:

@@ -30,6 +30,7 @@ from callqa.checks.speaking_rate import SpeakingRateValues
 from callqa.checks.volume import VolumeValues
 from callqa.eval.hypothesis import hyp_role_turns, hyp_speaker_turns
 from callqa.eval.metrics import Counts, der, match_spans, role_accuracy, within
+from callqa.eval.trust_figures import compare_trust
 from callqa.eval.truth import Truth, load_truth_dir
 from callqa.store.codec import StoredCheck, StoredResult, decode_record
 
@@ -250,6 +251,8 @@ def compare_call(
             tally.hit(f"{name}.parts_accuracy", bool(gc.value(record, k)) == v)
         if wrong:
             fail(name, {k: parts[k] for k in wrong}, wrong, _notes(gc, 3))
+
+    compare_trust(truth, result, tally, fail)  # issue 17's figures (callqa/eval/trust_figures.py)
 
     # roles and DER against the truth turns
     ref = truth.speech_turns()

@@ -11,6 +11,11 @@ Keys: ``call_id``, ``audio_path`` (relative to the truth file), ``language``, ``
 ``volume`` {agent: normal|loud|quiet, agent_active_dbfs, customer_active_dbfs}, ``rate_ratio`` (agent units
 per speech second / the customer's), ``fillers`` (agent filler words), ``greeting`` / ``closing`` (booleans),
 ``turns`` [{role, start_s, end_s, text}] and ``manifest`` (the manifest row given to ``callqa score``).
+
+Optional (issue 17): a hold may carry ``checkins`` (agent turns inside it) and ``longest_unattended_s``;
+``starts_mid_call`` (the recording starts inside a conversation: no opening to find roles from),
+``music_bed`` (music plays under the conversation: no hold, every word heard) and ``hangup_tone`` (the
+hang-up leaves a busy tone, or the line just ends).
 """
 
 from __future__ import annotations
@@ -45,6 +50,9 @@ class Truth:
     turns: list[dict[str, Any]]
     manifest: dict[str, str] = field(default_factory=dict)
     notes: str = ""
+    starts_mid_call: bool = False
+    music_bed: bool = False
+    hangup_tone: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

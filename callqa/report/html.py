@@ -10,10 +10,8 @@ Content-Security-Policy forbids everything else. All text (agent names, transcri
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
-import re
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from callqa.report import charts
+from callqa.report.anchors import agent_file_names, call_anchor
 from callqa.report.load import Results, check_values, holds_table
 from callqa.report.summary import (
     Slip,
@@ -39,17 +38,6 @@ from callqa.report.summary import (
 )
 from callqa.store.codec import evidence_from_json
 
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-_RESERVED = {
-    "index",
-    "con",
-    "prn",
-    "aux",
-    "nul",
-    *(f"com{i}" for i in range(10)),
-    *(f"lpt{i}" for i in range(10)),
-}
-
 CSS = """
 *{box-sizing:border-box}body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","PingFang SC",
 "Microsoft YaHei",sans-serif;color:#24292f;margin:0 auto;max-width:1100px;padding:12px}
@@ -66,7 +54,7 @@ background:#ffebe9;color:#82071e;margin:1px}.pill.pass{background:#dafbe1;color:
 .call{border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;margin:10px 0}.ev{margin:6px 0 6px 12px}
 .ev q{font-style:italic}audio{width:100%;max-width:360px;height:30px;display:block;margin:2px 0 6px}
 .cards{display:flex;flex-wrap:wrap;gap:8px}.card{border:1px solid #d0d7de;border-radius:6px;padding:6px 12px;min-width:8em}
-.card b{display:block;font-size:1.3em}
+.card b{display:block;font-size:1.3em}tr:target{background:#fff3bf}
 @media (max-width:600px){body{font-size:14px;padding:8px}th,td{padding:3px 5px}}
 """
 
@@ -80,22 +68,6 @@ def _e(text: object) -> str:
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
     return escape(str(text), quote=True)
-
-
-def agent_file_names(agents: list[str]) -> dict[str, str]:
-    """A safe, unique file name per agent id (any text, any script): the id itself when it is plain ASCII
-    and unique ignoring case, else a cleaned prefix plus a short hash of the id."""
-    names: dict[str, str] = {}
-    lower_count: dict[str, int] = {}
-    for a in agents:
-        lower_count[a.lower()] = lower_count.get(a.lower(), 0) + 1
-    for a in agents:
-        if _SAFE_NAME.match(a) and lower_count[a.lower()] == 1 and a.lower() not in _RESERVED:
-            names[a] = f"{a}.html"
-        else:
-            stem = re.sub(r"[^A-Za-z0-9_-]+", "_", a).strip("_-")[:40] or "agent"
-            names[a] = f"{stem}-{hashlib.sha1(a.encode('utf-8')).hexdigest()[:10]}.html"
-    return names
 
 
 def _page(title: str, body: str) -> str:
@@ -300,6 +272,7 @@ def _index(
         out.append(charts.legend(legend))
     else:
         out.append('<p class="muted">No call has a start time (manifest column started_at).</p>')
+    out.append(_sentiment_html(calls))
 
     out.append("<h2>Calls that failed a critical check</h2>")
     if not critical:
@@ -343,6 +316,7 @@ def _index(
 # ------------------------------------------------------------------------------------------------
 
 CALL_COLUMNS = ["call_id", "agent", "night", "started_at", "score", "duration_s", "audio_path"]
+CALL_COLUMNS.append("audio_redacted_path")  # redact.audio's copy: the player's source when there is one
 
 
 class _Team:
@@ -550,7 +524,10 @@ def _agent(team: _Team, agent: str, row: dict, audio: _Audio, worst: int, max_ro
     out.append("<h2>Worst calls, with the evidence</h2>")
     scored = calls.sort_values(["score", "started_at"], na_position="last").head(worst)
     for c in scored.itertuples(index=False):
-        href = audio.href(getattr(c, "audio_path", None))
+        # redact.audio: the redacted copy only, never the original beside it
+        redacted = getattr(c, "audio_redacted_path", None)
+        source = redacted if isinstance(redacted, str) and redacted else getattr(c, "audio_path", None)
+        href = audio.href(source)
         fails = team.fails.get(c.call_id, [])
         when = c.started_at.strftime("%Y-%m-%d %H:%M") if pd.notna(c.started_at) else (c.night or "")
         out.append(
@@ -589,11 +566,47 @@ def _agent(team: _Team, agent: str, row: dict, audio: _Audio, worst: int, max_ro
     for c in recent.itertuples(index=False):
         failed = [f["check"] for f in team.fails.get(c.call_id, [])]
         out.append(
-            f"<tr><td>{_e(c.call_id)}</td><td>{_e(c.night)}</td><td class=num>{_fmt_score(c.score)}</td>"
+            f'<tr id="{_e(call_anchor(str(c.call_id)))}">'
+            f"<td>{_e(c.call_id)}</td><td>{_e(c.night)}</td><td class=num>{_fmt_score(c.score)}</td>"
             f"<td>{''.join(f'<span class=pill>{_e(n)}</span>' for n in failed)}</td></tr>"
         )
     out.append("</tbody></table></div>")
     return _page(f"{title} — call quality", "\n".join(out))
+
+
+def _sentiment_html(calls: pd.DataFrame, limit: int = 50) -> str:
+    """Team page section: customer and agent sentiment per night, and the calls whose customer ended negative
+    (from the advisory `sentiment` check; docs/sentiment.md). Empty when no call has the check."""
+    from callqa.report.summary import ENDED_NEGATIVE_BELOW, ended_negative, nightly_sentiment
+
+    per_night = nightly_sentiment(calls)
+    if per_night.empty:
+        return ""
+    out = ['<h2 id="sentiment">Sentiment</h2>',
+           '<p class="muted">Mean sentiment per night on Contact Lens\' −5..5 scale (lexicon-based, en/zh/ru; '
+           "advisory, not in the score).</p>",
+           '<div class="scroll"><table><thead><tr><th>night</th><th class=num>customer</th>'
+           "<th class=num>agent</th><th class=num>calls</th></tr></thead><tbody>"]  # fmt: skip
+    for night, r in per_night.iterrows():
+        out.append(f"<tr><td>{_e(night)}</td><td class=num>{r.customer:+.2f}</td>"
+                   f"<td class=num>{'' if pd.isna(r.agent) else f'{r.agent:+.2f}'}</td><td class=num>{int(r.calls)}</td></tr>")  # fmt: skip
+    out.append("</tbody></table></div>")
+    bad = ended_negative(calls)
+    out.append(f"<h3>Calls that ended negative (customer ≤ {ENDED_NEGATIVE_BELOW:+.1f} at the end)</h3>")
+    if bad.empty:
+        out.append('<p class="muted">None.</p>')
+        return "\n".join(out)
+    out.append('<div class="scroll"><table><thead><tr><th>night</th><th>call</th><th>agent</th>'
+               "<th class=num>start</th><th class=num>end</th><th>trend</th><th>check</th></tr></thead><tbody>")  # fmt: skip
+    for r in bad.head(limit).itertuples(index=False):
+        start = "" if r.start is None or pd.isna(r.start) else f"{float(r.start):+.1f}"
+        out.append(f"<tr><td>{_e(r.night or '')}</td><td>{_e(r.call_id)}</td><td>{_e(r.agent)}</td>"
+                   f"<td class=num>{start}</td><td class=num>{float(r.end):+.1f}</td><td>{_e(r.trend or '')}</td>"
+                   f"<td>{_e(r.status)}</td></tr>")  # fmt: skip
+    out.append("</tbody></table></div>")
+    if len(bad) > limit:
+        out.append(f'<p class="muted">… {len(bad) - limit} more (calls.parquet: sentiment_customer_end).</p>')
+    return "\n".join(out)
 
 
 def write_html_report(

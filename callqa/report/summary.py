@@ -279,3 +279,42 @@ def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
         if not pd.api.types.is_numeric_dtype(safe[col]) and not pd.api.types.is_bool_dtype(safe[col]):
             safe[col] = safe[col].map(_defuse_formula)
     return safe
+
+
+# ---------------------------------------------------------------------------------------------- sentiment
+ENDED_NEGATIVE_BELOW = -1.0  # the `sentiment` check's default `ended_negative_below` (the neutral band)
+
+
+def nightly_sentiment(calls: pd.DataFrame) -> pd.DataFrame:
+    """Per night: the mean customer and agent sentiment (−5..5) of the calls the `sentiment` check scored,
+    and how many calls that is; empty when no call has it."""
+    cols = ["sentiment_customer_mean", "sentiment_agent_mean"]
+    if "night" not in calls.columns or not set(cols) <= set(calls.columns):
+        return pd.DataFrame(columns=["customer", "agent", "calls"])
+    dated = calls[calls["night"].notna() & calls["sentiment_customer_mean"].notna()]
+    out = dated.groupby("night").agg(
+        customer=("sentiment_customer_mean", "mean"),
+        agent=("sentiment_agent_mean", "mean"),
+        calls=("call_id", "count"),
+    )
+    return out.sort_index()
+
+
+def ended_negative(calls: pd.DataFrame, *, below: float = ENDED_NEGATIVE_BELOW) -> pd.DataFrame:
+    """Calls whose customer ended negative (`sentiment_customer_end` ≤ `below`), most negative first, with
+    where they started and the trend; the check's `fail` (ended negative *and* worse) marked in `status`."""
+    need = [
+        "sentiment_customer_end",
+        "sentiment_customer_start",
+        "sentiment_customer_trend",
+        "sentiment_status",
+    ]
+    if not set(need) <= set(calls.columns):
+        return pd.DataFrame(columns=["call_id", "agent", "night", "start", "end", "trend", "status"])
+    bad = calls[pd.to_numeric(calls["sentiment_customer_end"], errors="coerce") <= below]
+    out = pd.DataFrame({
+        "call_id": bad["call_id"], "agent": bad.get("agent"), "night": bad.get("night"),
+        "start": bad["sentiment_customer_start"], "end": bad["sentiment_customer_end"],
+        "trend": bad["sentiment_customer_trend"], "status": bad["sentiment_status"],
+    })  # fmt: skip
+    return out.sort_values(["end", "call_id"]).reset_index(drop=True)

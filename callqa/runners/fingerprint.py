@@ -43,6 +43,7 @@ def config_hash(config: Config) -> str:
     card = cfg.get("scorecard")
     if isinstance(card, str) and Path(card).is_file():  # a scorecard file: its content counts, not its name
         cfg["scorecard_content"] = file_hash(card)
+    cfg["rules_content"] = config.resolved.rules.fingerprint  # the rule files' bytes: edited rules re-score
     cfg["callqa"] = __version__
     return _sha(json.dumps(cfg, sort_keys=True, default=str).encode())[:24]
 

@@ -9,9 +9,10 @@ from pathlib import Path
 from callqa.checks import all_checks
 from callqa.dataconf import ConfigError, build_dataclass, read_yaml
 from callqa.records import Score
+from callqa.resources import config_dir
 from callqa.types import CheckResult
 
-SCORECARD_DIR = Path(__file__).resolve().parent.parent.parent / "configs" / "scorecards"
+SCORECARD_DIR = config_dir() / "scorecards"
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def load_scorecard(name_or_path: str, *, source: str = "<config>") -> Scorecard:
     known_checks = all_checks()
     items = {}
     for check, raw in checks.items():
-        if check not in known_checks:
+        if check not in known_checks and not check.startswith("rule."):  # rule.<id>: checked with the rules
             raise ConfigError(
                 f"{path}: unknown check 'checks.{check}' (known: {', '.join(sorted(known_checks))})"
             )

@@ -114,6 +114,12 @@ class MusicConfig:
     # is a pause on a noisy line, not music: speech pauses over hum + noise near −48 dBFS
     max_floor_share: float = 0.5
     max_flatness: float = 0.35  # median spectral flatness; line noise ≈ 0.5, qMOH ≤ 0.25
+    # music stretches this close are one (a track's own pause: qMOH cable_company goes to the noise floor for
+    # 0.8 s ten seconds in, and the 4.6 s after it were lost: 8 of 17 eval hold ends 5 s early)
+    bridge_s: float = 1.5
+    # window-level edges are up to a window off (eval hold starts 1.1 s late): each edge moves, frame by frame,
+    # through sounding frames (>= min_level_dbfs and 6 dB over the line's floor), at most this far out
+    max_edge_shift_s: float = 3.0
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
 """Who hung up first: manifest, then busy/reorder tone after the last speech, then the stereo leg that died first,
-then (no tone, no dead leg) the agent when the recording ends right after the agent's last words (inferred)."""
+then (no tone, no dead leg) the agent when the recording ends right after the agent's last words, or when the
+customer only says "hello? are you there?" after them (inferred)."""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -69,6 +72,30 @@ def _last_speech_by_role(call: Call) -> tuple[dict[str, float], dict[str, str]]:
     return ends, words
 
 
+# What a caller says into a line that went quiet: only these after the agent's last words (and no tone) mean the
+# agent hung up (eval en-05 / en-14: "Hello? Are you there? Hello?" after the agent's goodbye was "unknown")
+LINE_CHECKS = {
+    "en": ("hello", "are you there", "can you hear me", "is anyone there", "anybody there", "you there"),
+    "zh": ("喂", "你还在吗", "您还在吗", "还在吗", "听得到吗", "能听到吗", "在吗"),
+    "ru": ("алло", "вы меня слышите", "вы здесь", "вы тут", "слышите", "вы слышите"),
+}
+LINE_CHECK_END_S = 5.0  # ... and the recording ends within this of the caller's last "hello?"
+MAX_LINE_CHECK_S = 8.0  # a caller who talks longer is not checking the line
+
+
+def line_checks_after(call: Call, after_s: float) -> str | None:
+    """The customer's words after `after_s` when they are only line checks ("hello? are you there?"), else None."""
+    said = [u for u in call.utterances if u.role == "customer" and u.end_s > after_s]
+    if not said or sum(u.end_s - max(u.start_s, after_s) for u in said) > MAX_LINE_CHECK_S:
+        return None
+    phrases = LINE_CHECKS.get(call.meta.language, ())
+    text = " ".join(u.text for u in said)
+    rest = re.sub(r"[^\w\s]", " ", text.lower())
+    for ph in sorted(phrases, key=len, reverse=True):
+        rest = rest.replace(ph, " ")
+    return text if phrases and not rest.strip() else None
+
+
 def infer_from_last_words(call: Call, *, config: HangupConfig) -> HangupDecision:
     """No disconnect tone: `agent` when the recording ends within `agent_last_words_max_s` of the agent's
     last words and the customer did not speak after them (nor does the signal carry speech after them);
@@ -80,6 +107,13 @@ def infer_from_last_words(call: Call, *, config: HangupConfig) -> HangupDecision
     end_s = call.duration_s
     cust_end = ends.get("customer")
     if cust_end is not None and cust_end > agent_end:
+        checks = line_checks_after(call, agent_end)
+        if checks is not None and end_s - cust_end <= LINE_CHECK_END_S:
+            note = ("no disconnect tone; after the agent's last words the customer only checks the line "
+                    f"({checks!r}): the agent ended the call (inferred)")  # fmt: skip
+            return HangupDecision(
+                "agent", Evidence(round(agent_end, 3), round(end_s, 3), "customer", checks, note), "inferred"
+            )
         return HangupDecision("unknown", Evidence(round(cust_end, 3), round(end_s, 3), "customer",
                               note="recording ends after the customer's speech: hang-up party unknown"))  # fmt: skip
     sig_last = call.signal.extras.last_speech_s if call.signal is not None else None

@@ -4,41 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from callqa.intervals import mask_runs
+from callqa.intervals import mask_run_frames
 from callqa.signal.config import MusicConfig
-from callqa.signal.spectrum import BLOCK_FRAMES, Spectrogram
+from callqa.signal.spectrum import SpectralFeatures
 
 
-def _band_magnitude(spec: Spectrogram, a: int, b: int) -> np.ndarray:
-    f = spec.freqs_hz
-    mag = np.sqrt(spec.power[a:b, (f >= 200) & (f <= 3400)])
-    mag /= np.linalg.norm(mag, axis=1, keepdims=True) + 1e-12
-    return mag
-
-
-def spectral_steadiness(spec: Spectrogram, *, lag: int) -> np.ndarray:
-    """Cosine similarity of each frame's 200–3400 Hz magnitude spectrum with the one `lag` frames on."""
-    n = len(spec.power)
-    sim = np.zeros(n, dtype=np.float32)
-    for a in range(0, max(0, n - lag), BLOCK_FRAMES):
-        b = min(a + BLOCK_FRAMES, n - lag)
-        sim[a:b] = np.einsum("ij,ij->i", _band_magnitude(spec, a + lag, b + lag), _band_magnitude(spec, a, b))
-    return sim
-
-
-def spectral_flatness(spec: Spectrogram) -> np.ndarray:
-    """Geometric over arithmetic mean of the 200–3400 Hz power per frame (noise ≈ 0.5, tones ≈ 0)."""
-    f = spec.freqs_hz
-    band = (f >= 200) & (f <= 3400)
-    out = np.empty(len(spec.power), dtype=np.float64)
-    for a in range(0, len(spec.power), BLOCK_FRAMES):
-        p = spec.power[a : a + BLOCK_FRAMES, band].astype(np.float64) + 1e-20
-        out[a : a + BLOCK_FRAMES] = np.exp(np.mean(np.log(p), axis=1)) / np.mean(p, axis=1)
-    return out
+def steadiness_lag(config: MusicConfig, hop_s: float) -> int:
+    """Frames between the spectra that `steadiness` compares."""
+    return max(1, round(config.steadiness_lag_s / hop_s))
 
 
 def detect_music(
-    spec: Spectrogram,
+    features: SpectralFeatures,
     level_dbfs: np.ndarray,
     *,
     hop_s: float,
@@ -55,9 +32,7 @@ def detect_music(
     spectrum, and steady hum by its level that never moves (music's notes and beats do).
     `exclude` marks frames (e.g. ringback bursts) that can never be music.
     """
-    lag = max(1, round(config.steadiness_lag_s / hop_s))
-    sim = spectral_steadiness(spec, lag=lag)
-    flatness = spectral_flatness(spec)
+    sim, flatness = features.steadiness, features.flatness  # lag: steadiness_lag(config, hop_s)
     win = max(2, round(config.window_s / hop_s))
     music = np.zeros(len(level_dbfs), dtype=bool)
     audible = level_dbfs[level_dbfs > -100.0]
@@ -80,4 +55,55 @@ def detect_music(
             music[s : s + win] = True
     if exclude is not None:
         music &= ~exclude
-    return mask_runs(music, hop_s=hop_s, min_s=config.min_music_s)
+    sounding = (level_dbfs >= config.min_level_dbfs) & (level_dbfs >= floor_dbfs + EDGE_ABOVE_FLOOR_DB)
+    if exclude is not None:
+        sounding &= ~exclude
+    runs = refine_edges(
+        mask_run_frames(music),
+        sounding,
+        bridge=round(config.bridge_s / hop_s),
+        max_shift=round(config.max_edge_shift_s / hop_s),
+    )
+    return [(a * hop_s, b * hop_s) for a, b in runs if (b - a) * hop_s >= config.min_music_s]
+
+
+EDGE_ABOVE_FLOOR_DB = (
+    6.0  # an edge frame must sound this far over the line's floor (a pause on a noisy line does not)
+)
+
+
+def refine_edges(
+    runs: list[tuple[int, int]], sounding: np.ndarray, *, bridge: int, max_shift: int
+) -> list[tuple[int, int]]:
+    """Music runs (frame indices) with each edge moved to the frame — out through `sounding` frames (at most
+    `max_shift`), in over the silent frames a window took along — then joined across gaps of at most
+    `bridge` frames.
+
+    >>> snd = np.array([0, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0], dtype=bool)
+    >>> refine_edges([(3, 6), (9, 11)], snd, bridge=3, max_shift=2)
+    [(2, 12)]
+    >>> refine_edges([(1, 6)], snd, bridge=3, max_shift=2)   # a leading silent frame is dropped
+    [(2, 7)]
+    """
+    n = len(sounding)
+    refined: list[tuple[int, int]] = []
+    for a, b in runs:
+        lo = max(0, a - max_shift, refined[-1][1] if refined else 0)
+        while a > lo and sounding[a - 1]:
+            a -= 1
+        while a < b and not sounding[a]:
+            a += 1
+        hi = min(n, b + max_shift)
+        while b < hi and sounding[b]:
+            b += 1
+        while b > a and not sounding[b - 1]:
+            b -= 1
+        if b > a:
+            refined.append((a, b))
+    joined: list[list[int]] = []
+    for a, b in refined:
+        if joined and a - joined[-1][1] <= bridge:
+            joined[-1][1] = max(joined[-1][1], b)
+        else:
+            joined.append([a, b])
+    return [(a, b) for a, b in joined]

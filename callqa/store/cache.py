@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 
 
 def transcript_cache_key(audio_sha256: str, meta: CallMeta, config: Config) -> str:
-    """Content hash of the audio + ASR/diarization/roles config (+ the signal config for stereo calls,
-    whose turns come from the signal layer). Check rules are not in it: changing them is what `rescore` is for."""
+    """Content hash of the audio + ASR/diarization/align/roles config (+ the signal config for stereo calls,
+    whose turns come from the signal layer, and whenever ASR hears only the signal's speech regions). Check rules are not in it: changing them is what `rescore` is for."""
     relevant = {
         "audio": audio_sha256,
         "language": meta.language,
@@ -30,10 +30,11 @@ def transcript_cache_key(audio_sha256: str, meta: CallMeta, config: Config) -> s
         "asr": asdict(config.asr),
         "diarization": asdict(config.diarization),
         "roles": asdict(config.roles),
+        "align": asdict(config.align),
         "callqa": __version__,
         "codec": TRANSCRIPT_CODEC,
     }
-    if meta.channel_layout != "mono":
+    if meta.channel_layout != "mono" or config.asr.speech_only:  # the signal decides what ASR hears
         relevant["signal"] = asdict(config.signal)
     blob = json.dumps(relevant, sort_keys=True, default=str).encode()
     return hashlib.sha256(blob).hexdigest()[:32]
@@ -44,6 +45,10 @@ class TranscriptCache:
     """What the model steps produced per key; workers read it, only the main process writes it."""
 
     folder: Path
+
+    def has(self, key: str) -> bool:
+        """An entry is stored under `key` (not read: it may still be of another codec version)."""
+        return (self.folder / f"{key}.json").exists()
 
     def get(self, key: str) -> CallTranscript | None:
         path = self.folder / f"{key}.json"

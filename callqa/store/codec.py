@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
-from callqa.records import CallResult, Fingerprint, Score, TranscriptConfidence
+from callqa.records import AudioRedaction, BlankSpan, CallResult, Fingerprint, Score, TranscriptConfidence
 from callqa.types import (
     CallMeta,
     CallTranscript,
@@ -213,6 +213,35 @@ def _stereo_by_channels(d: Mapping[str, Any]) -> bool:
 
 
 # ----------------------------------------------------------------------------------------- results
+def audio_redaction_to_dict(a: AudioRedaction) -> dict[str, Any]:
+    return {
+        "path": a.path,
+        "mode": a.mode,
+        "format": a.format,
+        "subtype": a.subtype,
+        "replaced_original": a.replaced_original,
+        "blanked_s": a.blanked_s,
+        "spans": [{"start_s": s.start_s, "end_s": s.end_s, "channel": s.channel, "kind": s.kind} for s in a.spans],
+    }
+
+
+def audio_redaction_from_dict(d: Mapping[str, Any] | None) -> AudioRedaction | None:
+    """A call's `audio_redaction` read back (`blanked_s` is derived from the spans)."""
+    if not d:
+        return None
+    return AudioRedaction(
+        path=str(d["path"]),
+        mode=str(d["mode"]),
+        format=str(d["format"]),
+        subtype=str(d["subtype"]),
+        spans=tuple(
+            BlankSpan(float(s["start_s"]), float(s["end_s"]), s.get("channel"), str(s.get("kind", "")))
+            for s in d.get("spans") or ()
+        ),
+        replaced_original=bool(d.get("replaced_original", False)),
+    )
+
+
 @dataclass(frozen=True)
 class StoredCheck:
     """One published check: status, reason, its values (plain JSON data, as published) and evidence."""
@@ -275,6 +304,7 @@ class StoredResult:
     night: str | None = None  # YYYY-MM-DD: the partition the call is filed under (set by the store)
     fingerprint: Fingerprint | None = None  # what it was computed from (set by `callqa score`)
     schema_version: int = SCHEMA_VERSION
+    audio_redaction: AudioRedaction | None = None  # redact.audio: the redacted copy (None when off)
 
     def check(self, name: str) -> StoredCheck | None:
         return self.checks.get(name)
@@ -315,6 +345,7 @@ def stored_result(result: CallResult) -> StoredResult:
         stage_seconds=_stage_seconds(result),
         cache_key=result.cache_key,
         versions=dict(result.versions),
+        audio_redaction=result.audio_redaction,
     )
 
 
@@ -392,6 +423,8 @@ def result_to_dict(r: StoredResult) -> dict[str, Any]:
     out["stage_seconds"] = dict(r.stage_seconds)
     out["cache_key"] = r.cache_key
     out["versions"] = dict(r.versions)
+    # redact.audio: where the redacted copy is and the spans blanked in it (times only); None when off
+    out["audio_redaction"] = None if r.audio_redaction is None else audio_redaction_to_dict(r.audio_redaction)
     if r.night is not None:
         out["night"] = r.night
     if r.fingerprint is not None:
@@ -454,6 +487,7 @@ def result_from_dict(d: Mapping[str, Any]) -> StoredResult:
             versions=dict(d.get("versions") or {}),
             night=d.get("night"),
             fingerprint=None if not isinstance(fp, Mapping) else decode_record(Fingerprint, fp),
+            audio_redaction=audio_redaction_from_dict(d.get("audio_redaction")),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise CodecError(f"not a call result: {type(exc).__name__}: {exc}") from None

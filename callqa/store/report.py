@@ -1,4 +1,4 @@
-"""Human-readable views: one call's scorecard with evidence, and a batch summary table."""
+"""Human-readable views: one call's scorecard with evidence (`callqa show`), the check matrix (`report --wide`)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from callqa.store.codec import ErrorRow, StoredCheck, StoredResult
 
 STATUS_MARK = {"pass": "PASS", "fail": "FAIL", "na": " n/a"}
+ADVISORY_MARK = {"pass": " ok ", "fail": "warn", "na": " n/a"}  # checks the scorecard does not count
 
 
 def _fmt_time(s: float | None) -> str:
@@ -51,10 +52,15 @@ def format_call(call: StoredResult, *, transcript: bool = False, max_evidence: i
             f"{r} {'n/a (no probabilities)' if p is None else format(p, '.2f')}"
             for r, p in probs.items()))  # fmt: skip
     out.append("")
+    items = set(card.counted) | set(card.excluded)
+    advisory = [n for n in call.checks if n not in items]
+    if advisory:
+        out.append("  (warn / ok: advisory checks, reported but not counted by the scorecard)")
     for name, chk in call.checks.items():
         status = chk.status
         detail = chk.reason if status == "na" else _value_text(chk)
-        out.append(f"  [{STATUS_MARK.get(status, status)}] {name:16s} {detail or ''}")
+        mark = ADVISORY_MARK.get(status, status) if name in advisory else STATUS_MARK.get(status, status)
+        out.append(f"  [{mark}] {name:16s} {detail or ''}")
         for ev in chk.evidence[:max_evidence]:
             span = f"{_fmt_time(ev.start_s)}-{_fmt_time(ev.end_s)}" if ev.start_s is not None else ""
             who = ev.role or ""
@@ -70,7 +76,8 @@ def format_call(call: StoredResult, *, transcript: bool = False, max_evidence: i
     return "\n".join(out)
 
 
-def format_summary(calls: list[StoredResult], errors: list[ErrorRow], *, root: Path) -> str:
+def format_matrix(calls: list[StoredResult], errors: list[ErrorRow], *, root: Path) -> str:
+    """`callqa report --wide`: every check of every call, one column each (wide: ~220 characters)."""
     names: list[str] = []
     for c in calls:
         for n in c.checks:
@@ -103,31 +110,3 @@ def format_summary(calls: list[StoredResult], errors: list[ErrorRow], *, root: P
 def _status(call: StoredResult, check: str) -> str:
     found = call.checks.get(check)
     return found.status if found is not None else "na"
-
-
-def format_agents(calls: list[StoredResult]) -> str:
-    """Per-agent report for supervisors: calls, average score, pass rate, and failures per check."""
-    agents: dict[str, list[StoredResult]] = {}
-    for c in calls:
-        key = c.agent_id or c.agent_name or "(unknown)"
-        agents.setdefault(str(key), []).append(c)
-    lines = []
-    for agent_id, own in sorted(agents.items()):
-        scores = [c.score for c in own if c.score is not None]
-        passed = [c for c in own if c.scorecard.passed]
-        name = next((c.agent_name for c in own if c.agent_name), "")
-        avg = f"{sum(scores) / len(scores):.0f}" if scores else "-"
-        lines.append(
-            f"agent {agent_id} {name}: {len(own)} call(s), average score {avg}, "
-            f"passed {len(passed)}/{len(own)}"
-        )
-        fails: dict[str, list[str]] = {}
-        for c in own:
-            for check, chk in c.checks.items():
-                if chk.status == "fail":
-                    fails.setdefault(check, []).append(c.call_id)
-        for check, ids in sorted(fails.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            lines.append(
-                f"    {check:18s} failed in {len(ids)}: {', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}"
-            )
-    return "\n".join(lines) if lines else "no calls"

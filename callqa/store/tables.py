@@ -10,10 +10,24 @@ from typing import Any
 
 import pandas as pd
 
+from callqa.checks.sentiment import SentimentValues
 from callqa.store.atomic import TMP_SUFFIX, fsync_dir
 from callqa.store.codec import ErrorRow, StoredResult, evidence_to_dict
 
 TABLES = ("calls", "checks", "utterances", "errors")
+# `sentiment`: the utterance's −5..5 score from the `sentiment` check (None without it)
+UTTERANCE_COLUMNS = [
+    "call_id",
+    "index",
+    "speaker",
+    "role",
+    "start_s",
+    "end_s",
+    "text",
+    "n_words",
+    "channel",
+    "sentiment",
+]
 CALL_COLUMNS = [
     "call_id",
     "audio_path",
@@ -36,6 +50,15 @@ def _scalar(v: Any) -> Any:
     return v
 
 
+def _utterance_sentiment(call: StoredResult) -> dict[tuple[str, float], float]:
+    """(role, start_s) -> the `sentiment` check's −5..5 score of that utterance (empty without the check)."""
+    chk = call.check("sentiment")
+    values = chk.typed(SentimentValues) if chk is not None else None
+    if values is None:
+        return {}
+    return {(u.role, round(float(u.start_s), 3)): u.score for u in values.utterances}
+
+
 def build_tables(calls: Sequence[StoredResult], errors: Sequence[ErrorRow]) -> dict[str, pd.DataFrame]:
     call_rows, check_rows, utt_rows = [], [], []
     for c in calls:
@@ -52,6 +75,7 @@ def build_tables(calls: Sequence[StoredResult], errors: Sequence[ErrorRow]) -> d
             "passed": c.scorecard.passed,
             "started_at": c.meta.started_at,
             "direction": c.meta.direction,
+            "audio_redacted_path": c.audio_redaction.path if c.audio_redaction else None,  # redact.audio's copy
         }
         for role, secs in c.timing.talk_s.items():
             row[f"talk_s_{role}"] = secs
@@ -80,6 +104,7 @@ def build_tables(calls: Sequence[StoredResult], errors: Sequence[ErrorRow]) -> d
                 }
             )
         call_rows.append(row)
+        sentiment = _utterance_sentiment(c)
         for i, u in enumerate(c.utterances):
             utt_rows.append(
                 {
@@ -92,6 +117,7 @@ def build_tables(calls: Sequence[StoredResult], errors: Sequence[ErrorRow]) -> d
                     "text": u.text,
                     "n_words": len(u.words),
                     "channel": u.channel,
+                    "sentiment": sentiment.get((u.role, round(float(u.start_s), 3))),
                 }
             )
     err_rows = [
@@ -105,7 +131,7 @@ def build_tables(calls: Sequence[StoredResult], errors: Sequence[ErrorRow]) -> d
         ),
         "utterances": pd.DataFrame(
             utt_rows,
-            columns=["call_id", "index", "speaker", "role", "start_s", "end_s", "text", "n_words", "channel"],
+            columns=UTTERANCE_COLUMNS,
         ),
         "errors": pd.DataFrame(err_rows, columns=["call_id", "file", "stage", "message", "at"]),
     }
@@ -239,7 +265,7 @@ def _empty_view_sql(columns: list[str]) -> str:
 EMPTY_COLUMNS = {
     "calls": CALL_COLUMNS,
     "checks": ["call_id", "agent_id", "check", "status", "reason", "values", "evidence"],
-    "utterances": ["call_id", "index", "speaker", "role", "start_s", "end_s", "text", "n_words", "channel"],
+    "utterances": UTTERANCE_COLUMNS,
     "errors": ["call_id", "file", "stage", "message", "at"],
 }
 

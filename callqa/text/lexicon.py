@@ -11,9 +11,10 @@ from typing import Any
 
 import yaml
 
+from callqa.resources import config_dir
 from callqa.text.tokens import Token, tokenize_text
 
-PHRASES_DIR = Path(__file__).resolve().parent.parent.parent / "configs" / "phrases"
+PHRASES_DIR = config_dir() / "phrases"
 
 PHRASE_LISTS = (
     "greeting",

@@ -33,11 +33,31 @@ def role_tokens(call: Call, role: Role, *, book: PhraseBook, after_s: float = 0.
     return out
 
 
-def match_list(tokens: Sequence[Sequence[Token]], book: PhraseBook, list_name: str) -> list[PhraseMatch]:
-    """Matches of phrase list `list_name` of the book, with the book's tolerance."""
+def match_list(
+    tokens: Sequence[Sequence[Token]], book: PhraseBook, list_name: str, *, unless_exactly: Sequence[str] = ()
+) -> list[PhraseMatch]:
+    """Matches of phrase list `list_name` of the book, with the book's tolerance.
+
+    `unless_exactly`: other lists of the book. A fuzzy match is dropped when the words it covers are, exactly,
+    a phrase of one of them: "чем могу помочь" is a help offer said right, not a misheard "ничем не могу
+    помочь"; 感谢您的来电 is the closing thanks, not a misheard 感谢您的等待 (both seen on the zh/ru demo calls).
+    """
+    found = _find(tokens, book, book.get(list_name))
+    if not unless_exactly or all(m.similarity >= 1.0 for m in found):
+        return found
+    exact = [m for name in unless_exactly for m in _find(tokens, book, book.get(name)) if m.similarity >= 1.0]
+
+    def covered(m: PhraseMatch) -> bool:
+        return any(e.utterance == m.utterance and e.first_token <= m.first_token and m.last_token <= e.last_token
+                   for e in exact)  # fmt: skip
+
+    return [m for m in found if m.similarity >= 1.0 or not covered(m)]
+
+
+def _find(tokens: Sequence[Sequence[Token]], book: PhraseBook, phrases: Sequence[str]) -> list[PhraseMatch]:
     return find_phrases(
         tokens,
-        book.get(list_name),
+        phrases,
         language=book.language,
         min_similarity=book.matching.min_similarity,
         min_fuzzy_chars=book.matching.min_fuzzy_chars,

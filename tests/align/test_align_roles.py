@@ -116,8 +116,24 @@ def test_agent_opening_overturns_a_customer_who_speaks_first() -> None:
     turns = [T(A, 0.5, 2.0), T(B, 2.5, 6.0)]
     d = assign_roles(utts, turns, language="en")
     assert d.roles == {A: "customer", B: "agent"}
-    # A: +1 first, -2 customer phrases ("i'm calling about", "my order"); B: +2 openers
-    assert d.scores == {A: -1.0, B: 2.0}
+    # A: +1 first, -2 customer openers ("i'm calling about", "my order"), -2 own-matter phrases said
+    # ("i'm calling", "my order"); B: +2 openers
+    assert d.scores == {A: -3.0, B: 2.0}
+
+
+def test_a_window_that_starts_mid_conversation_gets_roles_from_the_whole_call() -> None:
+    """No opener anywhere (the recording starts inside the call): the service language decides, not who
+    happened to speak first after the cut (eval real-04, aws-lca call 49 at 75 s: roles were swapped)."""
+    utts = [
+        U(A, 0.5, 6.0, "I'm already home, but I drive by you all on my way to and from work."),
+        U(B, 6.5, 14.0, "Let's see if we can make this as easy as possible for you. What's your last name?"),
+        U(A, 14.5, 16.0, "It's Tilly."),
+        U(B, 16.5, 22.0, "Okay, give me just one second, I see in our system you've been in twice."),
+    ]
+    turns = [T(u.speaker, u.start_s, u.end_s) for u in utts]
+    d = assign_roles(utts, turns, language="en")
+    assert d.roles == {A: "customer", B: "agent"}, d.scores
+    assert any("service" in e for e in d.evidence)
 
 
 def test_agent_name_and_company_boost() -> None:

@@ -135,3 +135,23 @@ def test_diarize_regions_maps_turns_back_and_cuts_them_at_joins():
         ("B", 20.0, 21.0),
     ]
     assert diarize_regions(d, np.zeros(16000), regions=[]) == []
+
+
+class StraddleTranscriber:
+    """Fake ASR that stamps one word across the join of two regions, as Whisper does at a region edge."""
+
+    name = "straddle"
+
+    def transcribe(self, samples_16k, *, language):
+        words = (Word("go", 0.2, 0.6, 0.9), Word("ahead.", 0.7, 1.1, 0.9), Word("Thanks", 0.9, 2.3, 0.9))
+        return [AsrSegment(0.2, 2.3, "go ahead. Thanks", words)]
+
+
+def test_a_word_across_a_join_stays_inside_one_region():
+    """Issue 17: a word stamped across the join spanned the 40-s hold between the regions."""
+    x = np.zeros(16000 * 60, dtype=np.float32)
+    segs = transcribe_regions(StraddleTranscriber(), x, language="en", regions=[(10.0, 11.0), (51.0, 53.0)])
+    words = [(w.text, w.start_s, w.end_s) for w in segs[0].words]
+    # "ahead." has its middle (0.9) in the first region: clamped to its end; "Thanks" (middle 1.6) in the second
+    assert words == [("go", 10.2, 10.6), ("ahead.", 10.7, 11.0), ("Thanks", 51.0, 52.3)]
+    assert all(e - s < 2.0 for _, s, e in words)

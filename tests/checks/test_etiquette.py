@@ -89,3 +89,19 @@ def test_positive_language():
     assert check_positive_language(ok, PL).status == "pass"  # the customer may say it
     zh_ok = make_call("zh", [("agent", 0.0, 3.0, "您知不知道密码")])
     assert check_positive_language(zh_ok, PL).status == "pass"
+
+
+def test_help_offer_is_not_a_fuzzy_negative_phrase():
+    # Whisper's words on the ru demo call: "чем могу помочь" is 0.77 similar to "ничем не могу помочь"
+    ru = make_call("ru", [("agent", 0.0, 4.0, "Меня зовут Николай, чем могу помочь.")])
+    assert check_positive_language(ru, PL).status == "pass"
+    said = make_call("ru", [("agent", 0.0, 4.0, "Извините, ничем не могу помочь.")])
+    assert check_positive_language(said, PL).status == "fail"  # said exactly, it still counts
+
+
+def test_closing_thanks_is_not_a_fuzzy_hold_thanks():
+    # zh demo call: 感谢您的来电 (thanks for calling) is 0.77 similar to 感谢您的等待 (thanks for waiting)
+    zh = make_call("zh", [("agent", 60.0, 62.0, "好的，感谢您的来电，再见")])
+    assert check_hold_etiquette(zh, H).status == "na"
+    waited = make_call("zh", [("agent", 60.0, 62.0, "感谢您的等待，查到了")])
+    assert check_hold_etiquette(waited, H).status == "fail"  # a real hold thanks with no request

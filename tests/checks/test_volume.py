@@ -30,6 +30,8 @@ ROWS = [("agent", 0.0, 2.4, "hello"), ("customer", 3.0, 5.4, "hi"), ("agent", 6.
         (-42.0, -45.0, "fail", "too quiet"),
         (-5.0, -8.0, "fail", "too loud"),
         (-12.0, -30.0, "fail", "louder than the customer"),
+        # a normal agent over a faint customer line is not a loud agent (issue 17)
+        (-20.0, -36.0, "pass", None),
     ],
 )
 def test_stereo_levels_per_channel(agent, customer, status, problem):

@@ -94,3 +94,33 @@ def test_closing_reports_the_signal_party_with_an_empty_transcript():
         and r.values["hangup_source"] == "dead_line"
     )
     assert r.evidence and "dead" in r.evidence[0].note
+
+
+def test_a_customer_checking_a_quiet_line_means_the_agent_hung_up():
+    """No tone, no dead leg (mono): the agent's goodbye, then only "Hello? Are you there? Hello?"."""
+    rows = ROWS + [
+        ("agent", 6.5, 9.0, "Thank you for calling, goodbye."),
+        ("customer", 10.5, 13.0, "Hello? Are you there? Hello?"),
+    ]
+    d = detect_hangup_party(with_signal(make_call("en", rows), 14.5), config=HangupConfig())
+    assert d[0] == "agent" and d.source == "inferred" and "checks the line" in d[1].note
+    for lang, check in (("ru", "Алло? Алло? Вы меня слышите?"), ("zh", "喂？喂？您还在吗？")):
+        rows_l = [
+            ("agent", 0.0, 3.0, "..."),
+            ("customer", 3.5, 6.0, "..."),
+            ("agent", 6.5, 9.0, "..."),
+            ("customer", 10.0, 12.0, check),
+        ]
+        assert (
+            detect_hangup_party(with_signal(make_call(lang, rows_l), 13.0), config=HangupConfig())[0]
+            == "agent"
+        )
+
+
+def test_a_customer_who_says_more_than_hello_keeps_it_unknown():
+    for last in ("Hello? I still have a question about my bill.", "Thanks, bye."):
+        rows = ROWS + [("agent", 6.5, 9.0, "Goodbye."), ("customer", 10.0, 12.5, last)]
+        assert (
+            detect_hangup_party(with_signal(make_call("en", rows), 13.5), config=HangupConfig())[0]
+            == "unknown"
+        )

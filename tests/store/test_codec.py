@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from callqa.records import CallResult, Fingerprint, Score, TranscriptConfidence
+from callqa.records import AudioRedaction, BlankSpan, CallResult, Fingerprint, Score, TranscriptConfidence
 from callqa.store.codec import (
     MISSION_CHECKS,
     SCHEMA_VERSION,
@@ -132,6 +132,7 @@ def test_result_round_trip_keeps_every_field() -> None:
         timing=TimingFigures({"agent": 1.0, "customer": 2.0}, 0.3333, 1.5, 0.25),
         confidence=TranscriptConfidence(0.9, 3, 0.8, 4), timings_s={"decode": 0.25}, cache_key="k" * 32,
         versions={"callqa": "0.1.0"},
+        audio_redaction=AudioRedaction("/a.redacted.wav", "silence", "WAV", "ULAW", (BlankSpan(1.0, 2.5, 1, "card"),)),
     )  # fmt: skip
     stored = replace(stored_result(result), night="2025-01-01", fingerprint=Fingerprint("a", "t", "m", "c"))
     text = result_to_json(stored)
@@ -147,6 +148,9 @@ def test_result_round_trip_keeps_every_field() -> None:
         (x.speaker, x.start_s, x.end_s) for x in t.turns
     ]
     assert back.turns[0].role == "agent"
+    assert back.audio_redaction == result.audio_redaction
+    assert data["audio_redaction"]["spans"] == [{"start_s": 1.0, "end_s": 2.5, "channel": 1, "kind": "card"}]
+    assert data["audio_redaction"]["blanked_s"] == 1.5
     assert result_to_json(back) == text  # byte for byte
     assert back.checks["typed"].typed(_Values) == checks["typed"].values
     assert back.checks["typed"].evidence == checks["typed"].evidence

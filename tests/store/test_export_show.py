@@ -99,7 +99,7 @@ def test_show_prints_checks_with_evidence(scored: Path, capsys) -> None:
     assert main(["show", "c1", "--out", str(scored), "--transcript"]) == 0
     text = capsys.readouterr().out
     # silence 6.0-9.5 = 3.5 s of a 12 s call: 29 % > 25 % -> fail, with the span as evidence
-    assert re.search(r"\[FAIL\] silence", text)
+    assert re.search(r"\[warn\] silence", text)  # not in the default scorecard: advisory
     assert re.search(r"00:06\.0-00:09\.5\s+3\.5 s silence", text)
     for name in ("rings", "greeting", "speaking_rate", "volume", "holds", "fillers", "closing"):
         assert re.search(rf"\[(PASS|FAIL| n/a)\] {name}\b", text), name
@@ -133,6 +133,10 @@ def test_report_lists_calls_and_errors(scored: Path, tmp_path: Path, capsys) -> 
     capsys.readouterr()
     assert main(["report", "--out", str(scored)]) == 0
     text = capsys.readouterr().out
-    assert "1 call(s) scored, 1 error(s)." in text
-    assert re.search(r"^c1\s+en\s+12\.0", text, re.M)
+    assert re.search(r"^1 call\(s\) scored, \d passed.*; 1 error\(s\)\.", text, re.M)
+    assert re.search(r"^c1\s+en\s+\S+\s+0\.2\s", text, re.M)  # call, language, agent, minutes
     assert f"ERROR [decode] {tmp_path / 'junk.wav'}" in text
+    assert max(len(line) for line in text.splitlines()) <= 120
+    assert main(["report", "--out", str(scored), "--wide"]) == 0  # the full matrix, as before
+    wide = capsys.readouterr().out
+    assert re.search(r"^c1\s+en\s+12\.0", wide, re.M) and "1 call(s) scored, 1 error(s)." in wide
