@@ -47,7 +47,8 @@ def gpu_settings(args: argparse.Namespace, batch_size: int) -> list[str]:
 def run_call(sets: list[str], mono: Path, stereo: Path, duration: float, label: str) -> None:
     from callqa.config import load_config
     from callqa.models.devices import check_devices
-    from callqa.pipeline import Models, analyze_call
+    from callqa.models.holder import Models
+    from callqa.pipeline import analyze_call
     from callqa.runners.pool import warm_models
     from callqa.types import CallMeta
 

@@ -72,7 +72,8 @@ def build_long_call(minutes: float, path: Path) -> float:
 def measure_one(path: str, sets: list[str]) -> dict:
     """In this (fresh) process: load the models, score the call, VmHWM after each step."""
     from callqa.config import load_config
-    from callqa.pipeline import Models, analyze_call
+    from callqa.models.holder import Models
+    from callqa.pipeline import analyze_call
     from callqa.runners.pool import warm_models
     from callqa.types import CallMeta
 

@@ -14,7 +14,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from callqa.checks.registry import run_checks
+from callqa.checks.run import run_checks
 from callqa.config import load_config
 from callqa.ingest.transcript import load_transcript
 from callqa.rules import load_rule_files, shipped_rule_sets

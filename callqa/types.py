@@ -85,7 +85,8 @@ class Utterance:
     channel: int | None = None
 
 
-EventKind = Literal["ring", "busy_tone", "music", "silence", "dead_line", "hold", "answer"]
+# speech: speech the guard found in a stretch ASR would skip (callqa/asr/guard.py), always transcribed
+EventKind = Literal["ring", "busy_tone", "music", "silence", "dead_line", "hold", "answer", "speech"]
 
 
 @dataclass(frozen=True)

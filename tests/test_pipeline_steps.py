@@ -12,7 +12,7 @@ from callqa.pipeline import analyze_call
 from callqa.steps import StageError, StepTiming
 from callqa.types import CallMeta
 
-STEPS = ["decode", "signal", "transcribe", "diarize", "align", "features", "checks", "score"]
+STEPS = ["decode", "signal", "guard", "transcribe", "diarize", "align", "features", "checks", "score"]
 
 
 def test_the_hook_sees_every_step_in_order(good_call: Path, fake_models, config: Config) -> None:
@@ -30,7 +30,14 @@ def test_the_hook_sees_every_step_in_order(good_call: Path, fake_models, config:
     seen.clear()
     again = analyze_call(meta, config, cache_get=cache.get, cache_key=result.cache_key, rescore=True,
                          on_step=seen.append)  # fmt: skip
-    assert [s.name for s in seen] == ["decode", "signal", "features", "checks", "score"]  # no model step
+    assert [s.name for s in seen] == [
+        "decode",
+        "signal",
+        "guard",
+        "features",
+        "checks",
+        "score",
+    ]  # no model step
     assert again.cache_hit
     assert {k: v.status for k, v in again.checks.items()} == {k: v.status for k, v in result.checks.items()}
 

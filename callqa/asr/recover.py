@@ -17,7 +17,7 @@ import numpy as np
 
 from callqa.align.words import join_words
 from callqa.asr.guard import VAD_RATE, speech_probabilities, speech_runs
-from callqa.ingest.audio import Samples
+from callqa.ingest.lazy import Samples
 from callqa.types import Word
 
 PAD_S = 0.3  # decoded around the speech run, as the speech regions are

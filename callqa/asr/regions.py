@@ -11,15 +11,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from callqa.ingest.audio import Samples
-from callqa.ingest.lazy import JoinedRegions
+from callqa.ingest.lazy import JoinedRegions, Samples
 from callqa.intervals import mask_run_frames
-from callqa.types import SignalReport
+from callqa.types import EventKind, SignalReport
 
 NOT_TALK_EVENTS = ("ring", "busy_tone", "music")
-SPEECH_EVENT = (
-    "speech"  # speech found by VAD in a stretch that would be skipped (callqa/asr/guard.py): always heard
-)
+# speech found by VAD in a stretch that would be skipped (callqa/asr/guard.py): always heard
+SPEECH_EVENT: EventKind = "speech"
 SAMPLE_RATE = 16000
 
 

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from callqa.config import AsrConfig
-from callqa.ingest.audio import Samples
+from callqa.ingest.lazy import Samples
 from callqa.text.normalize import is_han, to_simplified
 from callqa.types import Word
 

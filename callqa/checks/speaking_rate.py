@@ -41,7 +41,7 @@ def role_speech(call: Call, role: Role, *, min_pause_s: float, pad_s: float = 0.
     masked, pauses shorter than `min_pause_s` bridged) of the party's leg within its utterances (± `pad_s`,
     stereo), or of the mix within its diarization turns (mono). Whisper's word times stretch over some voices
     and shrink on others (eval, 14 TTS calls with a measured rate truth: 7 ratios within 15 % from word times,
-    13 from the signal), and never span a pause the signal can see. Without a signal: word times when present,
+    13 from the signal), and never span a pause the signal can see. Without a signal (or its levels): word times,
     else utterance spans, pauses of `min_pause_s` cut out.
     """
     lang = call_language(call)
@@ -59,7 +59,7 @@ def role_speech(call: Call, role: Role, *, min_pause_s: float, pad_s: float = 0.
         for t in tokens_of_utterance(u, language=lang, index=i):
             units = 1 if (lang != "zh" or is_han(t.text) or t.text.isalnum()) else 0
             toks.append(((t.start_s + t.end_s) / 2, units, count_syllables(t.text, language=lang)))
-    if call.signal is None or not by_channel:
+    if call.signal is None or not call.signal.channels or not by_channel:  # no levels: the word times
         return RoleSpeech(merge_intervals(spans, gap_s=min_pause_s), toks)
     heard: list[tuple[float, float]] = []
     for channel, around in by_channel.items():

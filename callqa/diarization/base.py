@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from callqa.ingest.audio import Samples
+from callqa.ingest.lazy import Samples
 from callqa.types import SpeakerTurn
 
 if TYPE_CHECKING:

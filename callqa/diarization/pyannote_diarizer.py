@@ -10,7 +10,7 @@ import numpy as np
 
 from callqa.config import DiarizationConfig
 from callqa.diarization.long_calls import WindowSpeakers, diarize_in_windows
-from callqa.ingest.audio import Samples
+from callqa.ingest.lazy import Samples
 from callqa.types import SpeakerTurn
 
 os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")  # pyannote 4 telemetry: nothing phones home

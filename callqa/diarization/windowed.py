@@ -13,7 +13,7 @@ import threading
 import numpy as np
 
 from callqa.config import DiarizationConfig
-from callqa.ingest.audio import Samples
+from callqa.ingest.lazy import Samples
 from callqa.types import SpeakerTurn
 
 SAMPLE_RATE = 16000

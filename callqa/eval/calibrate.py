@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from callqa.store.codec import StoredResult, evidence_to_dict
+from callqa.types import Evidence
+
 PASS_WORDS = {"pass", "passed", "yes", "y", "1", "true", "met", "ok", "compliant"}
 FAIL_WORDS = {"fail", "failed", "no", "n", "0", "false", "not met", "unmet", "non-compliant", "noncompliant"}
 NA_WORDS = {"na", "n/a", "not applicable", "-", ""}
@@ -54,7 +57,7 @@ class Disagreement:
     evaluator: str
     human_note: str
     reason: str | None
-    evidence: tuple[Mapping[str, Any], ...]
+    evidence: tuple[Evidence, ...]
 
 
 @dataclass
@@ -170,9 +173,9 @@ class Calibration:
     evaluators: Mapping[str, float | None]  # inter-rater kappa per pair "a~b" where people overlap
 
 
-def calibrate(results: Sequence[Mapping[str, Any]], labels: Iterable[HumanLabel]) -> Calibration:
-    """Compare stored results (per-call JSON as read by the store) with people's labels."""
-    by_call = {str(r.get("call_id")): r for r in results}
+def calibrate(results: Sequence[StoredResult], labels: Iterable[HumanLabel]) -> Calibration:
+    """Compare stored results (as read by the store) with people's labels."""
+    by_call = {r.call_id: r for r in results}
     per_check: dict[str, CheckAgreement] = {}
     pairs, unknown = [], set()
     people: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)  # (call, check) -> evaluator -> verdict
@@ -181,8 +184,8 @@ def calibrate(results: Sequence[Mapping[str, Any]], labels: Iterable[HumanLabel]
         if lab.check == SCORE_ITEM:
             if call is None:
                 unknown.add(lab.call_id)
-            elif isinstance(lab.value, float) and call.get("score") is not None:
-                pairs.append((lab.call_id, lab.value, float(call["score"])))
+            elif isinstance(lab.value, float) and call.score is not None:
+                pairs.append((lab.call_id, lab.value, float(call.score)))
             continue
         agg = per_check.setdefault(lab.check, CheckAgreement(lab.check))
         if isinstance(lab.value, str):
@@ -191,11 +194,11 @@ def calibrate(results: Sequence[Mapping[str, Any]], labels: Iterable[HumanLabel]
             unknown.add(lab.call_id)
             agg.missing += 1
             continue
-        chk = (call.get("checks") or {}).get(lab.check)
+        chk = call.check(lab.check)
         if chk is None:
             agg.missing += 1
             continue
-        ours = chk.get("status")
+        ours = chk.status
         if lab.value is None:
             agg.human_na += ours != "na"
             continue
@@ -206,8 +209,8 @@ def calibrate(results: Sequence[Mapping[str, Any]], labels: Iterable[HumanLabel]
         agg.confusion[lab.value, ours] += 1
         if lab.value != ours:
             agg.disagreements.append(Disagreement(
-                lab.call_id, lab.check, lab.value, str(ours), lab.evaluator, lab.note, chk.get("reason"),
-                tuple(chk.get("evidence") or ())))  # fmt: skip
+                lab.call_id, lab.check, lab.value, str(ours), lab.evaluator, lab.note, chk.reason,
+                tuple(chk.evidence)))  # fmt: skip
     return Calibration(
         checks=tuple(sorted(per_check.values(), key=lambda a: a.check)),
         score=ScoreAgreement(tuple(pairs)),
@@ -270,9 +273,8 @@ def format_calibration(cal: Calibration, *, max_disagreements: int = 20, max_evi
             note = f" — “{d.human_note}”" if d.human_note else ""
             lines.append(f"  {d.call_id} {d.check}: human {d.human}{who}{note}, callqa {d.callqa}")
             for ev in d.evidence[:max_evidence]:
-                text = f' "{ev["text"]}"' if ev.get("text") else ""
-                lines.append(f"      {_time(ev.get('start_s'))} {ev.get('role') or ''}{text} {ev.get('note') or ''}"
-                             .rstrip())  # fmt: skip
+                text = f' "{ev.text}"' if ev.text else ""
+                lines.append(f"      {_time(ev.start_s)} {ev.role or ''}{text} {ev.note or ''}".rstrip())
             if not d.evidence and d.reason:
                 lines.append(f"      {d.reason}")
         if len(dis) > max_disagreements:
@@ -299,7 +301,7 @@ def calibration_to_dict(cal: Calibration) -> dict[str, Any]:
                         "evaluator": d.evaluator,
                         "note": d.human_note,
                         "reason": d.reason,
-                        "evidence": list(d.evidence),
+                        "evidence": [evidence_to_dict(e) for e in d.evidence],
                     }  # fmt: skip
                     for d in a.disagreements
                 ],

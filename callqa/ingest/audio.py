@@ -5,20 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import gcd
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 import soundfile as sf
 from scipy.signal import resample_poly
 
 MODEL_SAMPLE_RATE = 16_000
-
-if TYPE_CHECKING:
-    from callqa.ingest.lazy import ModelRateView
-
-# One channel as the signal layer and the models read it: an array, or a view that decodes slices on demand
-# (`x[a:b]`, `len(x)`, `np.asarray(x)`) so that a long call is never held whole as float32.
-Samples: TypeAlias = "np.ndarray | Pcm16Channel | ModelRateView"
 
 
 class AudioError(ValueError):

@@ -11,11 +11,16 @@ array (`np.asarray`) when a consumer needs one whole (short audio).
 from __future__ import annotations
 
 from math import ceil, gcd
+from typing import TypeAlias
 
 import numpy as np
 from scipy.signal import resample_poly
 
-from callqa.ingest.audio import COMPACT_ABOVE_S, MODEL_SAMPLE_RATE, Audio
+from callqa.ingest.audio import COMPACT_ABOVE_S, MODEL_SAMPLE_RATE, Audio, Pcm16Channel
+
+# One channel as the signal layer and the models read it: an array, or a view that decodes slices on demand
+# (`x[a:b]`, `len(x)`, `np.asarray(x)`) so that a long call is never held whole as float32.
+Samples: TypeAlias = "np.ndarray | Pcm16Channel | ModelRateView"
 
 
 class ModelRateView:

@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from callqa.intervals import merge_intervals
-from callqa.redact.config import AudioRedactConfig
 from callqa.records import AudioRedaction, BlankSpan
+from callqa.redact.config import AudioRedactConfig
 from callqa.redact.transcript import PLACEHOLDER_RE
 from callqa.types import CallTranscript
 

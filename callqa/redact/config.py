@@ -82,7 +82,7 @@ def validate_redact_config(config: RedactConfig, *, source: str) -> None:
 
 
 def _validate_audio(audio: AudioRedactConfig, *, source: str) -> None:
-    from callqa.config import ConfigError
+    from callqa.dataconf import ConfigError
 
     def bad(key: str, why: str) -> ConfigError:
         return ConfigError(f"{source}: config key 'redact.audio.{key}' {why}")

@@ -11,7 +11,7 @@ import os
 import shutil
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from callqa.records import Score
+from callqa.store.codec import ErrorRow, StoredResult
 
 DEFAULT_WIDTH = 120  # when the output is not a terminal and COLUMNS is not set
 
@@ -38,26 +41,25 @@ class CallLine:
     scorecard: str
 
 
-def scored_checks(scorecard: Mapping[str, Any]) -> set[str]:
+def scored_checks(scorecard: Score) -> set[str]:
     """The checks a stored scorecard counts or would count (counted + excluded as na): its items."""
-    return set(scorecard.get("counted") or ()) | set(scorecard.get("excluded") or ())
+    return set(scorecard.counted) | set(scorecard.excluded)
 
 
-def call_line(call: Mapping[str, Any]) -> CallLine:
-    card = call.get("scorecard") or {}
+def call_line(call: StoredResult) -> CallLine:
+    card = call.scorecard
     items = scored_checks(card)
-    checks = call.get("checks") or {}
-    failed = [n for n, c in checks.items() if (c or {}).get("status") == "fail"]
+    failed = [n for n, c in call.checks.items() if c.status == "fail"]
     return CallLine(
-        call_id=str(call.get("call_id")),
-        language=str(call.get("language") or ""),
-        agent=str(call.get("agent_id") or call.get("agent_name") or "?"),
-        duration_s=float(call.get("duration_s") or 0.0),
-        score=call.get("score"),
-        passed=card.get("passed"),
+        call_id=call.call_id,
+        language=call.language or "",
+        agent=str(call.agent_id or call.agent_name or "?"),
+        duration_s=float(call.duration_s or 0.0),
+        score=call.score,
+        passed=card.passed,
         failed=tuple(n for n in failed if n in items),
         advisory_failed=tuple(n for n in failed if n not in items),
-        scorecard=str(card.get("scorecard") or ""),
+        scorecard=card.scorecard or "",
     )
 
 
@@ -103,8 +105,8 @@ def _checks_text(names: Iterable[str], style: str) -> Text:
 
 
 def format_calls(
-    calls: Sequence[Mapping[str, Any]],
-    errors: Sequence[Mapping[str, Any]],
+    calls: Sequence[StoredResult],
+    errors: Sequence[ErrorRow],
     *,
     root: Path,
     width: int = DEFAULT_WIDTH,
@@ -138,7 +140,7 @@ def format_calls(
     mean = f", mean score {sum(ln.score or 0 for ln in scored) / len(scored):.0f}" if scored else ""
     console.print(f"{len(lines)} call(s) scored, {passed} passed{mean}; {len(errors)} error(s).")
     for e in errors:
-        console.print(Text(f"  ERROR [{e.get('stage')}] {e.get('file')}: {e.get('message')}", style="red"))
+        console.print(Text(f"  ERROR [{e.stage}] {e.file}: {e.message}", style="red"))
     cards = sorted({ln.scorecard for ln in lines if ln.scorecard})
     if cards:
         console.print(
@@ -149,15 +151,13 @@ def format_calls(
     return _tidy(buf.getvalue())
 
 
-def format_agents(
-    calls: Sequence[Mapping[str, Any]], *, width: int = DEFAULT_WIDTH, color: bool = False
-) -> str:
+def format_agents(calls: Sequence[StoredResult], *, width: int = DEFAULT_WIDTH, color: bool = False) -> str:
     """One line per agent: calls, average score, calls passed, scored failures by check, advisory apart."""
     console, buf = _console(width, color)
-    by_agent: dict[str, list[tuple[CallLine, Mapping[str, Any]]]] = {}
+    by_agent: dict[str, list[tuple[CallLine, StoredResult]]] = {}
     for c in calls:
         ln = call_line(c)
-        key = str(c.get("agent_id") or c.get("agent_name") or "(unknown)")
+        key = str(c.agent_id or c.agent_name or "(unknown)")
         by_agent.setdefault(key, []).append((ln, c))
     if not by_agent:
         return "no calls"
@@ -171,7 +171,7 @@ def format_agents(
     table.add_column("advisory", overflow="fold", ratio=1)
     for agent, own in sorted(by_agent.items()):
         scores = [ln.score for ln, _ in own if ln.score is not None]
-        name = next((str(c.get("agent_name")) for _, c in own if c.get("agent_name")), "")
+        name = next((str(c.agent_name) for _, c in own if c.agent_name), "")
         fails = Counter(n for ln, _ in own for n in ln.failed)
         advisory = Counter(n for ln, _ in own for n in ln.advisory_failed)
         table.add_row(

@@ -126,7 +126,9 @@ class WarmPool:
         module-level function."""
         order = sorted(jobs, key=lambda j: -(j.audio_s or 0.0))
         self._used = bool(order)
-        futures: dict[Future, Job] = {self.executor.submit(task, job.meta, job.audio_sha256): job for job in order}
+        futures: dict[Future, Job] = {
+            self.executor.submit(task, job.meta, job.audio_sha256): job for job in order
+        }
         try:
             for fut in as_completed(futures):
                 job = futures[fut]

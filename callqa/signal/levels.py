@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from callqa.ingest.audio import Samples
+from callqa.ingest.lazy import Samples
 from callqa.types import ChannelLevels
 
 SINE_DB = 10.0 * np.log10(2.0)  # dBFS convention: a full-scale sine reads 0 dBFS

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.fft
 
-from callqa.ingest.audio import Samples
+from callqa.ingest.lazy import Samples
 
 # Frames per block: 82 s of 20-ms frames (8 MB of 8 kHz spectra). Whole-call temporaries of a 32-min call cost
 # the signal layer ~400 MB more at its peak.

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from callqa.ingest.audio import Samples
+from callqa.ingest.lazy import Samples
 from callqa.intervals import mask_run_frames
 from callqa.signal.config import ToneConfig, ToneProfile
 from callqa.signal.spectrum import SpectralFeatures

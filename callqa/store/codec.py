@@ -221,7 +221,9 @@ def audio_redaction_to_dict(a: AudioRedaction) -> dict[str, Any]:
         "subtype": a.subtype,
         "replaced_original": a.replaced_original,
         "blanked_s": a.blanked_s,
-        "spans": [{"start_s": s.start_s, "end_s": s.end_s, "channel": s.channel, "kind": s.kind} for s in a.spans],
+        "spans": [
+            {"start_s": s.start_s, "end_s": s.end_s, "channel": s.channel, "kind": s.kind} for s in a.spans
+        ],
     }
 
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from callqa.checks.sentiment import SentimentValues
+from callqa.checks.sentiment import SentimentValues, UtteranceValues
 from callqa.store.atomic import TMP_SUFFIX, fsync_dir
-from callqa.store.codec import ErrorRow, StoredResult, evidence_to_dict
+from callqa.store.codec import CodecError, ErrorRow, StoredResult, decode_record, evidence_to_dict
 
 TABLES = ("calls", "checks", "utterances", "errors")
 # `sentiment`: the utterance's −5..5 score from the `sentiment` check (None without it)
@@ -53,10 +53,14 @@ def _scalar(v: Any) -> Any:
 def _utterance_sentiment(call: StoredResult) -> dict[tuple[str, float], float]:
     """(role, start_s) -> the `sentiment` check's −5..5 score of that utterance (empty without the check)."""
     chk = call.check("sentiment")
-    values = chk.typed(SentimentValues) if chk is not None else None
-    if values is None:
-        return {}
-    return {(u.role, round(float(u.start_s), 3)): u.score for u in values.utterances}
+    items = chk.value(SentimentValues, "utterances") if chk is not None else None
+    scored = []
+    for item in items or ():
+        try:
+            scored.append(decode_record(UtteranceValues, item))
+        except CodecError:  # not an utterance's score: left out, as a missing one
+            continue
+    return {(u.role, round(float(u.start_s), 3)): u.score for u in scored}
 
 
 def build_tables(calls: Sequence[StoredResult], errors: Sequence[ErrorRow]) -> dict[str, pd.DataFrame]:
@@ -75,7 +79,9 @@ def build_tables(calls: Sequence[StoredResult], errors: Sequence[ErrorRow]) -> d
             "passed": c.scorecard.passed,
             "started_at": c.meta.started_at,
             "direction": c.meta.direction,
-            "audio_redacted_path": c.audio_redaction.path if c.audio_redaction else None,  # redact.audio's copy
+            "audio_redacted_path": c.audio_redaction.path
+            if c.audio_redaction
+            else None,  # redact.audio's copy
         }
         for role, secs in c.timing.talk_s.items():
             row[f"talk_s_{role}"] = secs

@@ -3,9 +3,10 @@ the trust gate through the registry."""
 
 from language_calls import make_call
 
-from callqa.checks.registry import run_checks
+from callqa.checks.run import run_checks
 from callqa.checks.sentiment import SentimentParams, check_sentiment
-from callqa.config import TrustConfig
+from callqa.checks.trust import TrustConfig
+from callqa.store.codec import check_to_dict
 from callqa.types import Call, Utterance, Word
 
 P = SentimentParams()
@@ -21,7 +22,7 @@ NAMES = {
 
 
 def published(r):
-    d = r.to_dict()
+    d = check_to_dict(r)  # the check as published
     return {k: v for k, v in d.items() if k not in ("status", "reason", "evidence")}
 
 
@@ -97,7 +98,7 @@ def test_untrusted_customer_transcript_gates_the_check():
 def test_company_terms_extend_the_lexicon_and_bad_ones_are_config_errors():
     import pytest
 
-    from callqa.checks.registry import build_params
+    from callqa.checks import build_params
     from callqa.dataconf import ConfigError
 
     rows = [("customer", 0.0, 4.0, "I want a port-out code for my number please, today")]

@@ -10,6 +10,7 @@ import pytest
 
 from callqa.cli import main
 from callqa.eval.calibrate import CalibrationError, calibrate, cohens_kappa, read_human_csv
+from callqa.store.codec import result_from_dict
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -18,6 +19,7 @@ def _result(call_id: str, greeting: str, score: float | None = 50.0) -> dict:
     return {
         "schema_version": 1,
         "call_id": call_id,
+        "meta": {"call_id": call_id, "audio_path": None},
         "score": score,
         "checks": {
             "greeting": {
@@ -56,14 +58,14 @@ def test_kappa_by_hand():
 def test_calibration_on_a_labelled_set(tmp_path):
     results, csv = _labelled_set(tmp_path)
     labels = read_human_csv(csv, item_map={"greeted properly": "greeting"})
-    cal = calibrate(results, labels)
+    cal = calibrate([result_from_dict(r) for r in results], labels)
     greeting = next(a for a in cal.checks if a.check == "greeting")
     assert (
         greeting.n == 50 and greeting.agreement == pytest.approx(0.7) and greeting.kappa == pytest.approx(0.4)
     )
     assert len(greeting.disagreements) == 15
     d = greeting.disagreements[0]
-    assert (d.human, d.callqa) == ("pass", "fail") and d.evidence[0]["text"] == "hello"
+    assert (d.human, d.callqa) == ("pass", "fail") and d.evidence[0].text == "hello"
     closing = next(a for a in cal.checks if a.check == "closing")
     assert closing.n == 0 and closing.callqa_na == 50  # callqa abstained: counted apart, never as agreement
     assert cal.score.mean_abs_diff == pytest.approx(10.0)

@@ -65,7 +65,12 @@ def _party(level_dbfs: float) -> PartyLevel:
 
 def _perfect_result(t) -> StoredResult:
     """What a perfect pipeline would write for truth `t` (the fields the eval reads, typed as published)."""
-    rows = tuple(HoldRow(h["start_s"], h["end_s"], h["music"], 0, 0.0, False, False, False) for h in t.holds)
+    rows = tuple(
+        HoldRow(h["start_s"], h["end_s"], h["music"], int(h.get("checkins", 0)),
+                float(h.get("longest_unattended_s", 0.0)), float(h.get("longest_unattended_s", 0.0)) > 30.0,
+                False, False)
+        for h in t.holds
+    )  # fmt: skip
     vol = {"normal": None, "loud": "agent too loud (-6.0 dBFS)", "quiet": "agent too quiet (-40.0 dBFS)"}[
         t.volume["agent"]
     ]

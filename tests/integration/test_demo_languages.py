@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from callqa.checks.registry import text_checks
+from callqa.checks import text_checks
 from callqa.config import load_config
 from callqa.ingest.manifest import read_manifest
-from callqa.pipeline import Models, analyze_call
+from callqa.models.holder import Models
+from callqa.pipeline import analyze_call
 
 pytestmark = pytest.mark.integration
 

@@ -22,7 +22,7 @@ import pytest
 from callqa.asr.regions import speech_regions
 from callqa.config import load_config
 from callqa.ingest.audio import Audio, for_model, load_audio
-from callqa.pipeline import Models
+from callqa.models.holder import Models
 from callqa.signal.analyze import analyze_signal
 from callqa.steps import guard_signal
 from callqa.types import CallMeta, Word

@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 
 from callqa.config import load_config
-from callqa.pipeline import Models, analyze_call
+from callqa.models.holder import Models
+from callqa.pipeline import analyze_call
 from callqa.types import CallMeta
 from tests.integration.real_mixes import SR, hold_music, legs, scaled_to, write
 

@@ -27,7 +27,8 @@ EVAL = REPO / "data" / "eval"
 SCRIPT = r"""
 import json, sys
 from callqa.config import load_config
-from callqa.pipeline import Models, analyze_call
+from callqa.models.holder import Models
+from callqa.pipeline import analyze_call
 from callqa.types import CallMeta
 cfg = load_config(None, ["runtime.cache=false"] + json.loads(sys.argv[3]))
 models = Models(cfg)

@@ -14,7 +14,8 @@ import pytest
 
 from callqa.config import load_config
 from callqa.ingest.manifest import collect_inputs
-from callqa.pipeline import Models, analyze_call
+from callqa.models.holder import Models
+from callqa.pipeline import analyze_call
 
 pytestmark = pytest.mark.integration
 

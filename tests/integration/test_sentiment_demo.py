@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from callqa.config import load_config
-from callqa.pipeline import Models, analyze_call
+from callqa.models.holder import Models
+from callqa.pipeline import analyze_call
 from callqa.types import CallMeta
 
 pytestmark = pytest.mark.integration

@@ -10,15 +10,16 @@ import pytest
 import soundfile as sf
 
 from callqa.config import ConfigError, load_config
+from callqa.records import BlankSpan
 from callqa.redact.audio import (
     AudioRedactionError,
-    BlankSpan,
     blank_spans,
     redact_recording,
     redaction_spans,
     write_redacted,
 )
 from callqa.redact.config import AudioRedactConfig
+from callqa.store.codec import audio_redaction_to_dict
 from callqa.types import CallTranscript, Utterance, Word
 
 SR = 8000
@@ -180,8 +181,8 @@ def test_copy_goes_beside_the_original_or_into_out_dir_and_records_times_only(tm
                               config=AudioRedactConfig(enabled=True))  # fmt: skip
     assert beside.path == str(src.with_name("c1.redacted.wav")) and Path(beside.path).is_file()
     assert beside.spans == (BlankSpan(1.25, 2.75, 1, "card"),) and not beside.replaced_original
-    record = beside.to_dict()
-    assert record["blanked_s"] == 1.5 and "text" not in json.dumps(record)
+    record = audio_redaction_to_dict(beside)  # as published in the call's JSON
+    assert beside.blanked_s == 1.5 and record["blanked_s"] == 1.5 and "text" not in json.dumps(record)
     out = redact_recording(src, t, call_id="../evil/id", duration_s=4.0, n_channels=2,
                            config=AudioRedactConfig(enabled=True, out_dir=str(tmp_path / "red")))  # fmt: skip
     assert Path(out.path).parent == tmp_path / "red" and Path(out.path).is_file()  # id sanitised

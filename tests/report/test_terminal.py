@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from callqa.report.terminal import call_line, format_agents, format_calls
+from callqa.store.codec import StoredResult, result_from_dict
 from callqa.store.report import format_call, format_matrix
 
 CHECKS = ["rings", "greeting", "speaking_rate", "volume", "holds", "fillers", "closing", "talk_time", "silence",
@@ -15,8 +16,10 @@ CHECKS = ["rings", "greeting", "speaking_rate", "volume", "holds", "fillers", "c
 SCORED = ["rings", "greeting", "speaking_rate", "volume", "holds", "fillers", "closing"]
 
 
-def _call(call_id: str, agent: str, failed: set[str], score: float, passed: bool) -> dict:
-    return {
+def _call(call_id: str, agent: str, failed: set[str], score: float, passed: bool) -> StoredResult:
+    return result_from_dict({
+        "schema_version": 1,
+        "meta": {"call_id": call_id, "audio_path": None},
         "call_id": call_id,
         "language": "en",
         "agent_id": agent,
@@ -31,7 +34,7 @@ def _call(call_id: str, agent: str, failed: set[str], score: float, passed: bool
             "scorecard": "default",
         },  # fmt: skip
         "checks": {n: {"status": "fail" if n in failed else "pass", "evidence": []} for n in CHECKS},
-    }
+    })  # fmt: skip
 
 
 CALLS = [

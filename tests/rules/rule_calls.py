@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from callqa.config import load_config
+from callqa.features import build_call
 from callqa.rules import RuleSet, load_rule_files, parse_rule_file
 from callqa.rules.evaluate import evaluate_category
 from callqa.types import (
@@ -56,7 +57,7 @@ def make_call(
         summary = SignalSummary(last_ring_end_s=answer_s)
         evs = tuple(SignalEvent(kind, s, e) for kind, s, e in events)
         signal = SignalReport(8000, dur, 1, (), evs, summary)
-    return Call(CallMeta("t", None, language=language), transcript, signal)
+    return build_call(CallMeta("t", None, language=language), transcript, signal)
 
 
 def rules_from_yaml(text: str, *, source: str = "test-rules.yaml") -> RuleSet:

@@ -8,13 +8,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from stored_results import stored_result
 
 from callqa.cli import main
 from callqa.search.cli import highlight
 from callqa.search.engine import Filters, search_segments
 from callqa.search.index import INDEX_DIR, open_index
 from callqa.search.query import MAX_QUERY_CHARS, QueryError, parse_query
+from callqa.store.codec import StoredCheck, StoredResult
 from callqa.store.tables import build_tables, finish_table, write_duckdb, write_partition
+from callqa.types import CallMeta, Utterance
 
 # (night, call_id, language, agent, greeting status, [(role, text)])
 CALLS = [
@@ -56,17 +59,17 @@ CALLS = [
 
 
 def write_store(root: Path, calls=CALLS) -> Path:
-    nights: dict[str, list[dict]] = {}
+    nights: dict[str, list[StoredResult]] = {}
     for night, cid, lang, agent, greeting, utts in calls:
         t, rows = 0.5, []
         for i, (role, text) in enumerate(utts):
-            rows.append({"speaker": "ch0" if role == "agent" else "ch1", "role": role, "start_s": t, "end_s": t + 2.0,
-                         "text": text, "channel": 0 if role == "agent" else 1, "words": []})  # fmt: skip
+            rows.append(Utterance("ch0" if role == "agent" else "ch1", role, t, t + 2.0, text,
+                                  channel=0 if role == "agent" else 1))  # fmt: skip
             t += 2.5 + i
-        nights.setdefault(night, []).append({
-            "call_id": cid, "audio_path": f"/calls/{cid}.wav", "language": lang, "agent_id": agent,
-            "checks": {"greeting": {"status": greeting, "evidence": []}}, "utterances": rows,
-        })  # fmt: skip
+        meta = CallMeta(cid, f"/calls/{cid}.wav", language=lang, agent_id=agent)
+        nights.setdefault(night, []).append(
+            stored_result(cid, meta=meta, checks={"greeting": StoredCheck(greeting)}, utterances=tuple(rows))
+        )
     for night, items in nights.items():
         frames = build_tables(items, [])
         for t in ("calls", "checks", "utterances"):

@@ -103,7 +103,8 @@ def test_a_customer_checking_a_quiet_line_means_the_agent_hung_up():
         ("customer", 10.5, 13.0, "Hello? Are you there? Hello?"),
     ]
     d = detect_hangup_party(with_signal(make_call("en", rows), 14.5), config=HangupConfig())
-    assert d[0] == "agent" and d.source == "inferred" and "checks the line" in d[1].note
+    assert d.party == "agent" and d.source == "inferred" and d.evidence is not None
+    assert "checks the line" in (d.evidence.note or "")
     for lang, check in (("ru", "Алло? Алло? Вы меня слышите?"), ("zh", "喂？喂？您还在吗？")):
         rows_l = [
             ("agent", 0.0, 3.0, "..."),
@@ -112,7 +113,7 @@ def test_a_customer_checking_a_quiet_line_means_the_agent_hung_up():
             ("customer", 10.0, 12.0, check),
         ]
         assert (
-            detect_hangup_party(with_signal(make_call(lang, rows_l), 13.0), config=HangupConfig())[0]
+            detect_hangup_party(with_signal(make_call(lang, rows_l), 13.0), config=HangupConfig()).party
             == "agent"
         )
 
@@ -121,6 +122,6 @@ def test_a_customer_who_says_more_than_hello_keeps_it_unknown():
     for last in ("Hello? I still have a question about my bill.", "Thanks, bye."):
         rows = ROWS + [("agent", 6.5, 9.0, "Goodbye."), ("customer", 10.0, 12.5, last)]
         assert (
-            detect_hangup_party(with_signal(make_call("en", rows), 13.5), config=HangupConfig())[0]
+            detect_hangup_party(with_signal(make_call("en", rows), 13.5), config=HangupConfig()).party
             == "unknown"
         )

@@ -1,18 +1,18 @@
 """utterances.parquet gets each utterance's sentiment score from the `sentiment` check (None without it)."""
 
+from stored_results import stored_result
+
+from callqa.store.codec import check_from_dict
 from callqa.store.tables import build_tables
+from callqa.types import Utterance
 
 
 def _call(checks):
-    return {
-        "call_id": "c1",
-        "utterances": [
-            {"speaker": "S0", "role": "agent", "start_s": 0.0, "end_s": 2.0, "text": "hello"},
-            {"speaker": "S1", "role": "customer", "start_s": 2.0004, "end_s": 4.0, "text": "this is awful"},
-            {"speaker": "S1", "role": "unknown", "start_s": 5.0, "end_s": 6.0, "text": "mm"},
-        ],
-        "checks": checks,
-    }
+    return stored_result("c1", checks={n: check_from_dict(c) for n, c in checks.items()}, utterances=(
+        Utterance("S0", "agent", 0.0, 2.0, "hello"),
+        Utterance("S1", "customer", 2.0004, 4.0, "this is awful"),
+        Utterance("S1", "unknown", 5.0, 6.0, "mm"),
+    ))  # fmt: skip
 
 
 def test_sentiment_column_joined_by_role_and_start():
