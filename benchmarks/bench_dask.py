@@ -14,7 +14,6 @@ the speed-up over one worker, with the load average.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import socket
 import subprocess
@@ -28,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_night import build_night  # noqa: E402
 
+from callqa.store.codec import result_from_json  # noqa: E402
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -38,11 +39,8 @@ def _free_port() -> int:
 def _results(out: Path) -> dict[str, tuple]:
     rows = {}
     for p in sorted((out / "calls").glob("*.json")):
-        d = json.loads(p.read_text())
-        rows[d["call_id"]] = (
-            d.get("score"),
-            tuple(sorted((k, v.get("status")) for k, v in d["checks"].items())),
-        )
+        r = result_from_json(p.read_text())
+        rows[r.call_id] = (r.score, tuple(sorted((k, v.status) for k, v in r.checks.items())))
     return rows
 
 

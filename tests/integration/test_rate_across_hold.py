@@ -46,7 +46,7 @@ def test_no_utterance_spans_a_real_hold(config, models):
     result = analyze_call(meta, config, models=models)
     across = [u for u in result.call.utterances if u.start_s < h0 + 1.0 and u.end_s > h1 - 1.0]
     assert not across, [(u.role, u.start_s, u.end_s, u.text) for u in across]
-    (row,) = result.checks["holds"].values["holds"]
+    (row,) = result.checks["holds"].values.holds
     assert abs(row.start_s - h0) <= 1.0 and abs(row.end_s - h1) <= 1.0
 
 
@@ -65,12 +65,12 @@ def test_a_hold_leaves_the_rate_ratio_of_a_same_pace_pair_in_the_band(tmp_path, 
         rates[name] = analyze_call(meta, config, models=models).checks["speaking_rate"]
     plain, held = rates["plain"], rates["held"]
     assert plain.status != "na" and held.status != "na", (plain.reason, held.reason)
-    r0, r1 = plain.values["ratio"], held.values["ratio"]
+    r0, r1 = plain.values.ratio, held.values.ratio
     print(f"ratio without the hold {r0}, with it {r1}")  # measured 1.143 / 1.138
-    band = held.values["band"]
+    band = held.values.band
     assert band[0] <= r0 <= band[1], f"precondition: same pace without the hold, got {r0}"
     assert band[0] <= r1 <= band[1] and held.status == "pass", (
         f"ratio {r1} outside {band} (without the hold: {r0})"
     )
     assert abs(r1 / r0 - 1.0) <= 0.15
-    assert np.isclose(plain.values["customer_speech_s"], held.values["customer_speech_s"], rtol=0.15)
+    assert np.isclose(plain.values.customer_speech_s, held.values.customer_speech_s, rtol=0.15)

@@ -29,13 +29,14 @@ import json, sys
 from callqa.config import load_config
 from callqa.models.holder import Models
 from callqa.pipeline import analyze_call
+from callqa.store.codec import result_to_dict, stored_result
 from callqa.types import CallMeta
 cfg = load_config(None, ["runtime.cache=false"] + json.loads(sys.argv[3]))
 models = Models(cfg)
 out = {}
 for cid, path in json.loads(sys.argv[1]):
     meta = CallMeta(cid, path, language="en", channel_layout="mono")
-    data = analyze_call(meta, cfg, models=models).to_dict()
+    data = result_to_dict(stored_result(analyze_call(meta, cfg, models=models)))
     data.pop("stage_seconds")
     out[cid] = data
 print("RESULT" + json.dumps(out, sort_keys=True, ensure_ascii=False))
