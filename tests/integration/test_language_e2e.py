@@ -323,13 +323,13 @@ def test_zh_checks_on_imported_transcript(tmp_path, zh_recognized, config, model
         hangup_party="customer",
     )
     g = bad["greeting"].values
-    assert (g["greeting"], g["company"], g["agent_name"]) == (False, True, False), (
+    assert (g.greeting, g.company, g.agent_name) == (False, True, False), (
         g,
         bad["greeting"].evidence,
     )
     assert bad["closing"].values.order_ok is False and bad["closing"].status == "fail"
     # 20 fillers scripted, each before a comma or full stop: 嗯 x8, 呃 x6, 那个 x3, 就是 x1 ... (word 那个 x0)
-    assert bad["fillers"].values.get("count", 0) >= 10 and bad["fillers"].status == "fail", bad[
+    assert bad["fillers"].values.count >= 10 and bad["fillers"].status == "fail", bad[
         "fillers"
     ].values
     assert bad["speaking_rate"].status == "fail" and bad["speaking_rate"].values.ratio > 1.25
@@ -378,14 +378,14 @@ def test_ru_checks_on_imported_transcript(tmp_path, ru_recognized, config, model
         hangup_party="agent",
     )
     g = bad["greeting"].values
-    assert (g["greeting"], g["company"], g["agent_name"]) == (False, True, False), (
+    assert (g.greeting, g.company, g.agent_name) == (False, True, False), (
         g,
         bad["greeting"].evidence,
     )
     c = bad["closing"].values
-    assert c["order_ok"] is False and c["hangup_ok"] is False and bad["closing"].status == "fail"
+    assert c.order_ok is False and c.hangup_ok is False and bad["closing"].status == "fail"
     # 19 fillers scripted: ну x4, э-э x4, эм x3, как бы x2, это самое x2 (+ 4 more in line 3)
-    assert bad["fillers"].values.get("count", 0) >= 10 and bad["fillers"].status == "fail", bad[
+    assert bad["fillers"].values.count >= 10 and bad["fillers"].status == "fail", bad[
         "fillers"
     ].values
     assert bad["speaking_rate"].status == "fail" and bad["speaking_rate"].values.ratio > 1.25
