@@ -224,13 +224,22 @@ class CheckResult:
         default_factory=dict
     )  # a `CheckValues` (or any frozen dataclass), or a Mapping (plugins)
     evidence: tuple[Evidence, ...] = ()
+    # how sure the pass/fail is, in [0, 1], and what that rests on (callqa/checks/confidence.py); None for na
+    confidence: float | None = None
+    confidence_basis: tuple[str, ...] = ()
+    low_confidence: bool = False  # a fail less sure than `trust.low_confidence`: listen before grading
 
     def to_dict(self) -> dict[str, Any]:
-        """`{status, reason?, <values...>, evidence}`: the published shape of one check."""
+        """`{status, reason?, <values...>, confidence?, confidence_basis?, evidence}`: one published check."""
         out: dict[str, Any] = {"status": self.status}
         if self.reason is not None:
             out["reason"] = self.reason
         out.update(values_to_dict(self.values))
+        if self.confidence is not None:
+            out["confidence"] = self.confidence
+            out["confidence_basis"] = list(self.confidence_basis)
+        if self.low_confidence:
+            out["low_confidence"] = True
         out["evidence"] = [e.to_dict() for e in self.evidence]
         return out
 

@@ -58,7 +58,8 @@ def utterance_from_dict(d: Mapping[str, Any]) -> Utterance:
     )
 
 
-CHECK_FRAME = ("status", "reason", "evidence")  # every published check has these; the rest are its values
+# every published check has these (confidence and its basis on pass/fail); the rest are its values
+CHECK_FRAME = ("status", "reason", "confidence", "confidence_basis", "low_confidence", "evidence")
 
 
 def check_to_dict(res: CheckResult) -> dict[str, Any]:

@@ -19,7 +19,9 @@ def _fmt_time(s: float | None) -> str:
 def _value_text(chk: dict[str, Any]) -> str:
     parts = []
     for k, v in chk.items():
-        if k in ("status", "reason", "evidence") or isinstance(v, (dict, list)):
+        if k in ("status", "reason", "evidence", "confidence", "low_confidence") or isinstance(
+            v, (dict, list)
+        ):
             continue
         parts.append(f"{k}={round(v, 2) if isinstance(v, float) else v}")
     return ", ".join(parts)
@@ -54,11 +56,18 @@ def format_call(call: dict[str, Any], *, transcript: bool = False, max_evidence:
     advisory = [n for n in (call.get("checks") or {}) if n not in items]
     if advisory:
         out.append("  (warn / ok: advisory checks, reported but not counted by the scorecard)")
+    low = [n for n, c in (call.get("checks") or {}).items() if (c or {}).get("low_confidence")]
+    if low:
+        out.append(f"  low-confidence fails (listen first): {', '.join(low)}")
     for name, chk in (call.get("checks") or {}).items():
         status = chk.get("status", "na")
         detail = chk.get("reason") if status == "na" else _value_text(chk)
         mark = ADVISORY_MARK.get(status, status) if name in advisory else STATUS_MARK.get(status, status)
         out.append(f"  [{mark}] {name:16s} {detail or ''}")
+        if chk.get("confidence") is not None and (chk.get("low_confidence") or status == "fail"):
+            basis = "; ".join(chk.get("confidence_basis") or ()) or "nothing uncertain"
+            flag = "LOW CONFIDENCE, listen before grading: " if chk.get("low_confidence") else ""
+            out.append(f"         {flag}confidence {chk['confidence']:.2f} ({basis})")
         for ev in (chk.get("evidence") or [])[:max_evidence]:
             span = (
                 f"{_fmt_time(ev.get('start_s'))}-{_fmt_time(ev.get('end_s'))}"

@@ -25,6 +25,9 @@ UTTERANCE_COLUMNS = [
     "channel",
     "sentiment",
 ]
+# `confidence`: how sure the pass/fail is (None for na); `low_confidence`: a fail to listen to before grading
+CHECK_COLUMNS = ["call_id", "agent_id", "check", "status", "reason", "confidence", "low_confidence", "values",
+                 "evidence"]  # fmt: skip
 CALL_COLUMNS = [
     "call_id",
     "audio_path",
@@ -99,6 +102,8 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
                     "check": name,
                     "status": chk.get("status"),
                     "reason": chk.get("reason"),
+                    "confidence": chk.get("confidence"),
+                    "low_confidence": bool(chk.get("low_confidence")),
                     "values": json.dumps(values, ensure_ascii=False, default=str),
                     "evidence": json.dumps(chk.get("evidence", []), ensure_ascii=False, default=str),
                 }
@@ -123,9 +128,7 @@ def build_tables(calls: list[dict[str, Any]], errors: list[dict[str, Any]]) -> d
     err_rows = [{k: e.get(k) for k in ("call_id", "file", "stage", "message", "at")} for e in errors]
     frames = {
         "calls": pd.DataFrame(call_rows),
-        "checks": pd.DataFrame(
-            check_rows, columns=["call_id", "agent_id", "check", "status", "reason", "values", "evidence"]
-        ),
+        "checks": pd.DataFrame(check_rows, columns=CHECK_COLUMNS),
         "utterances": pd.DataFrame(
             utt_rows,
             columns=UTTERANCE_COLUMNS,
@@ -271,7 +274,7 @@ def _empty_view_sql(columns: list[str]) -> str:
 
 EMPTY_COLUMNS = {
     "calls": CALL_COLUMNS,
-    "checks": ["call_id", "agent_id", "check", "status", "reason", "values", "evidence"],
+    "checks": CHECK_COLUMNS,
     "utterances": UTTERANCE_COLUMNS,
     "errors": ["call_id", "file", "stage", "message", "at"],
 }
