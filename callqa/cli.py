@@ -20,12 +20,14 @@ def _load_config(args: argparse.Namespace):
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from callqa.ingest.manifest import collect_inputs
+    from callqa.models.devices import check_devices
     from callqa.runners.dask_runner import DaskUnavailable
     from callqa.runners.local import BatchStopped, score_batch
     from callqa.store.lock import FolderBusy, FolderUnwritable
     from callqa.store.results import check_night
 
     config = _load_config(args)
+    check_devices(config)  # asr/diarization.device cuda without CUDA: a config error naming the key (exit 2)
     try:
         night = check_night(args.night) if args.night else None
     except ValueError as exc:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from callqa.checks.registry import all_checks, build_params, enabled_checks
 from callqa.dataconf import ConfigError, build_dataclass, deep_merge, parse_override, read_yaml
@@ -31,7 +31,7 @@ DEFAULT_CONFIG = CONFIG_DIR / "default.yaml"
 class AsrConfig:
     model: str = "base"  # a size name (base, tiny.en, small, large-v3 ...) or a CTranslate2 model folder
     model_path: str | None = None  # explicit CTranslate2 folder; overrides `model`
-    device: str = "cpu"  # cpu | cuda | auto
+    device: Literal["cpu", "cuda", "auto"] = "cpu"  # cuda: checked at start (callqa/models/devices.py)
     compute_type: str = "int8"
     beam_size: int = 5
     cpu_threads: int = 0  # CTranslate2 threads; 0 = runtime.threads (callqa/models/threads.py)
@@ -81,6 +81,9 @@ class AsrConfig:
     # whole file grow with it (16-min call, ASR alone: +800 MB whole, +290 MB in 300-s blocks, +150 MB in 120-s
     # blocks, speed equal within noise). 0 = never split
     max_block_s: float = 120.0
+    # > 0: faster-whisper's BatchedInferencePipeline, this many 30-s chunks decoded together (the GPU path;
+    # first temperature only). 0: sequential decoding with temperature fallback (callqa/asr/whisper.py)
+    batch_size: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,13 @@ class DiarizationConfig:
     embedding_stride: int = 3
     # onnx: segmentation-3.0 and CAM++ in ONNX Runtime (exported once into the model cache) | torch: PyTorch
     runtime: str = "onnx"
+    # cuda: segmentation-3.0 and CAM++ in PyTorch on the GPU (runtime ignored); checked at start
+    device: Literal["cpu", "cuda"] = "cpu"
+    # longer (speech-only) audio is diarized in windows of at most this, speakers linked across them by their
+    # embeddings (callqa/diarization/long_calls.py): memory stays bounded. 0 = the whole call at once
+    max_window_s: float = 900.0
     embedding_batch_size: int = 16
-    segmentation_batch_size: int = 8  # 10-s windows per batch; 16 in ONNX Runtime: same speed, +170 MB peak
+    segmentation_batch_size: int = 1  # 10-s windows per batch: 1, 2, 4, 8 same speed and turns; peak +112, +142, +189, +269 MB (200-s call)
     clustering_threshold: float = 0.6
     min_duration_off_s: float = 0.0
     exclude_overlap: bool = True  # embeddings from non-overlapped speech only (DER 5.2 % vs 5.7 %)

@@ -22,7 +22,8 @@ from callqa.checks.registry import get_check, run_checks
 from callqa.checks.trust import check_roles
 from callqa.config import Config
 from callqa.diarization.channels import ChannelDiarizer
-from callqa.ingest.audio import Audio, AudioError, for_model, load_audio
+from callqa.ingest.audio import COMPACT_ABOVE_S, Audio, AudioError, load_audio
+from callqa.ingest.lazy import ModelRateView, model_signal
 from callqa.models.holder import Models
 from callqa.redact.audio import AudioRedaction, AudioRedactionError, redact_recording
 from callqa.rules.evaluate import run_rules
@@ -82,10 +83,11 @@ def decode(meta: CallMeta, config: Config) -> Audio:
             meta.audio_path,
             max_duration_s=config.runtime.max_duration_s,
             min_duration_s=config.runtime.min_duration_s,
+            compact_above_s=COMPACT_ABOVE_S,  # a long 16-bit recording stays 16-bit: half the memory
         )
     except AudioError as exc:
         raise StageError("decode", exc.path, exc.reason) from None
-    peak = float(np.max(np.abs(audio.samples))) if audio.samples.size else 0.0
+    peak = audio.peak()
     if peak <= 10 ** (SILENT_PEAK_DBFS / 20):
         raise StageError(
             "decode", meta.audio_path, f"silent: peak level {20 * np.log10(max(peak, 1e-12)):.0f} dBFS"
@@ -137,7 +139,7 @@ class Heard:
     words: tuple[tuple[Word, ...], ...]
     stereo: bool
     asr_name: str
-    mono_16k: np.ndarray | None = field(
+    mono_16k: np.ndarray | ModelRateView | None = field(
         default=None, compare=False, repr=False
     )  # what mono diarization reads
     regions: tuple[tuple[float, float], ...] | None = None  # mono: the speech regions ASR was run on
@@ -175,7 +177,7 @@ def transcribe(
         legs = tuple(
             _words(
                 asr.transcribe(
-                    for_model(audio.channel(ch), audio.sample_rate),
+                    model_signal(audio, ch),
                     language=meta.language,
                     regions=_regions(signal, config, ch),
                 )
@@ -183,7 +185,7 @@ def transcribe(
             for ch in range(2)
         )
         return Heard(legs, True, asr.name)
-    x = for_model(audio.mono(), audio.sample_rate)
+    x = model_signal(audio)  # a long call: resampled piece by piece (callqa/ingest/lazy.py)
     regions = _regions(signal, config)
     words = _words(asr.transcribe(x, language=meta.language, regions=regions))
     return Heard((words,), False, asr.name, x, None if regions is None else tuple(regions))
@@ -205,7 +207,7 @@ def diarize(
     if not heard.words[0]:
         return Turns((), "none")
     mono = models.diarization()
-    x = heard.mono_16k if heard.mono_16k is not None else for_model(audio.mono(), audio.sample_rate)
+    x = heard.mono_16k if heard.mono_16k is not None else model_signal(audio)
     regions = list(heard.regions) if (heard.regions is not None and config.diarization.speech_only) else None
     return Turns(tuple(mono.diarize(x, regions=regions)), mono.name)
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from callqa.align.words import join_words
 from callqa.asr.guard import VAD_RATE, speech_probabilities, speech_runs
+from callqa.ingest.audio import Samples
 from callqa.types import Word
 
 PAD_S = 0.3  # decoded around the speech run, as the speech regions are
@@ -26,7 +27,7 @@ MIN_WORD_PROBABILITY = 0.5  # recovered words below this are not kept (a second 
 
 
 def unheard_speech(
-    samples_16k: np.ndarray,
+    samples_16k: Samples,
     words: Sequence[Word],
     *,
     threshold: float = 0.5,
@@ -51,7 +52,7 @@ def unheard_speech(
 
 
 def recover_unheard(
-    decode: Callable[[np.ndarray], list], samples_16k: np.ndarray, segments: list, *, language: str
+    decode: Callable[[np.ndarray], list], samples_16k: Samples, segments: list, *, language: str
 ) -> list:
     """`segments` (AsrSegment) plus the words `decode` finds on each unheard speech run, decoded alone.
 

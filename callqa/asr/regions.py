@@ -11,6 +11,8 @@ from dataclasses import replace
 
 import numpy as np
 
+from callqa.ingest.audio import Samples
+from callqa.ingest.lazy import JoinedRegions
 from callqa.types import SignalReport
 
 NOT_TALK_EVENTS = ("ring", "busy_tone", "music")
@@ -124,15 +126,23 @@ def cut_regions(
     return np.concatenate(parts) if parts else samples[:0]
 
 
+def joined_regions(samples_16k, regions: list[tuple[float, float]]):
+    """`cut_regions` as an array for a short call (an array in), sliced on demand for a long one (a
+    `ModelRateView` in), so a long call never holds its joined speech whole."""
+    if isinstance(samples_16k, np.ndarray):
+        return cut_regions(samples_16k, regions)
+    return JoinedRegions(samples_16k, regions)
+
+
 def transcribe_regions(
-    transcriber, samples_16k: np.ndarray, *, language: str, regions: list[tuple[float, float]] | None
+    transcriber, samples_16k: Samples, *, language: str, regions: list[tuple[float, float]] | None
 ):
     """`transcriber.transcribe` on the regions only, timestamps in recording time (None: the whole signal)."""
     if regions is None:
         return transcriber.transcribe(samples_16k, language=language)
     if not regions:
         return []
-    joined = cut_regions(samples_16k, regions)
+    joined = joined_regions(samples_16k, regions)
     rmap = RegionMap(regions)
     out = []
     for seg in transcriber.transcribe(joined, language=language):
@@ -147,7 +157,7 @@ def transcribe_regions(
     return out
 
 
-def diarize_regions(diarizer, samples_16k: np.ndarray, *, regions: list[tuple[float, float]] | None):
+def diarize_regions(diarizer, samples_16k: Samples, *, regions: list[tuple[float, float]] | None):
     """`diarizer.diarize` on the regions only, turns in recording time, cut at the joins (None: the whole signal)."""
     from callqa.types import SpeakerTurn
 
@@ -157,7 +167,7 @@ def diarize_regions(diarizer, samples_16k: np.ndarray, *, regions: list[tuple[fl
         return []
     rmap = RegionMap(regions)
     out: list[SpeakerTurn] = []
-    for turn in diarizer.diarize(cut_regions(samples_16k, regions)):
+    for turn in diarizer.diarize(joined_regions(samples_16k, regions)):
         for (a, b), j0 in zip(
             regions, rmap.joined_starts, strict=True
         ):  # the part of the turn in each region

@@ -6,11 +6,12 @@ import itertools
 import re
 import threading
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from callqa.config import AsrConfig
+from callqa.ingest.audio import Samples
 from callqa.text.normalize import is_han, to_simplified
 from callqa.types import Word
 
@@ -34,7 +35,7 @@ class AsrSegment:
     no_speech_prob: float | None = None
 
 
-def block_cuts(samples: np.ndarray, sr: int, max_block_s: float, *, search_s: float = 20.0) -> list[int]:
+def block_cuts(samples: Samples, sr: int, max_block_s: float, *, search_s: float = 20.0) -> list[int]:
     """Sample indices cutting `samples` into blocks of at most `max_block_s`, each cut at the quietest 0.2 s in
     the last `search_s` before the limit (a pause between words). [0, len] when it fits in one block."""
     n = len(samples)
@@ -70,7 +71,7 @@ class Transcriber(Protocol):
     name: str
 
     def transcribe(
-        self, samples_16k: np.ndarray, *, language: str, regions: list[tuple[float, float]] | None = None
+        self, samples_16k: Samples, *, language: str, regions: list[tuple[float, float]] | None = None
     ) -> list[AsrSegment]:
         """Segments with words in recording time; with `regions` (start_s, end_s), only those stretches are heard."""
         ...
@@ -144,6 +145,7 @@ class WhisperTranscriber:
         self.model_dir = resolve_whisper_model(config.model, config.model_path)
         self.name = f"faster-whisper:{config.model_path or config.model}:{config.compute_type}"
         self._model: object | None = None
+        self._batched: object | None = None
 
     @property
     def model(self):
@@ -183,7 +185,7 @@ class WhisperTranscriber:
         return None
 
     def transcribe(
-        self, samples_16k: np.ndarray, *, language: str, regions: list[tuple[float, float]] | None = None
+        self, samples_16k: Samples, *, language: str, regions: list[tuple[float, float]] | None = None
     ) -> list[AsrSegment]:
         if regions is not None:  # decode the regions back to back, timestamps mapped to the recording
             from callqa.asr.regions import transcribe_regions
@@ -212,13 +214,33 @@ class WhisperTranscriber:
             out = recover_unheard(plain, samples_16k, out, language=language)
         return out
 
+    @property
+    def batched(self):
+        """faster-whisper's BatchedInferencePipeline on the same model (`asr.batch_size` > 0)."""
+        if self._batched is None:
+            from faster_whisper import BatchedInferencePipeline
+
+            self._batched = BatchedInferencePipeline(self.model)
+        return self._batched
+
     def _transcribe_block(
-        self, samples_16k: np.ndarray, language: str, *, prompt: str | None | bool = True
+        self, samples_16k: Samples, language: str, *, prompt: str | None | bool = True
     ) -> list[AsrSegment]:
         """One decode; `prompt=True`: the configured prompt (`prompt_for`), else this prompt (None: none)."""
         cfg = self.config
-        segments, _info = self.model.transcribe(
-            np.ascontiguousarray(samples_16k, dtype=np.float32),
+        audio = np.ascontiguousarray(samples_16k, dtype=np.float32)
+        if cfg.batch_size > 0:  # chunks decoded together; the pipeline keeps only the first temperature
+            decode, extra = self.batched.transcribe, dict[str, Any](batch_size=cfg.batch_size)
+            if not cfg.vad_filter:  # without VAD the batched pipeline needs the chunks: plain 30-s ones
+                extra["clip_timestamps"] = [
+                    {"start": a, "end": min(a + 30.0, len(audio) / 16000)}
+                    for a in np.arange(0.0, len(audio) / 16000, 30.0).tolist()
+                ]
+        else:
+            decode, extra = self.model.transcribe, {}
+        segments, _info = decode(
+            audio,
+            **extra,
             language=language,
             task="transcribe",
             beam_size=cfg.beam_size,

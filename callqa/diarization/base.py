@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-
+from callqa.ingest.audio import Samples
 from callqa.types import SpeakerTurn
 
 if TYPE_CHECKING:
@@ -19,7 +18,7 @@ class Diarizer(Protocol):
     name: str
 
     def diarize(
-        self, samples_16k: np.ndarray, *, regions: list[tuple[float, float]] | None = None
+        self, samples_16k: Samples, *, regions: list[tuple[float, float]] | None = None
     ) -> list[SpeakerTurn]:
         """Turns in recording time; with `regions` (start_s, end_s), only those stretches are diarized."""
         ...

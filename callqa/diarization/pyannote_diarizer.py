@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from callqa.config import DiarizationConfig
+from callqa.diarization.long_calls import WindowSpeakers, diarize_in_windows
+from callqa.ingest.audio import Samples
 from callqa.types import SpeakerTurn
 
 os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")  # pyannote 4 telemetry: nothing phones home
@@ -44,7 +46,9 @@ def _build_pipeline(cfg: DiarizationConfig):
         raise RuntimeError(
             f"cannot load the segmentation model {segmentation_checkpoint(cfg.segmentation_path)}"
         )
-    embedding = CamPlusPlus(campplus_checkpoint(cfg.embedding_path), runtime=cfg.runtime)
+    gpu = cfg.device == "cuda"  # both networks in PyTorch on the GPU (ONNX Runtime here is the CPU build)
+    runtime = "torch" if gpu else cfg.runtime
+    embedding = CamPlusPlus(campplus_checkpoint(cfg.embedding_path), runtime=runtime)
     pipeline = stitched_diarization_class()(
         segmentation=segmentation,
         embedding=embedding,
@@ -54,7 +58,7 @@ def _build_pipeline(cfg: DiarizationConfig):
         embedding_batch_size=cfg.embedding_batch_size,
         segmentation_batch_size=cfg.segmentation_batch_size,
     )
-    if cfg.runtime == "onnx":
+    if runtime == "onnx":
         _segmentation_in_onnx(segmentation, segmentation_checkpoint(cfg.segmentation_path))
     pipeline.embedding_exclude_overlap = cfg.exclude_overlap
     pipeline.embedding_stride = cfg.embedding_stride
@@ -68,6 +72,10 @@ def _build_pipeline(cfg: DiarizationConfig):
             },
         }
     )
+    if gpu:
+        import torch
+
+        pipeline.to(torch.device("cuda"))
     return pipeline
 
 
@@ -140,6 +148,7 @@ class PyannoteDiarizer:
             self.config.segmentation_step,
             self.config.embedding_stride,
             self.config.runtime,
+            self.config.device,
         )
         with _LOCK:
             if key not in _PIPELINES:
@@ -147,7 +156,7 @@ class PyannoteDiarizer:
             return _PIPELINES[key]
 
     def diarize(
-        self, samples_16k: np.ndarray, *, regions: list[tuple[float, float]] | None = None
+        self, samples_16k: Samples, *, regions: list[tuple[float, float]] | None = None
     ) -> list[SpeakerTurn]:
         if (
             regions is not None
@@ -155,6 +164,15 @@ class PyannoteDiarizer:
             from callqa.asr.regions import diarize_regions
 
             return diarize_regions(self, samples_16k, regions=regions)
+        cfg = self.config
+        if cfg.max_window_s > 0 and len(samples_16k) > cfg.max_window_s * 16000:  # bounded memory
+            return diarize_in_windows(
+                samples_16k, window_s=cfg.max_window_s, run=self.diarize_window, num_speakers=cfg.num_speakers
+            )
+        return list(self.diarize_window(np.asarray(samples_16k, dtype=np.float32)).turns)
+
+    def diarize_window(self, samples_16k: Samples) -> WindowSpeakers:
+        """pyannote's pipeline on one stretch: its turns and each speaker's centroid embedding."""
         import torch
 
         cfg = self.config
@@ -172,4 +190,11 @@ class PyannoteDiarizer:
             )
             for seg, _, label in annotation.itertracks(yield_label=True)
         ]
-        return sorted(turns, key=lambda t: (t.start_s, t.end_s))
+        embeddings = getattr(out, "speaker_embeddings", None)
+        labels = [str(label) for label in annotation.labels()]
+        centroids = (
+            {label: np.asarray(embeddings[i]) for i, label in enumerate(labels) if i < len(embeddings)}
+            if embeddings is not None
+            else {}
+        )
+        return WindowSpeakers(tuple(sorted(turns, key=lambda t: (t.start_s, t.end_s))), centroids)

@@ -13,6 +13,7 @@ import threading
 import numpy as np
 
 from callqa.config import DiarizationConfig
+from callqa.ingest.audio import Samples
 from callqa.types import SpeakerTurn
 
 SAMPLE_RATE = 16000
@@ -25,7 +26,7 @@ _LOCK = threading.Lock()
 
 
 def vad_regions(
-    samples_16k: np.ndarray,
+    samples_16k: Samples,
     *,
     threshold: float = 0.3,
     min_silence_s: float = 0.3,
@@ -187,7 +188,7 @@ class WindowedDiarizer:
                 _MODELS[key] = CamPlusPlus(path, runtime=self.config.runtime)
             return _MODELS[key]
 
-    def embed(self, samples_16k: np.ndarray, windows: list[tuple[int, float, float]]) -> np.ndarray:
+    def embed(self, samples_16k: Samples, windows: list[tuple[int, float, float]]) -> np.ndarray:
         """One CAM++ embedding per window from one fbank pass over the call (NaN rows for too-short windows)."""
         import torch
 
@@ -211,7 +212,7 @@ class WindowedDiarizer:
         return out
 
     def diarize(
-        self, samples_16k: np.ndarray, *, regions: list[tuple[float, float]] | None = None
+        self, samples_16k: Samples, *, regions: list[tuple[float, float]] | None = None
     ) -> list[SpeakerTurn]:
         if (
             regions is not None

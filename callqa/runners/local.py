@@ -12,7 +12,6 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,9 @@ from callqa.config import Config
 from callqa.ingest.manifest import InputError
 from callqa.pipeline import Models, StageError, analyze_call, versions
 from callqa.runners.fingerprint import config_hash, fingerprint, is_current
+from callqa.runners.pool import PoolSlot, WarmPool, model_imports, worker_state
 from callqa.runners.progress import BatchSummary, Progress
+from callqa.store.cache import transcript_cache_key
 from callqa.store.results import ResultStore, night_of
 from callqa.types import CallMeta
 
@@ -82,36 +83,10 @@ def worker_failed(meta: CallMeta, exc: BaseException) -> Outcome:
     return meta.call_id, None, error, []
 
 
-_WORKER: dict[str, Any] = {}
-
-
-def _die_with_parent() -> None:
-    """Linux: a worker is killed when the batch process dies (kill -9 included), instead of lingering."""
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux
-        return
-    if os.getppid() == 1:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-def _worker_init(config: Config, out_dir: str, threads: int = 1) -> None:
-    from callqa.store.lock import close_inherited_locks
-
-    _die_with_parent()
-    os.environ["OMP_NUM_THREADS"] = str(threads)  # read by threads_per_worker when the models load
-
-    close_inherited_locks()  # a worker outliving a killed batch must not keep its folder locked
-    _WORKER["config"], _WORKER["store"] = config, ResultStore(out_dir)  # read-only use: the transcript cache
-    _WORKER["models"] = Models(config)
-
-
 def _worker_run(meta: CallMeta) -> Outcome:
-    return run_call(meta, _WORKER["config"], _WORKER["models"], _WORKER["store"].cache_get)
+    """One call in a pool worker, with the models it loaded at start (callqa.runners.pool)."""
+    config, models, store = worker_state()
+    return run_call(meta, config, models, store.cache_get)
 
 
 def _audio_seconds(meta: CallMeta) -> float | None:
@@ -125,38 +100,58 @@ def _audio_seconds(meta: CallMeta) -> float | None:
         return None
 
 
+def start_pool(
+    config: Config, store: ResultStore, metas: list[CallMeta], models: Models | None
+) -> WarmPool | None:
+    """The worker pool, started before the calls are checked against the results folder (None: in-process)."""
+    from callqa.models.threads import pool_threads, worker_count
+
+    workers = worker_count(config)
+    if workers == 1 or len(metas) <= 1 or (models is not None and not config.runtime.workers):
+        return None
+    return WarmPool(
+        config,
+        str(store.root),
+        workers=workers,
+        threads=pool_threads(config, workers),  # each worker: its share of the cores
+        imports=model_imports(metas),
+    )
+
+
+def models_needed(jobs: list[_Job], config: Config, store: ResultStore) -> dict[str, bool]:
+    """Which models the jobs will run: ASR for audio without an imported or cached transcript, the mono
+    diarizer for such a mono call."""
+    asr = diarization = False
+    for job in jobs:
+        meta, sha = job.meta, job.fingerprint.get("audio_sha256")
+        if not meta.audio_path or meta.transcript_path:
+            continue
+        if (
+            sha
+            and config.runtime.cache
+            and (store.cache_dir / f"{transcript_cache_key(sha, meta, config)}.json").exists()
+        ):
+            continue
+        asr = True
+        diarization = diarization or meta.channel_layout == "mono"
+    return {"asr": asr, "diarization": diarization}
+
+
 def _local_results(
     jobs: list[_Job],
     config: Config,
     store: ResultStore,
     models: Models | None,
     on_step: Callable | None = None,
+    pool: WarmPool | None = None,
 ) -> Iterator[tuple[_Job, Outcome]]:
-    from callqa.models.threads import pool_threads, worker_count
-
-    workers = worker_count(config)
     # in this process: one worker, one call, or models handed in with `workers: 0` (they cannot go to a pool)
-    if workers == 1 or len(jobs) <= 1 or (models is not None and not config.runtime.workers):
+    if pool is None:
         models = models or Models(config)
         for job in jobs:
             yield job, run_call(job.meta, config, models, store.cache_get, on_step=on_step)
         return
-    threads = pool_threads(config, workers)  # each worker: its share of the cores
-    with ProcessPoolExecutor(
-        workers, initializer=_worker_init, initargs=(config, str(store.root), threads)
-    ) as pool:
-        futures = {pool.submit(_worker_run, job.meta): job for job in jobs}
-        try:
-            for fut in as_completed(futures):
-                job = futures[fut]
-                try:
-                    outcome = fut.result()
-                except Exception as exc:  # a worker died (e.g. out of memory)
-                    outcome = worker_failed(job.meta, exc)
-                yield job, outcome
-        finally:
-            for fut in futures:
-                fut.cancel()
+    yield from pool.map_longest_first(_worker_run, jobs, worker_failed)
 
 
 def score_batch(
@@ -182,7 +177,7 @@ def score_batch(
     store = ResultStore(out_dir)
     summary = BatchSummary()
     stream = stream or sys.stderr
-    with store.lock():
+    with store.lock(), PoolSlot() as slot:
         try:
             store.remove_stale_temp_files()
             store.write_run_info(config, versions())
@@ -215,6 +210,8 @@ def score_batch(
             )
             say(f"ERROR {err.file}: {err.message}")
 
+        # workers start (and load their models) while the calls are checked against the folder below
+        pool = slot.pool = start_pool(config, store, metas, models) if executor == "local" else None
         cfg_hash = config_hash(config)
         if len(metas) >= 500:  # hashing every recording takes a while on big nights
             say(f"checking {len(metas)} call(s) against the results in {store.root} ...")
@@ -232,6 +229,8 @@ def score_batch(
                     touched.update({night_for(meta), previous.get("night") or ""} - {""})
                 continue
             jobs.append(_Job(meta, fp, previous, _audio_seconds(meta)))
+        if pool is not None:
+            pool.warm(**models_needed(jobs, config, store))
         if summary.skipped:
             say(
                 f"{len(summary.skipped)} call(s) already scored with the same audio and config in {store.root} "
@@ -251,7 +250,7 @@ def score_batch(
 
             results = dask_results(jobs, config, store, scheduler=scheduler, say=bar.message)
         elif executor == "local":
-            results = _local_results(jobs, config, store, models, bar.wrap(on_step))
+            results = _local_results(jobs, config, store, models, bar.wrap(on_step), pool)
         else:
             raise ValueError(f"unknown executor {executor!r} (local or dask)")
         try:

@@ -9,9 +9,9 @@ from callqa.intervals import mark_rounded, mask_runs
 from callqa.signal.config import SignalConfig
 from callqa.signal.hangup import channel_roles, dead_from_s, hangup_from_events
 from callqa.signal.levels import channel_levels
-from callqa.signal.music import detect_music
+from callqa.signal.music import detect_music, steadiness_lag
 from callqa.signal.pitch import pitch_track
-from callqa.signal.spectrum import power_spectrogram
+from callqa.signal.spectrum import power_spectrogram, spectral_features
 from callqa.signal.tones import ToneMatch, detect_tone, find_bursts, tonal_frames
 from callqa.types import CallMeta, ChannelLevels, SignalEvent, SignalReport, SignalSummary
 
@@ -46,7 +46,7 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     ring_seqs: list[tuple[int, list[ToneMatch]]] = []
     not_speech: list[np.ndarray] = []
     for ch in range(audio.n_channels):
-        x = audio.samples[ch]
+        x = audio.channel(ch)  # float32, or read piece by piece from a long 16-bit recording
         lv = channel_levels(
             x,
             channel=ch,
@@ -60,7 +60,12 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
         levels.append(lv)
         hop, hop_s = round(lv.frame_hop_s * sr), lv.frame_hop_s
         spec = power_spectrogram(x, sample_rate=sr, hop=hop, n_frames=len(lv.level_dbfs))
-        tonal = tonal_frames(spec, lv.level_dbfs, config=config.tones)
+        features = spectral_features(
+            spec,
+            tone_band_hz=(config.tones.band_hz[0], config.tones.band_hz[1]),
+            lag=steadiness_lag(config.music, hop_s),
+        )
+        tonal = tonal_frames(features, lv.level_dbfs, config=config.tones)
         bursts = find_bursts(
             x, tonal, lv.level_dbfs, sample_rate=sr, hop=hop, profiles=profiles, config=config.tones
         )
@@ -86,7 +91,7 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
         tone_mask = np.zeros(len(lv.level_dbfs), dtype=bool)
         for m in rseq + bseq:
             mark_rounded(tone_mask, [(s - hop_s, e + hop_s) for s, e, _ in m.cycles], hop_s=hop_s)
-        music = detect_music(spec, lv.level_dbfs, hop_s=hop_s, config=config.music, exclude=tone_mask)
+        music = detect_music(features, lv.level_dbfs, hop_s=hop_s, config=config.music, exclude=tone_mask)
         events += _tone_events("ring", rseq, ch) + _tone_events("busy_tone", bseq, ch)
         events += [SignalEvent("music", s, e, ch) for s, e in music]
         mark_rounded(tone_mask, music, hop_s=hop_s)
@@ -131,7 +136,7 @@ def analyze_signal(audio: Audio, *, config: SignalConfig, meta: CallMeta) -> Sig
     if config.pitch.enabled:
         extras["pitch"] = tuple(
             pitch_track(
-                audio.samples[ch],
+                audio.channel(ch),
                 sr,
                 channel=ch,
                 config=config.pitch,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from callqa.ingest.audio import Samples
 from callqa.types import ChannelLevels
 
 SINE_DB = 10.0 * np.log10(2.0)  # dBFS convention: a full-scale sine reads 0 dBFS
 _TINY = 1e-12
+LEVEL_BLOCK_FRAMES = 8192  # 164 s of 20-ms frames
 
 
 def frame_view(x: np.ndarray, *, hop: int) -> np.ndarray:
@@ -23,7 +25,7 @@ def mean_square_to_dbfs(ms: np.ndarray | float) -> np.ndarray:
 
 
 def channel_levels(
-    x: np.ndarray,
+    x: Samples,
     *,
     channel: int,
     sample_rate: int,
@@ -40,17 +42,26 @@ def channel_levels(
     many recorders clip below 1.0.
     """
     hop = max(1, round(hop_s * sample_rate))
-    frames = frame_view(np.asarray(x, dtype=np.float32), hop=hop)
-    ms = np.einsum("ij,ij->i", frames, frames, dtype=np.float64) / hop
-    absf = np.abs(frames)
-    peak = absf.max(axis=1)
+    if isinstance(x, np.ndarray):
+        x = np.asarray(x, dtype=np.float32)
+    n = max(1, -(-len(x) // hop))  # x: an array, or sliced as one (a long 16-bit recording, ingest/audio.py)
+    ms = np.empty(n, dtype=np.float64)
+    peak = np.empty(n, dtype=np.float32)
+    clipped = np.empty(n, dtype=np.int64)
+    step = LEVEL_BLOCK_FRAMES  # frames at a time: whole-call |x| and padded copies were 2 x 230 MB on 2 hours
+    for a in range(0, n, step):
+        frames = frame_view(x[a * hop : (a + step) * hop], hop=hop)
+        ms[a : a + len(frames)] = np.einsum("ij,ij->i", frames, frames, dtype=np.float64) / hop
+        absf = np.abs(frames)
+        peak[a : a + len(frames)] = absf.max(axis=1)
+        clipped[a : a + len(frames)] = (absf >= clip_level).sum(axis=1)
     level = mean_square_to_dbfs(ms)
-    clipped = (absf >= clip_level).sum(axis=1)
     top = float(peak.max()) if len(peak) else 0.0
-    if clip_min_peak <= top < clip_level:
-        flat = absf >= top * (1.0 - 1e-4)
-        run = flat[:, 1:] & flat[:, :-1]
-        clipped = clipped + run.sum(axis=1) + run[:, 0]
+    if clip_min_peak <= top < clip_level:  # runs at the channel's own peak, counted within each frame
+        for a in range(0, n, step):
+            flat = np.abs(frame_view(x[a * hop : (a + step) * hop], hop=hop)) >= top * (1.0 - 1e-4)
+            run = flat[:, 1:] & flat[:, :-1]
+            clipped[a : a + len(flat)] += run.sum(axis=1) + run[:, 0]
     audible = level[level > -100.0]
     noise = float(np.percentile(audible, 5)) if len(audible) else -120.0
     active = level >= max(floor_dbfs, noise + above_noise_db)

@@ -6,39 +6,16 @@ import numpy as np
 
 from callqa.intervals import mask_run_frames
 from callqa.signal.config import MusicConfig
-from callqa.signal.spectrum import BLOCK_FRAMES, Spectrogram
+from callqa.signal.spectrum import SpectralFeatures
 
 
-def _band_magnitude(spec: Spectrogram, a: int, b: int) -> np.ndarray:
-    f = spec.freqs_hz
-    mag = np.sqrt(spec.power[a:b, (f >= 200) & (f <= 3400)])
-    mag /= np.linalg.norm(mag, axis=1, keepdims=True) + 1e-12
-    return mag
-
-
-def spectral_steadiness(spec: Spectrogram, *, lag: int) -> np.ndarray:
-    """Cosine similarity of each frame's 200–3400 Hz magnitude spectrum with the one `lag` frames on."""
-    n = len(spec.power)
-    sim = np.zeros(n, dtype=np.float32)
-    for a in range(0, max(0, n - lag), BLOCK_FRAMES):
-        b = min(a + BLOCK_FRAMES, n - lag)
-        sim[a:b] = np.einsum("ij,ij->i", _band_magnitude(spec, a + lag, b + lag), _band_magnitude(spec, a, b))
-    return sim
-
-
-def spectral_flatness(spec: Spectrogram) -> np.ndarray:
-    """Geometric over arithmetic mean of the 200–3400 Hz power per frame (noise ≈ 0.5, tones ≈ 0)."""
-    f = spec.freqs_hz
-    band = (f >= 200) & (f <= 3400)
-    out = np.empty(len(spec.power), dtype=np.float64)
-    for a in range(0, len(spec.power), BLOCK_FRAMES):
-        p = spec.power[a : a + BLOCK_FRAMES, band].astype(np.float64) + 1e-20
-        out[a : a + BLOCK_FRAMES] = np.exp(np.mean(np.log(p), axis=1)) / np.mean(p, axis=1)
-    return out
+def steadiness_lag(config: MusicConfig, hop_s: float) -> int:
+    """Frames between the spectra that `steadiness` compares."""
+    return max(1, round(config.steadiness_lag_s / hop_s))
 
 
 def detect_music(
-    spec: Spectrogram,
+    features: SpectralFeatures,
     level_dbfs: np.ndarray,
     *,
     hop_s: float,
@@ -55,9 +32,7 @@ def detect_music(
     spectrum, and steady hum by its level that never moves (music's notes and beats do).
     `exclude` marks frames (e.g. ringback bursts) that can never be music.
     """
-    lag = max(1, round(config.steadiness_lag_s / hop_s))
-    sim = spectral_steadiness(spec, lag=lag)
-    flatness = spectral_flatness(spec)
+    sim, flatness = features.steadiness, features.flatness  # lag: steadiness_lag(config, hop_s)
     win = max(2, round(config.window_s / hop_s))
     music = np.zeros(len(level_dbfs), dtype=bool)
     audible = level_dbfs[level_dbfs > -100.0]

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from callqa.ingest.audio import Samples
 from callqa.intervals import mask_run_frames
 from callqa.signal.config import ToneConfig, ToneProfile
-from callqa.signal.spectrum import Spectrogram
+from callqa.signal.spectrum import SpectralFeatures
 
 
 @dataclass(frozen=True)
@@ -40,17 +41,13 @@ class ToneMatch:
         return self.cycles[-1][1]
 
 
-def tonal_frames(spec: Spectrogram, level_dbfs: np.ndarray, *, config: ToneConfig) -> np.ndarray:
+def tonal_frames(features: SpectralFeatures, level_dbfs: np.ndarray, *, config: ToneConfig) -> np.ndarray:
     """Frames whose energy sits in a few strong bins of the tone band (steady sinusoids)."""
-    f = spec.freqs_hz
-    lo, hi = np.searchsorted(f, config.band_hz[0]), np.searchsorted(f, config.band_hz[1])
-    total = spec.power[:, (f >= 50) & (f <= 3900)].sum(axis=1) + 1e-20
-    band = np.sort(spec.power[:, lo:hi], axis=1)[:, -6:].sum(axis=1)
-    return (band / total >= config.min_frame_ratio) & (level_dbfs >= config.min_level_dbfs)
+    return (features.tone_ratio >= config.min_frame_ratio) & (level_dbfs >= config.min_level_dbfs)
 
 
 def find_bursts(
-    x: np.ndarray,
+    x: Samples,
     tonal: np.ndarray,
     level_dbfs: np.ndarray,
     *,
