@@ -7,11 +7,18 @@ from dataclasses import dataclass
 
 from callqa.checks.language import call_language, phrasebook_for
 from callqa.checks.registry import register_check
-from callqa.intervals import intersect_intervals, mask_runs, merge_intervals, total_s, without_events
+from callqa.intervals import (
+    NON_SPEECH_EVENTS,
+    intersect_intervals,
+    mask_runs,
+    merge_intervals,
+    total_s,
+    without_events,
+)
 from callqa.text.normalize import is_han
 from callqa.text.syllables import count_syllables
 from callqa.text.tokens import tokens_of_utterance
-from callqa.types import Call, CheckResult, CheckValues, Evidence, Role, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, Role, SignalEvent, na
 
 UNITS = {"en": "wpm", "ru": "wpm", "zh": "chars_per_min"}
 
@@ -74,7 +81,17 @@ def role_speech(call: Call, role: Role, *, min_pause_s: float, pad_s: float = 0.
         else:
             where = merge_intervals(around)
         heard += intersect_intervals(sounding(call, leg, min_pause_s=min_pause_s), where)
+        # where the leg's frames are masked (music, a tone) the signal cannot tell speech from it; words said
+        # there (a check-in over the hold music of an imported transcript) count their word time, or their
+        # tokens would be counted over no speech time at all
+        masked = [(e.start_s, e.end_s) for e in call.signal.events if _masks(e, leg)]
+        words = merge_intervals(spans.get(channel, []), gap_s=min_pause_s)
+        heard += intersect_intervals(words, merge_intervals(masked))
     return RoleSpeech(merge_intervals(heard), toks)
+
+
+def _masks(event: SignalEvent, channel: int) -> bool:
+    return event.kind in NON_SPEECH_EVENTS and event.channel in (None, channel)
 
 
 def sounding(call: Call, channel: int, *, min_pause_s: float) -> list[tuple[float, float]]:
