@@ -11,6 +11,7 @@ import pytest
 import soundfile as sf
 
 from callqa.eval.run import below_floors, evaluate, load_floors
+from callqa.eval.trust_figures import MAX_UNATTENDED_S
 from callqa.eval.truth import load_truth_dir
 from callqa.store.results import ResultStore
 
@@ -52,7 +53,18 @@ def test_eval_set_is_what_the_truth_says():
 
 def _perfect_result(t) -> dict:
     """What a perfect pipeline would write for truth `t` (the fields the eval reads)."""
-    holds = [{"start_s": h["start_s"], "end_s": h["end_s"], "music": h["music"]} for h in t.holds]
+    holds = [
+        {
+            "start_s": h["start_s"],
+            "end_s": h["end_s"],
+            "music": h["music"],
+            # the holds check's own row fields (HoldRow), from the truth's new labels (issue 17)
+            "checkins": h.get("checkins", 0),
+            "longest_unattended_s": h.get("longest_unattended_s"),
+            "violation": h.get("longest_unattended_s", 0.0) > MAX_UNATTENDED_S,
+        }
+        for h in t.holds
+    ]
     vol = {"normal": None, "loud": "agent too loud (-6.0 dBFS)", "quiet": "agent too quiet (-40.0 dBFS)"}[
         t.volume["agent"]
     ]
