@@ -21,7 +21,10 @@ from callqa.asr.guard import VAD_RATE, speech_probabilities, speech_runs
 from callqa.ingest.audio import Samples
 from callqa.types import Word
 
-PAD_S = 0.3  # decoded around the speech run, as the speech regions are
+# decoded around the speech run: a 1-2 s clip alone is decoded unstably (music-under-dialogue, 57.4-58.5 s:
+# "That's last model." from one pass, "up," from the same audio 0.1 s shifted; with 1 s each side both passes
+# read "That's last model."); words the context brings back that were heard already are not kept
+PAD_S = 1.0
 MIN_GAP_S = 1.2  # shorter gaps between words are pauses
 MIN_SPEECH_S = 1.0  # a run of sure speech this long without a word was dropped, not a breath
 MIN_WORD_PROBABILITY = 0.5  # recovered words below this are not kept (a second pass may invent)
