@@ -10,8 +10,8 @@ decodes that speech again on its own, without the prompt, and keeps the words it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
