@@ -52,7 +52,9 @@ def main() -> int:
         return sum(xs) / len(xs) if xs else float("nan")
 
     print(f"verdicts with truth: {len(rows)} ({len(right)} right, {len(wrong)} wrong)")
-    print(f"mean confidence: right {mean([r[4] for r in right]):.3f}, wrong {mean([r[4] for r in wrong]):.3f}")
+    print(
+        f"mean confidence: right {mean([r[4] for r in right]):.3f}, wrong {mean([r[4] for r in wrong]):.3f}"
+    )
     for thr in (0.7, 0.8, 0.9):
         w, r = sum(x[4] < thr for x in wrong), sum(x[4] < thr for x in right)
         print(f"confidence < {thr}: {w}/{len(wrong)} wrong verdicts, {r}/{len(right)} right verdicts")
