@@ -122,7 +122,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from callqa.report.terminal import format_agents, format_calls, output_width
+    from callqa.report.terminal import format_agents, format_calls, format_review, output_width
     from callqa.store.report import format_matrix
     from callqa.store.results import ResultStore
 
@@ -152,7 +152,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     calls = list(store.iter_calls())
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     width = output_width(sys.stdout)
-    if args.by_agent:
+    if args.review:
+        print(format_review(calls, width=width, color=color, limit=args.limit))
+    elif args.by_agent:
         print(format_agents(calls, width=width, color=color))
     elif args.wide:
         print(format_matrix(calls, store.errors.read(), root=store.root))
@@ -316,6 +318,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--by-agent", action="store_true", help="per-agent report: average score, pass rate, failed checks"
     )
     p.add_argument("--wide", action="store_true", help="every check of every call, one column each")
+    p.add_argument(
+        "--review",
+        action="store_true",
+        help="the scored fails to listen to first (low confidence first), with the second to start at",
+    )
+    p.add_argument("--limit", type=int, default=30, help="--review: at most this many fails (default 30)")
     p.add_argument(
         "--html", metavar="DIR", help="write a static HTML report: DIR/index.html, DIR/agents/*.html"
     )

@@ -17,7 +17,10 @@ from callqa.align.roles import assign_roles, roles_from_layout
 from callqa.align.words import assign_words, group_utterances
 from callqa.asr.regions import speech_regions
 from callqa.asr.whisper import AsrSegment
+from callqa.checks import get_check
+from callqa.checks.confidence import attach_confidence
 from callqa.checks.run import run_checks
+from callqa.checks.trust import check_roles
 from callqa.config import Config
 from callqa.diarization.channels import ChannelDiarizer
 from callqa.features import build_call as build_features
@@ -325,9 +328,25 @@ def build_call(
 
 def check(call: Call, config: Config) -> dict[str, CheckResult]:
     """The enabled checks, then the rule categories (`rule.<id>`), which may read the checks' results."""
-    results = run_checks(call, config.resolved.enabled_params(), trust=config.trust)
+    params = config.resolved.enabled_params()
+    results = run_checks(call, params, trust=config.trust)
     results.update(run_rules(call, results, config.resolved.rules, trust=config.trust))
-    return results
+    return attach_confidence(
+        call, results, params, text_roles_of(params, results), low=config.trust.low_confidence
+    )
+
+
+def text_roles_of(params: dict[str, Any], results: dict[str, CheckResult]) -> dict[str, tuple[str, ...]]:
+    """Whose words each result read: a check's declared parties (or its `roles`), both for a rule."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name in results:
+        if name.startswith("rule."):
+            out[name] = ("agent", "customer")
+        elif name in params:
+            spec = get_check(name)
+            if spec.uses_text:
+                out[name] = check_roles(params[name], spec.uses_text)
+    return out
 
 
 def score(checks: dict[str, CheckResult], config: Config) -> Score:

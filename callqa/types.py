@@ -195,6 +195,10 @@ class CheckResult:
         default_factory=dict
     )  # a `CheckValues` (or any frozen dataclass), or a Mapping (plugins)
     evidence: tuple[Evidence, ...] = ()
+    # how sure the pass/fail is, in [0, 1], and what that rests on (callqa/checks/confidence.py); None for na
+    confidence: float | None = None
+    confidence_basis: tuple[str, ...] = ()
+    low_confidence: bool = False  # a fail less sure than `trust.low_confidence`: listen before grading
 
 
 @dataclass(frozen=True)

@@ -211,7 +211,8 @@ class WhisperTranscriber:
             def plain(x: np.ndarray) -> list[AsrSegment]:
                 return self._transcribe_block(x, language, prompt=None)
 
-            out = recover_unheard(plain, samples_16k, out, language=language)
+            out = recover_unheard(plain, samples_16k, out, language=language,
+                                  max_compression_ratio=cfg.compression_ratio_threshold)  # fmt: skip
         return out
 
     @property

@@ -7,11 +7,18 @@ from dataclasses import dataclass
 
 from callqa.checks.language import call_language, phrasebook_for
 from callqa.checks.registry import register_check
-from callqa.intervals import intersect_intervals, mask_runs, merge_intervals, total_s, without_events
+from callqa.intervals import (
+    NON_SPEECH_EVENTS,
+    intersect_intervals,
+    mask_runs,
+    merge_intervals,
+    total_s,
+    without_events,
+)
 from callqa.text.normalize import is_han
 from callqa.text.syllables import count_syllables
 from callqa.text.tokens import tokens_of_utterance
-from callqa.types import Call, CheckResult, CheckValues, Evidence, Role, na
+from callqa.types import Call, CheckResult, CheckValues, Evidence, Role, SignalEvent, na
 
 UNITS = {"en": "wpm", "ru": "wpm", "zh": "chars_per_min"}
 
@@ -41,35 +48,50 @@ def role_speech(call: Call, role: Role, *, min_pause_s: float, pad_s: float = 0.
     masked, pauses shorter than `min_pause_s` bridged) of the party's leg within its utterances (± `pad_s`,
     stereo), or of the mix within its diarization turns (mono). Whisper's word times stretch over some voices
     and shrink on others (eval, 14 TTS calls with a measured rate truth: 7 ratios within 15 % from word times,
-    13 from the signal), and never span a pause the signal can see. Without a signal (or its levels): word times,
-    else utterance spans, pauses of `min_pause_s` cut out.
+    13 from the signal), and never span a pause the signal can see. Without levels for the party's leg (no
+    signal, or a signal report without channel levels): word times when present, else utterance spans, pauses
+    of `min_pause_s` cut out.
     """
     lang = call_language(call)
-    spans: list[tuple[float, float]] = []
+    spans: dict[int | None, list[tuple[float, float]]] = {}  # word times (utterance spans without words)
     by_channel: dict[int | None, list[tuple[float, float]]] = {}
     toks: list[tuple[float, int, int]] = []
     for i, u in enumerate(call.utterances):
         if u.role != role:
             continue
         if u.words:
-            spans.extend((w.start_s, w.end_s) for w in u.words)
+            spans.setdefault(u.channel, []).extend((w.start_s, w.end_s) for w in u.words)
         else:
-            spans.append((u.start_s, u.end_s))
+            spans.setdefault(u.channel, []).append((u.start_s, u.end_s))
         by_channel.setdefault(u.channel, []).append((u.start_s - pad_s, u.end_s + pad_s))
         for t in tokens_of_utterance(u, language=lang, index=i):
             units = 1 if (lang != "zh" or is_han(t.text) or t.text.isalnum()) else 0
             toks.append(((t.start_s + t.end_s) / 2, units, count_syllables(t.text, language=lang)))
-    if call.signal is None or not call.signal.channels or not by_channel:  # no levels: the word times
-        return RoleSpeech(merge_intervals(spans, gap_s=min_pause_s), toks)
     heard: list[tuple[float, float]] = []
     for channel, around in by_channel.items():
+        leg = 0 if channel is None else channel
+        if call.signal is None or leg >= len(call.signal.channels):
+            # no levels for this party's leg (no signal, or a SignalReport without channel levels, e.g. an
+            # imported transcript scored without its audio): its word times, pauses cut out - never 0 s
+            # of speech for a party that spoke
+            heard += merge_intervals(spans.get(channel, []), gap_s=min_pause_s)
+            continue
         if channel is None:  # mono: the party's diarization turns (its utterance spans if there are none)
             where = call.features.speech_of(role) or merge_intervals(around)
-            channel = 0
         else:
             where = merge_intervals(around)
-        heard += intersect_intervals(sounding(call, channel, min_pause_s=min_pause_s), where)
+        heard += intersect_intervals(sounding(call, leg, min_pause_s=min_pause_s), where)
+        # where the leg's frames are masked (music, a tone) the signal cannot tell speech from it; words said
+        # there (a check-in over the hold music of an imported transcript) count their word time, or their
+        # tokens would be counted over no speech time at all
+        masked = [(e.start_s, e.end_s) for e in call.signal.events if _masks(e, leg)]
+        words = merge_intervals(spans.get(channel, []), gap_s=min_pause_s)
+        heard += intersect_intervals(words, merge_intervals(masked))
     return RoleSpeech(merge_intervals(heard), toks)
+
+
+def _masks(event: SignalEvent, channel: int) -> bool:
+    return event.kind in NON_SPEECH_EVENTS and event.channel in (None, channel)
 
 
 def sounding(call: Call, channel: int, *, min_pause_s: float) -> list[tuple[float, float]]:

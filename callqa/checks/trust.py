@@ -27,6 +27,7 @@ class TrustConfig:
     min_mean_word_probability: float = 0.7  # a party's mean Whisper word probability below this: not trusted
     by_language: dict[str, float] = field(default_factory=dict)  # per-language thresholds, e.g. {ru: 0.75}
     min_words: int = 3  # fewer words with a probability: too few to judge, trusted
+    low_confidence: float = 0.7  # a pass/fail less sure than this is marked for review (checks/confidence.py)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ svg.chart{width:100%;height:auto;max-width:760px;min-width:480px;display:block;m
 .legend span{display:inline-block;margin:0 12px 4px 0;font-size:.9em}.legend i{display:inline-block;width:12px;height:12px;
 margin-right:4px;border-radius:2px;vertical-align:-1px}
 .bad{color:#cf222e}.good{color:#1a7f37}.pill{display:inline-block;padding:0 6px;border-radius:9px;font-size:.85em;
-background:#ffebe9;color:#82071e;margin:1px}.pill.pass{background:#dafbe1;color:#116329}.pill.na{background:#eaeef2;color:#57606a}
+background:#ffebe9;color:#82071e;margin:1px}.pill.pass{background:#dafbe1;color:#116329}.pill.na{background:#eaeef2;color:#57606a}.pill.warn{background:#fff8c5;color:#7d4e00}
 .call{border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;margin:10px 0}.ev{margin:6px 0 6px 12px}
 .ev q{font-style:italic}audio{width:100%;max-width:360px;height:30px;display:block;margin:2px 0 6px}
 .cards{display:flex;flex-wrap:wrap;gap:8px}.card{border:1px solid #d0d7de;border-radius:6px;padding:6px 12px;min-width:8em}
@@ -332,7 +332,9 @@ class _Team:
         calls["night"] = calls["night"].astype(object)
         self.calls = {a: df for a, df in calls.groupby("agent", sort=False)}
         self.checks = {a: df for a, df in res.checks.groupby("agent", sort=False)}
-        fails = res.checks.loc[res.checks["status"] == "fail", ["call_id", "check", "reason", "evidence"]]
+        cols = ["call_id", "check", "reason", "evidence"] + [c for c in ("confidence", "low_confidence")
+                                                             if c in res.checks.columns]  # fmt: skip
+        fails = res.checks.loc[res.checks["status"] == "fail", cols]
         self.fails: dict[str, list[dict]] = {}
         for f in fails.to_dict("records"):
             self.fails.setdefault(f["call_id"], []).append(f)
@@ -539,7 +541,16 @@ def _agent(team: _Team, agent: str, row: dict, audio: _Audio, worst: int, max_ro
         if not fails:
             out.append('<p class="muted">No failed check.</p>')
         for f in fails:
-            out.append(f'<div class="ev"><span class="pill">{_e(f["check"])}</span> {_e(f["reason"])}')
+            unsure = bool(f.get("low_confidence"))  # a fail to listen to before grading
+            conf = f.get("confidence")
+            sure = (
+                f" · confidence {float(conf):.2f}"
+                if isinstance(conf, (int, float)) and pd.notna(conf)
+                else ""
+            )
+            flag = ' <span class="pill warn">low confidence: listen first</span>' if unsure else ""
+            out.append(f'<div class="ev"><span class="pill">{_e(f["check"])}</span>{flag} {_e(f["reason"])}'
+                       f'<span class="muted">{_e(sure)}</span>')  # fmt: skip
             evidence = evidence_from_json(f["evidence"] if isinstance(f["evidence"], str) else None)
             for ev in evidence[:4]:
                 start, end = ev.start_s, ev.end_s
@@ -564,7 +575,9 @@ def _agent(team: _Team, agent: str, row: dict, audio: _Audio, worst: int, max_ro
         "<th class=num>score</th><th>failed checks</th></tr></thead><tbody>"
     )
     for c in recent.itertuples(index=False):
-        failed = [f["check"] for f in team.fails.get(c.call_id, [])]
+        failed = [
+            f["check"] + ("?" if f.get("low_confidence") else "") for f in team.fails.get(c.call_id, [])
+        ]
         out.append(
             f'<tr id="{_e(call_anchor(str(c.call_id)))}">'
             f"<td>{_e(c.call_id)}</td><td>{_e(c.night)}</td><td class=num>{_fmt_score(c.score)}</td>"

@@ -39,6 +39,7 @@ class CallLine:
     failed: tuple[str, ...]  # scored checks that failed
     advisory_failed: tuple[str, ...]  # failed checks the scorecard does not count
     scorecard: str
+    unsure: tuple[str, ...] = ()  # failed checks marked low-confidence (listen before grading)
 
 
 def scored_checks(scorecard: Score) -> set[str]:
@@ -60,6 +61,7 @@ def call_line(call: StoredResult) -> CallLine:
         failed=tuple(n for n in failed if n in items),
         advisory_failed=tuple(n for n in failed if n not in items),
         scorecard=card.scorecard or "",
+        unsure=tuple(n for n in failed if call.checks[n].low_confidence),
     )
 
 
@@ -100,8 +102,10 @@ def _score(score: float | None) -> str:
     return "-" if score is None else f"{score:.0f}"
 
 
-def _checks_text(names: Iterable[str], style: str) -> Text:
-    return Text(", ".join(names), style=style)
+def _checks_text(names: Iterable[str], style: str, unsure: Iterable[str] = ()) -> Text:
+    """Check names; a low-confidence fail gets a '?'."""
+    marked = set(unsure)
+    return Text(", ".join(f"{n}?" if n in marked else n for n in names), style=style)
 
 
 def format_calls(
@@ -130,8 +134,8 @@ def format_calls(
     for ln in lines:
         cells: list[Any] = [ln.call_id] + ([] if narrow else [ln.language]) + [ln.agent]
         cells += [] if narrow else [f"{ln.duration_s / 60:.1f}"]
-        cells += [_score(ln.score), _verdict(ln), _checks_text(ln.failed, "red"),
-                  _checks_text(ln.advisory_failed, "yellow")]  # fmt: skip
+        cells += [_score(ln.score), _verdict(ln), _checks_text(ln.failed, "red", ln.unsure),
+                  _checks_text(ln.advisory_failed, "yellow", ln.unsure)]  # fmt: skip
         table.add_row(*cells)
     console.print(table)
     scored = [ln for ln in lines if ln.score is not None]
@@ -147,6 +151,8 @@ def format_calls(
             f"scorecard {', '.join(cards)}; advisory checks are reported but do not change the score; "
             "--wide: every check of every call"
         )
+    if any(ln.unsure for ln in lines):
+        console.print("check? = a low-confidence fail: listen before grading (callqa report --review)")
     console.print(f"details: callqa show CALL_ID --out {root}")
     return _tidy(buf.getvalue())
 
@@ -198,6 +204,81 @@ def format_agents(calls: Sequence[StoredResult], *, width: int = DEFAULT_WIDTH, 
                 Text(f"  {ln.call_id}  {agent}  score {_score(ln.score)}  failed: {', '.join(ln.failed)}"),
                 overflow="fold",
             )
+    return _tidy(buf.getvalue())
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One failed check a QA lead should listen to, and where."""
+
+    call_id: str
+    agent: str
+    check: str
+    confidence: float | None
+    low_confidence: bool
+    start_s: float  # the first evidence with a time (0 without one)
+    why: str
+
+
+def review_items(calls: Iterable[StoredResult]) -> list[ReviewItem]:
+    """The scored fails, the ones to listen to first first: low-confidence fails, then by confidence (least
+    sure first; a fail with no confidence last), then by call. Advisory checks grade nobody: not listed."""
+    items = []
+    for call in calls:
+        scored = scored_checks(call.scorecard)
+        for name, chk in call.checks.items():
+            if chk.status != "fail" or name not in scored:
+                continue
+            times = [e.start_s for e in chk.evidence if e.start_s is not None]
+            basis = "; ".join(chk.confidence_basis)
+            why = "; ".join(x for x in (chk.reason, basis) if x) or ""
+            items.append(
+                ReviewItem(
+                    call_id=call.call_id,
+                    agent=str(call.agent_id or call.agent_name or "?"),
+                    check=name,
+                    confidence=chk.confidence,
+                    low_confidence=chk.low_confidence,
+                    start_s=float(min(times)) if times else 0.0,
+                    why=why,
+                )
+            )
+    return sorted(items, key=lambda r: (not r.low_confidence, 2.0 if r.confidence is None else r.confidence,
+                                        r.call_id, r.check))  # fmt: skip
+
+
+def _clock(s: float) -> str:
+    m, sec = divmod(int(round(s)), 60)
+    return f"{m // 60}:{m % 60:02d}:{sec:02d}" if m >= 60 else f"{m}:{sec:02d}"
+
+
+def format_review(
+    calls: Sequence[StoredResult], *, width: int = DEFAULT_WIDTH, color: bool = False, limit: int = 30
+) -> str:
+    """`callqa report --review`: the fails to listen to first, with the second to start at."""
+    console, buf = _console(width, color)
+    items = review_items(calls)
+    if not items:
+        console.print("no scored check failed: nothing to review.")
+        return _tidy(buf.getvalue())
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", expand=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("call", overflow="fold", max_width=24)
+    table.add_column("agent", overflow="fold", max_width=12)
+    table.add_column("check", overflow="fold", max_width=18)
+    table.add_column("conf", justify="right", no_wrap=True)
+    table.add_column("listen at", justify="right", no_wrap=True)
+    table.add_column("why", overflow="fold", ratio=1, min_width=20)
+    for i, r in enumerate(items[:limit], 1):
+        conf = "-" if r.confidence is None else f"{r.confidence:.2f}"
+        style = "bold yellow" if r.low_confidence else ""
+        table.add_row(str(i), r.call_id, r.agent, Text(r.check + ("?" if r.low_confidence else ""), style=style),
+                      conf, f"{_clock(r.start_s)} ({r.start_s:.1f} s)", r.why)  # fmt: skip
+    console.print(table)
+    low = sum(r.low_confidence for r in items)
+    more = f"; {len(items) - limit} more (--limit)" if len(items) > limit else ""
+    console.print()
+    console.print(f"{len(items)} scored fail(s), {low} low-confidence (check?: listen before grading){more}.")
     return _tidy(buf.getvalue())
 
 

@@ -90,14 +90,17 @@ def active_speech_level_dbfs(
         return None
     power = 10.0 ** (lev / 10.0)
     thresholds = np.arange(np.floor(lev.max()), -101.0, -1.0)[::-1]  # low to high, dB
-    above = lev[None, :] >= thresholds[:, None]
     h = max(0, round(hangover_s / hop_s))
-    cs = np.concatenate([np.zeros((len(thresholds), 1)), np.cumsum(above, axis=1)], axis=1)
     idx = np.arange(len(lev))
     lo = np.maximum(0, idx - h)
-    active = (cs[:, idx + 1] - cs[:, lo]) > 0
-    count = active.sum(axis=1)
-    energy = active @ power
+    # one threshold at a time: memory O(frames), not O(thresholds x frames) (a 60-min party: 160 MB otherwise)
+    count = np.empty(len(thresholds), dtype=np.int64)
+    energy = np.empty(len(thresholds), dtype=np.float64)
+    for k, c in enumerate(thresholds):
+        cs = np.concatenate([[0], np.cumsum(lev >= c)])
+        active = (cs[idx + 1] - cs[lo]) > 0  # above c now or within the hangover before
+        count[k] = int(active.sum())
+        energy[k] = float(power[active].sum())
     a_db = 10.0 * np.log10(np.maximum(energy, _TINY) / np.maximum(count, 1))
     diff = a_db - thresholds
     ok = np.nonzero(diff >= margin_db)[0]

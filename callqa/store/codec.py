@@ -246,12 +246,16 @@ def audio_redaction_from_dict(d: Mapping[str, Any] | None) -> AudioRedaction | N
 
 @dataclass(frozen=True)
 class StoredCheck:
-    """One published check: status, reason, its values (plain JSON data, as published) and evidence."""
+    """One published check: status, reason, its values (plain JSON data, as published), evidence, and how sure
+    a pass/fail is (callqa/checks/confidence.py; None for na)."""
 
     status: str  # pass | fail | na
     reason: str | None = None
     values: Mapping[str, Any] = field(default_factory=dict)
     evidence: tuple[Evidence, ...] = ()
+    confidence: float | None = None
+    confidence_basis: tuple[str, ...] = ()
+    low_confidence: bool = False  # a fail less sure than `trust.low_confidence`: listen before grading
 
     def typed(self, cls: type[R]) -> R | None:
         """The values as the check's typed record (`HoldsValues` ...); None when they do not have its shape
@@ -313,7 +317,15 @@ class StoredResult:
 
 
 def stored_check(res: CheckResult) -> StoredCheck:
-    return StoredCheck(res.status, res.reason, values_to_dict(res.values), tuple(res.evidence))
+    return StoredCheck(
+        res.status,
+        res.reason,
+        values_to_dict(res.values),
+        tuple(res.evidence),
+        res.confidence,
+        tuple(res.confidence_basis),
+        res.low_confidence,
+    )
 
 
 def stored_result(result: CallResult) -> StoredResult:
@@ -365,18 +377,25 @@ def _stage_seconds(result: CallResult) -> dict[str, float]:
 
 
 def check_to_dict(check: StoredCheck | CheckResult) -> dict[str, Any]:
-    """`{status, reason?, <values...>, evidence}`: the published shape of one check."""
+    """`{status, reason?, <values...>, confidence?, confidence_basis?, low_confidence?, evidence}`: the
+    published shape of one check."""
     if isinstance(check, CheckResult):
         check = stored_check(check)
     out: dict[str, Any] = {"status": check.status}
     if check.reason is not None:
         out["reason"] = check.reason
     out.update(check.values)
+    if check.confidence is not None:
+        out["confidence"] = check.confidence
+        out["confidence_basis"] = list(check.confidence_basis)
+    if check.low_confidence:
+        out["low_confidence"] = True
     out["evidence"] = [evidence_to_dict(e) for e in check.evidence]
     return out
 
 
-CHECK_FRAME = ("status", "reason", "evidence")  # every published check has these; the rest are its values
+# every published check has these (confidence and its basis on pass/fail); the rest are its values
+CHECK_FRAME = ("status", "reason", "confidence", "confidence_basis", "low_confidence", "evidence")
 
 
 def check_from_dict(d: Mapping[str, Any]) -> StoredCheck:
@@ -385,6 +404,9 @@ def check_from_dict(d: Mapping[str, Any]) -> StoredCheck:
         reason=d.get("reason"),
         values={k: v for k, v in d.items() if k not in CHECK_FRAME},
         evidence=tuple(evidence_from_dict(e) for e in d.get("evidence") or []),
+        confidence=d.get("confidence"),
+        confidence_basis=tuple(d.get("confidence_basis") or ()),
+        low_confidence=bool(d.get("low_confidence", False)),
     )
 
 

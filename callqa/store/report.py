@@ -56,11 +56,18 @@ def format_call(call: StoredResult, *, transcript: bool = False, max_evidence: i
     advisory = [n for n in call.checks if n not in items]
     if advisory:
         out.append("  (warn / ok: advisory checks, reported but not counted by the scorecard)")
+    low = [n for n, c in call.checks.items() if c.low_confidence]
+    if low:
+        out.append(f"  low-confidence fails (listen first): {', '.join(low)}")
     for name, chk in call.checks.items():
         status = chk.status
         detail = chk.reason if status == "na" else _value_text(chk)
         mark = ADVISORY_MARK.get(status, status) if name in advisory else STATUS_MARK.get(status, status)
         out.append(f"  [{mark}] {name:16s} {detail or ''}")
+        if chk.confidence is not None and (chk.low_confidence or status == "fail"):
+            basis = "; ".join(chk.confidence_basis) or "nothing uncertain"
+            flag = "LOW CONFIDENCE, listen before grading: " if chk.low_confidence else ""
+            out.append(f"         {flag}confidence {chk.confidence:.2f} ({basis})")
         for ev in chk.evidence[:max_evidence]:
             span = f"{_fmt_time(ev.start_s)}-{_fmt_time(ev.end_s)}" if ev.start_s is not None else ""
             who = ev.role or ""

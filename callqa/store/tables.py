@@ -28,6 +28,9 @@ UTTERANCE_COLUMNS = [
     "channel",
     "sentiment",
 ]
+# `confidence`: how sure the pass/fail is (None for na); `low_confidence`: a fail to listen to before grading
+CHECK_COLUMNS = ["call_id", "agent_id", "check", "status", "reason", "confidence", "low_confidence", "values",
+                 "evidence"]  # fmt: skip
 CALL_COLUMNS = [
     "call_id",
     "audio_path",
@@ -103,6 +106,8 @@ def build_tables(calls: Sequence[StoredResult], errors: Sequence[ErrorRow]) -> d
                     "check": name,
                     "status": chk.status,
                     "reason": chk.reason,
+                    "confidence": chk.confidence,
+                    "low_confidence": bool(chk.low_confidence),
                     "values": json.dumps(dict(chk.values), ensure_ascii=False, default=str),
                     "evidence": json.dumps(
                         [evidence_to_dict(e) for e in chk.evidence], ensure_ascii=False, default=str
@@ -132,9 +137,7 @@ def build_tables(calls: Sequence[StoredResult], errors: Sequence[ErrorRow]) -> d
     ]
     frames = {
         "calls": pd.DataFrame(call_rows),
-        "checks": pd.DataFrame(
-            check_rows, columns=["call_id", "agent_id", "check", "status", "reason", "values", "evidence"]
-        ),
+        "checks": pd.DataFrame(check_rows, columns=CHECK_COLUMNS),
         "utterances": pd.DataFrame(
             utt_rows,
             columns=UTTERANCE_COLUMNS,
@@ -270,7 +273,7 @@ def _empty_view_sql(columns: list[str]) -> str:
 
 EMPTY_COLUMNS = {
     "calls": CALL_COLUMNS,
-    "checks": ["call_id", "agent_id", "check", "status", "reason", "values", "evidence"],
+    "checks": CHECK_COLUMNS,
     "utterances": UTTERANCE_COLUMNS,
     "errors": ["call_id", "file", "stage", "message", "at"],
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from callqa.asr.recover import recover_unheard, unheard_speech
+from callqa.asr.recover import PAD_S, recover_unheard, unheard_speech
 from callqa.asr.whisper import AsrSegment
 from callqa.ingest.audio import resample
 from callqa.types import Word
@@ -31,12 +31,18 @@ def test_speech_between_words_is_found(speech_16k):
 
 def test_recovered_words_join_and_replace_unsure_ones(speech_16k):
     calls = []
-
-    def decode(x):
-        calls.append(len(x) / 16000)
-        return [AsrSegment(0.0, 0.6, "thank you", (Word("thank", 0.3, 0.5, 0.9), Word("you", 0.5, 0.6, 0.3)))]
-
     runs = unheard_speech(speech_16k, [])
+
+    def decode(x):  # a sure word where the run starts (the clip starts PAD_S before it) and an unsure one
+        a = runs[len(calls)][0]
+        calls.append(len(x) / 16000)
+        t = a - max(0.0, a - PAD_S)
+        return [
+            AsrSegment(
+                t, t + 0.3, "thank you", (Word("thank", t, t + 0.2, 0.9), Word("you", t + 0.2, t + 0.3, 0.3))
+            )
+        ]
+
     unsure = Word("Hi,", runs[0][0] + 0.05, runs[0][0] + 0.15, 0.2)  # left behind by a dropped sentence
     segs = [AsrSegment(unsure.start_s, unsure.end_s, "Hi,", (unsure,))]
     out = recover_unheard(decode, speech_16k, segs, language="en")
@@ -46,4 +52,4 @@ def test_recovered_words_join_and_replace_unsure_ones(speech_16k):
     assert [w.text for w in words].count("thank") == len(runs) and "you" not in [w.text for w in words]
     starts = [w.start_s for w in words]
     assert starts == sorted(starts)
-    assert abs(words[0].start_s - (max(0.0, runs[0][0] - 0.3) + 0.3)) < 1e-6  # shifted to the run
+    assert abs(words[0].start_s - runs[0][0]) < 1e-3  # shifted from the clip to the recording

@@ -101,7 +101,10 @@ def test_real_music_on_hold_end_to_end():
     res = check_holds(call_from_audio(rows, x), HoldsParams())
     [h] = res.values.holds
     assert h.music is True and h.violation is True and res.status == "fail"
-    assert h.start_s == pytest.approx(8.0, abs=1.6) and h.end_s == pytest.approx(end, abs=1.6)
+    assert h.start_s == pytest.approx(8.0, abs=1.6)
+    # the track fades out over its last 2 s (under -45 dBFS in this mix, measured): the music, and so the hold,
+    # ends there at the earliest, and never after the agent is back
+    assert end - 2.5 <= h.end_s <= end + 0.5
     assert h.asked_permission and h.thanked
 
 

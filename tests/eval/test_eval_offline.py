@@ -18,6 +18,7 @@ from callqa.checks.holds import HoldRow, HoldsValues
 from callqa.checks.rings import RingsValues
 from callqa.checks.volume import PartyLevel, VolumeValues
 from callqa.eval.run import below_floors, evaluate, load_floors
+from callqa.eval.trust_figures import MAX_UNATTENDED_S
 from callqa.eval.truth import load_truth_dir
 from callqa.store.codec import StoredResult
 from callqa.store.results import ResultStore
@@ -55,8 +56,17 @@ def test_eval_set_is_what_the_truth_says():
         assert abs(info.duration - t.duration_s) < 0.01, t.call_id
         assert t.turns and all(0 <= x["start_s"] < x["end_s"] <= t.duration_s for x in t.turns), t.call_id
         assert {x["role"] for x in t.turns} == {"agent", "customer"}, t.call_id
-        total += (EVAL / t.audio_path).stat().st_size
-    assert total < 21e6  # keep the repository small
+        size = (EVAL / t.audio_path).stat().st_size
+        # nothing richer than the phone line: G.711 is 8000 bytes per leg-second (+ the WAV header)
+        assert size <= 8000 * info.channels * info.duration + 1024, t.call_id
+        total += size
+    # Keep the repository small. The 32 first calls were 20.4 MB (cap 21 MB); issue 17 added 9 real calls
+    # (real-09..real-17: music beds, holds with check-ins, agent hang-ups without a tone, mid-call windows),
+    # 7.6 MB: 41 calls, 58.5 min of leg audio, 28.07 MB. They stay 8-kHz µ-law WAV, the format call
+    # recorders write and the ingest path the eval exercises; the same samples as FLAC would be 21.2 MB
+    # (20.9 MB at the highest level), but the WAVs are already in git history, so converting would grow
+    # every clone by those 21 MB rather than shrink it. The cap is 30 MB: room for ~2 more such calls.
+    assert total < 30e6
 
 
 def _party(level_dbfs: float) -> PartyLevel:
@@ -67,7 +77,7 @@ def _perfect_result(t) -> StoredResult:
     """What a perfect pipeline would write for truth `t` (the fields the eval reads, typed as published)."""
     rows = tuple(
         HoldRow(h["start_s"], h["end_s"], h["music"], int(h.get("checkins", 0)),
-                float(h.get("longest_unattended_s", 0.0)), float(h.get("longest_unattended_s", 0.0)) > 30.0,
+                float(h.get("longest_unattended_s", 0.0)), float(h.get("longest_unattended_s", 0.0)) > MAX_UNATTENDED_S,
                 False, False)
         for h in t.holds
     )  # fmt: skip

@@ -79,3 +79,21 @@ def test_both_parties_trusted_and_placed(results, call_id):
         assert any(
             t["role"] == u.role and t["start_s"] - 1.0 <= u.start_s <= t["end_s"] + 1.0 for t in turns
         ), (u.role, u.start_s, u.text)
+
+
+@pytest.mark.parametrize("call_id", CALLS)
+def test_every_verdict_says_how_sure_it_is(results, call_id):
+    """Real models: each pass/fail has a confidence in [0, 1] with its basis; na has none; a text check's
+    confidence is at most the mean probability of the party's words it read (issue 17 item 4)."""
+    checks = results[call_id].checks
+    for name, c in checks.items():
+        if c.status == "na":
+            assert c.confidence is None, name
+            continue
+        assert c.confidence is not None and 0.0 <= c.confidence <= 1.0, (name, c.confidence)
+        assert c.low_confidence == (c.status == "fail" and c.confidence < 0.7), name
+    agent_probs = [w.probability for u in results[call_id].call.utterances if u.role == "agent" for w in u.words
+                   if w.probability is not None]  # fmt: skip
+    greeting = checks["greeting"]
+    if greeting.status == "fail" and agent_probs:  # a fail rests on at most the party's mean
+        assert greeting.confidence <= sum(agent_probs) / len(agent_probs) + 1e-6
