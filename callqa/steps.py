@@ -27,6 +27,7 @@ from callqa.features import build_call as build_features
 from callqa.ingest.audio import COMPACT_ABOVE_S, Audio, AudioError, load_audio
 from callqa.ingest.lazy import ModelRateView, model_signal
 from callqa.models.holder import Models
+from callqa.models.memory import release
 from callqa.records import AudioRedaction, Score
 from callqa.redact.audio import AudioRedactionError, redact_recording
 from callqa.rules.evaluate import run_rules
@@ -81,6 +82,7 @@ class StepRunner:
     def run(self, name: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         start, t0 = time.time(), time.perf_counter()
         out = func(*args, **kwargs)
+        release()  # what the step freed goes back to the system, not under the next step's peak
         seconds = time.perf_counter() - t0
         self.timings[name] = self.timings.get(name, 0.0) + seconds
         if self.on_step is not None:

@@ -165,6 +165,10 @@ class WhisperTranscriber:
                         cpu_threads=self.threads,
                         local_files_only=True,
                     )
+                    from callqa.asr.features import BlockFeatureExtractor
+
+                    # the same features without the block's whole spectrum in memory (callqa/asr/features.py)
+                    model.feature_extractor = BlockFeatureExtractor.like(model.feature_extractor)
                     if deterministic:  # the temperature fallback without sampling (callqa/asr/fallback.py)
                         from callqa.asr.fallback import DeterministicGenerate
 
@@ -197,10 +201,13 @@ class WhisperTranscriber:
         cuts = block_cuts(samples_16k, 16000, cfg.max_block_s)
         out: list[AsrSegment] = []
         if len(cuts) > 2:  # long audio in blocks: faster-whisper's features for the whole file grow with it
+            from callqa.models.memory import release
+
             for a, b in itertools.pairwise(cuts):
                 offset = a / 16000
                 for seg in self._transcribe_block(samples_16k[a:b], language):
                     out.append(shift_segment(seg, offset))
+                release()  # the block's features and buffers back to the system before the next block
         else:
             out = self._transcribe_block(samples_16k, language)
         if (

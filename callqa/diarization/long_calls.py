@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from callqa.asr.whisper import block_cuts
+from callqa.models.memory import release
 from callqa.types import SpeakerTurn
 
 SAMPLE_RATE = 16000
@@ -99,6 +100,7 @@ def diarize_in_windows(
     for a, b in itertools.pairwise(cuts):
         windows.append(run(np.asarray(samples_16k[a:b], dtype=np.float32)))
         offsets.append(a / SAMPLE_RATE)
+        release()  # the window's scores and embeddings' buffers back to the system before the next window
     links = link_speakers(windows, num_speakers)
     order: dict[int, str] = {}
     turns = []
