@@ -161,8 +161,11 @@ def load_audio(
     dtype = "float32"
     if compact_above_s is not None and duration_s > compact_above_s and _int16_is_lossless(p, info):
         dtype = "int16"
+    mapped = _map_pcm16_wav(p, size, info) if dtype == "int16" else None
     try:
-        data, sr = sf.read(str(p), dtype=dtype, always_2d=True)
+        data, sr = (
+            (mapped, info.samplerate) if mapped is not None else sf.read(str(p), dtype=dtype, always_2d=True)
+        )
     except Exception as exc:
         raise AudioError(p, f"corrupt or truncated audio ({_short(exc)})") from None
     if data.shape[0] == 0:
@@ -179,7 +182,8 @@ def load_audio(
     if data.shape[1] > 2:
         raise AudioError(p, f"{data.shape[1]} channels: expected mono or stereo")
     return Audio(
-        samples=np.ascontiguousarray(data.T),
+        # a mapped file stays a view of the file (its channels interleaved): no copy in memory
+        samples=data.T if mapped is not None else np.ascontiguousarray(data.T),
         sample_rate=int(sr),
         path=str(p),
         format=str(info.format),
@@ -200,8 +204,8 @@ def _int16_is_lossless(path: Path, info) -> bool:
     return bool(np.array_equal(a, b.astype(np.float32) * _INT16_SCALE))
 
 
-def _wav_declared_frames(path: Path, size: int) -> int | None:
-    """Frames the RIFF `data` chunk header claims (libsndfile silently clamps a cut file to what is there).
+def _wav_data_chunk(path: Path, size: int) -> tuple[int, int, int] | None:
+    """(byte offset of the samples, the `data` chunk's declared size, block align) of a plain RIFF WAVE file.
 
     None when unknown: not plain RIFF, no data chunk found, or a streaming placeholder size (0 or 0xFFFFFFFF).
     """
@@ -221,9 +225,50 @@ def _wav_declared_frames(path: Path, size: int) -> int | None:
             elif chunk_id == b"data":
                 if chunk_size in (0, 0xFFFFFFFF) or block_align <= 0:
                     return None
-                return chunk_size // block_align
+                return pos + 8, chunk_size, block_align
             pos += 8 + chunk_size + (chunk_size & 1)
     return None
+
+
+def _wav_declared_frames(path: Path, size: int) -> int | None:
+    """Frames the RIFF `data` chunk header claims (libsndfile silently clamps a cut file to what is there)."""
+    chunk = _wav_data_chunk(path, size)
+    return None if chunk is None else chunk[1] // chunk[2]
+
+
+def _map_pcm16_wav(path: Path, size: int, info) -> np.ndarray | None:
+    """A long 16-bit PCM WAV file's samples mapped from the file, (frames, channels) int16, or None.
+
+    The samples are read from the page cache as they are used instead of held: a 2-hour 8-kHz call is 115 MB
+    that no longer counts against the worker while the models work on one block of it (`callqa.models.memory`
+    drops the pages read so far after each block and step). Only when the mapping is exactly libsndfile's
+    int16 read (checked on the first and the last second); anything else is decoded as before.
+    """
+    if info.format != "WAV" or info.subtype != "PCM_16" or info.endian not in ("FILE", "LITTLE"):
+        return None
+    chunk = _wav_data_chunk(path, size)
+    if chunk is None:
+        return None
+    offset, _declared, align = chunk
+    channels = int(info.channels)
+    if align != 2 * channels:
+        return None
+    frames = min(int(info.frames), (size - offset) // align)
+    if frames <= 0:
+        return None
+    from callqa.models.memory import track_mapping
+
+    try:
+        mm = np.memmap(path, dtype="<i2", mode="r", offset=offset, shape=(frames, channels))
+        n = min(frames, int(info.samplerate))
+        head, _ = sf.read(str(path), frames=n, dtype="int16", always_2d=True)
+        tail, _ = sf.read(str(path), start=frames - n, frames=n, dtype="int16", always_2d=True)
+    except Exception:  # noqa: BLE001 - the plain read reports what is wrong with the file
+        return None
+    if not (np.array_equal(mm[:n], head) and np.array_equal(mm[frames - n :], tail)):
+        return None
+    track_mapping(mm)
+    return mm
 
 
 def _short(exc: Exception) -> str:

@@ -4,8 +4,10 @@ A worker's models stay loaded for the night; between them, each ASR block, diari
 tens of MB of short-lived arrays (features, encoder outputs, spectra). glibc keeps freed memory in its arenas,
 scattered among live allocations, so the resident set after a block stays ~100 MB above what is live and the
 next block's transient lands on top of it: the peak creeps up with call length. `release()` asks glibc to hand
-the free pages back (`malloc_trim(0)`, ≈ 1 ms); elsewhere (macOS, musl) it does nothing. Values are untouched:
-only where free memory lives changes.
+the free pages back (`malloc_trim(0)`, ≈ 1 ms); elsewhere (macOS, musl) it does nothing. Recordings mapped from
+their file (`track_mapping`, long 16-bit WAV files: callqa/ingest/audio.py) drop the pages read so far from the
+worker's resident set (they stay in the page cache and are read again from there when needed). Values are
+untouched: only where memory lives changes.
 """
 
 from __future__ import annotations
@@ -13,6 +15,17 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import mmap
+import weakref
+
+import numpy as np
+
+_MAPPINGS: list[weakref.ref[np.memmap]] = []  # arrays are not hashable: a list of weak references
+
+
+def track_mapping(array: np.memmap) -> None:
+    """Let `release()` drop the pages of this file mapping that have been read (for as long as it lives)."""
+    _MAPPINGS.append(weakref.ref(array))
 
 
 @functools.cache
@@ -28,6 +41,14 @@ def _malloc_trim():
 
 def release() -> bool:
     """Return freed heap memory to the system now; True when the C library could (glibc)."""
+    _MAPPINGS[:] = [ref for ref in _MAPPINGS if ref() is not None]
+    for ref in _MAPPINGS:
+        mapping = getattr(ref(), "_mmap", None)
+        if mapping is not None and hasattr(mmap, "MADV_DONTNEED"):
+            try:
+                mapping.madvise(mmap.MADV_DONTNEED)
+            except (OSError, ValueError):  # closed, or not supported here
+                pass
     trim = _malloc_trim()
     if trim is None:
         return False
