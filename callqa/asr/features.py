@@ -5,7 +5,7 @@ frames (12,000 x 400 float32), their complex spectrum and its squared magnitude 
 on top of the worker's models — the largest transient of the ASR step (benchmarks/bench_memory.py). The frames
 are independent, so the same spectrum can be computed `block_frames` frames at a time into the (small) Mel
 matrix; only the final clamp to `max - 8` needs the whole block, and it runs on the Mel matrix. The values are
-the same numbers (tests/asr/test_features.py compares them bit for bit on real and random audio).
+the same numbers (tests/asr/test_block_features.py compares them bit for bit on real and random audio).
 """
 
 from __future__ import annotations
