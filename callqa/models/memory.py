@@ -16,16 +16,19 @@ import ctypes
 import ctypes.util
 import functools
 import mmap
+import threading
 import weakref
 
 import numpy as np
 
 _MAPPINGS: list[weakref.ref[np.memmap]] = []  # arrays are not hashable: a list of weak references
+_LOCK = threading.Lock()  # thread runners call release() from several threads
 
 
 def track_mapping(array: np.memmap) -> None:
     """Let `release()` drop the pages of this file mapping that have been read (for as long as it lives)."""
-    _MAPPINGS.append(weakref.ref(array))
+    with _LOCK:
+        _MAPPINGS.append(weakref.ref(array))
 
 
 @functools.cache
@@ -41,9 +44,11 @@ def _malloc_trim():
 
 def release() -> bool:
     """Return freed heap memory to the system now; True when the C library could (glibc)."""
-    _MAPPINGS[:] = [ref for ref in _MAPPINGS if ref() is not None]
-    for ref in _MAPPINGS:
-        mapping = getattr(ref(), "_mmap", None)
+    with _LOCK:
+        _MAPPINGS[:] = [ref for ref in _MAPPINGS if ref() is not None]
+        arrays = [ref() for ref in _MAPPINGS]
+    for array in arrays:
+        mapping = getattr(array, "_mmap", None)
         if mapping is not None and hasattr(mmap, "MADV_DONTNEED"):
             try:
                 mapping.madvise(mmap.MADV_DONTNEED)
