@@ -17,9 +17,7 @@ from faster_whisper.feature_extractor import FeatureExtractor
 class BlockFeatureExtractor(FeatureExtractor):
     """`FeatureExtractor` with the STFT and Mel projection done `block_frames` frames at a time."""
 
-    def __init__(self, *args, block_frames: int = 1000, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.block_frames = int(block_frames)
+    block_frames: int = 1000
 
     @classmethod
     def like(cls, other: FeatureExtractor, *, block_frames: int = 1000) -> BlockFeatureExtractor:
@@ -42,9 +40,7 @@ class BlockFeatureExtractor(FeatureExtractor):
         n_fft, hop = self.n_fft, self.hop_length
         # the centred STFT's reflect padding, done once (a copy of the block's samples: 4 bytes a sample)
         padded = np.pad(waveform, (n_fft // 2, n_fft // 2), mode="reflect")
-        n_frames = 1 + (len(padded) - n_fft) // hop
-        if n_frames < 1 or len(padded) < n_fft:
-            return super().__call__(waveform, padding=0)  # too short to frame: faster-whisper's own error
+        n_frames = 1 + (len(padded) - n_fft) // hop  # >= 1: the padding alone is n_fft long
         window = np.hanning(n_fft + 1)[:-1].astype("float32")
         frames = np.lib.stride_tricks.as_strided(
             padded, (n_frames, n_fft), (hop * padded.strides[0], padded.strides[0]), writeable=False

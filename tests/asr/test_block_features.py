@@ -29,7 +29,7 @@ def stock() -> FeatureExtractor:
 def lengths() -> list[int]:
     # around each block edge (a piece of 1, 63, 64 frames left over), a 30-s window, very short and odd lengths
     edge = [1000 * 160 + k * 160 + d for k in (0, 1, 2, 62, 63, 64, 65, 999) for d in (0, 37)]
-    return [*edge, 401, 12_345, 30 * 16000, 30 * 16000 + 77, 120 * 16000]
+    return [*edge, 1, 100, 401, 12_345, 30 * 16000, 30 * 16000 + 77, 120 * 16000]
 
 
 @pytest.mark.parametrize("n", lengths())
